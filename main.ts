@@ -1,0 +1,26 @@
+/**
+ * Composes the deployment: the validated configuration in, the stacks out. Nothing is synthesized
+ * unless the configuration is valid.
+ */
+import { App } from "cdktf";
+import { ConfigError, loadConfig } from "./src/config/load";
+import { OpenClawStack } from "./src/stacks/openclaw-stack";
+import { StateStack } from "./src/stacks/state-stack";
+
+function main(): void {
+  const config = loadConfig({ cwd: __dirname, env: process.env });
+  const app = new App();
+  new OpenClawStack(app, config.stackName, { config });
+  if (config.state.bucket) {
+    new StateStack(app, `${config.stackName}-state`, { config, bucket: config.state.bucket });
+  }
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

@@ -1,0 +1,60 @@
+/**
+ * Every AWS-visible name of a deployment, derived in one place from the stack name. The default stack
+ * keeps seed 000's names exactly (openclaw-gw, openclaw-sg, openclaw-ec2-role, OpenClaw-GW-CPU-High);
+ * any other stack name is inserted after "openclaw" so dev and prod can share an account.
+ */
+import type { OpenClawConfig } from "./schema";
+
+const DEFAULT_STACK = "openclaw";
+
+export interface DeploymentNames {
+  /** "openclaw" or "openclaw-<stack>": starts every resource name. */
+  readonly prefix: string;
+  /** "OpenClaw" or "OpenClaw-<stack>": starts every alarm name, as in seed 000. */
+  readonly alarmPrefix: string;
+  readonly keyPair: string;
+  readonly gatewaySecurityGroup: string;
+  readonly nodeSecurityGroup: string;
+  readonly endpointSecurityGroup: string;
+  readonly gatewayRole: string;
+  readonly nodeRole: string;
+  readonly alarmTopic: string;
+  readonly trail: string;
+  readonly applicationLogGroup: string;
+  readonly systemLogGroup: string;
+  /** SSM parameter path every shared value lives under, e.g. "/openclaw/openclaw" (seed 002's layout). */
+  readonly parameterPath: string;
+  readonly stateKey: string;
+}
+
+export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "state">): DeploymentNames {
+  const { stackName } = config;
+  const suffix = stackName === DEFAULT_STACK ? "" : `-${stackName}`;
+  const prefix = `openclaw${suffix}`;
+  return {
+    prefix,
+    alarmPrefix: `OpenClaw${suffix}`,
+    keyPair: `${prefix}-key`,
+    gatewaySecurityGroup: `${prefix}-sg`,
+    nodeSecurityGroup: `${prefix}-node-sg`,
+    endpointSecurityGroup: `${prefix}-endpoints-sg`,
+    gatewayRole: `${prefix}-ec2-role`,
+    nodeRole: `${prefix}-node-ec2-role`,
+    alarmTopic: `${prefix}-alarms`,
+    trail: `${prefix}-trail`,
+    applicationLogGroup: `/${prefix}/application`,
+    systemLogGroup: `/${prefix}/system`,
+    parameterPath: `/openclaw/${stackName}`,
+    stateKey: config.state.key ?? `openclaw/${stackName}/terraform.tfstate`,
+  };
+}
+
+/** Host name of the gateway or of a node: "<prefix>-<name>". */
+export function hostName(names: DeploymentNames, name: string): string {
+  return `${names.prefix}-${name}`;
+}
+
+/** Alarm label of a host, as seed 000 writes it: the gateway is "GW", node "node-2" is "Node-2". */
+export function alarmLabel(name: string, isGateway: boolean): string {
+  return isGateway ? "GW" : name.charAt(0).toUpperCase() + name.slice(1);
+}

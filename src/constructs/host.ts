@@ -1,0 +1,100 @@
+import { gzipSync } from "node:zlib";
+import { Construct } from "constructs";
+import { Fn, type ITerraformDependable } from "cdktf";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import type { Architecture } from "../hosts/context";
+
+/** EC2's limit on user data, counted before base64 (so after gzip). */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+export interface HostProps {
+  /** Host name: the Name tag. */
+  readonly name: string;
+  readonly instanceType: string;
+  readonly architecture: Architecture;
+  readonly rootVolumeGb: number;
+  readonly subnetId: string;
+  readonly securityGroupIds: readonly string[];
+  readonly instanceProfileName: string;
+  /** SSH key pair, when SSH is possible at all. */
+  readonly keyName?: string;
+  /** Rendered cloud-init user data (plain text; may hold Terraform references). */
+  readonly userData: string;
+  /** What must exist before the host boots (e.g. the parameters its boot script writes). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * One EC2 host: Amazon Linux 2023 for its architecture, IMDSv2 only, encrypted gp3 root volume,
+ * gzip'd user data that replaces the host when it changes.
+ */
+export class Host extends Construct {
+  readonly instance: Instance;
+
+  constructor(scope: Construct, id: string, props: HostProps) {
+    super(scope, id);
+    const gzippedBytes = gzipSync(props.userData, { level: 9 }).length;
+    if (gzippedBytes > USER_DATA_LIMIT_BYTES) {
+      throw new Error(
+        `User data of host ${props.name} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}. ` +
+          "Move content out of the templates (e.g. into a package the boot script downloads).",
+      );
+    }
+
+    const ami = new DataAwsSsmParameter(this, "ami", {
+      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.architecture}`,
+    });
+
+    this.instance = new Instance(this, "instance", {
+      ami: ami.value,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [...props.securityGroupIds],
+      iamInstanceProfile: props.instanceProfileName,
+      keyName: props.keyName,
+      // Outbound internet without a NAT gateway; nothing listens publicly unless a rule says so.
+      associatePublicIpAddress: true,
+      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: {
+        volumeType: "gp3",
+        volumeSize: props.rootVolumeGb,
+        encrypted: true,
+        deleteOnTermination: true,
+      },
+      userDataBase64: Fn.base64gzip(hclStringLiteral(props.userData)),
+      userDataReplaceOnChange: true,
+      tags: { Name: props.name },
+      dependsOn: props.dependsOn,
+      // A new AL2023 release must not replace a running host at the next plan; replace it deliberately.
+      lifecycle: { ignoreChanges: ["ami"] },
+    });
+  }
+}
+
+const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
+
+/**
+ * `Fn.base64gzip(text)` is written into the Terraform JSON as `base64gzip("<text>")`, so the text must be
+ * a valid HCL string literal in which a shell script's `${VAR}` and `%{` stay literal. Escape everything
+ * except cdktf's token markers, which become the Terraform references (EIP, private address). The
+ * `\u0024{` form, rather than `$${`, keeps cdktf from warning about escape sequences on every synth.
+ */
+export function hclStringLiteral(text: string): string {
+  const escape = (part: string) =>
+    part
+      .replace(/\\/g, "\\\\")
+      .replace(/"/g, '\\"')
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t")
+      .replace(/\$\{/g, "\\u0024{")
+      .replace(/%\{/g, "\\u0025{");
+  let result = "";
+  let last = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    result += escape(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return result + escape(text.slice(last));
+}

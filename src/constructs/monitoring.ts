@@ -1,0 +1,129 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+
+/** A host to watch. */
+export interface MonitoredHost {
+  /** Label in alarm names, as in seed 000: "GW", "Node". */
+  readonly label: string;
+  readonly instanceId: string;
+  readonly instanceType: string;
+  /** Whether to alarm on memory (seed 000 does for the gateway). */
+  readonly memoryAlarm: boolean;
+}
+
+export interface MonitoringProps {
+  /** Starts every alarm name, e.g. "OpenClaw". */
+  readonly alarmPrefix: string;
+  readonly topicName: string;
+  readonly alarmEmail?: string;
+  /** Namespace the CloudWatch agent publishes to. */
+  readonly namespace: string;
+  readonly applicationLogGroup: string;
+  readonly systemLogGroup: string;
+  readonly logRetentionDays: number;
+  readonly region: string;
+  readonly partition: string;
+  readonly hosts: readonly MonitoredHost[];
+}
+
+/** Seed 000's log groups and alarms, all notifying one SNS topic. */
+export class Monitoring extends Construct {
+  readonly topicArn: string;
+  readonly alarmNames: string[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const topic = new SnsTopic(this, "alarms", { name: props.topicName });
+    this.topicArn = topic.arn;
+    if (props.alarmEmail) {
+      new SnsTopicSubscription(this, "alarm-email", { topicArn: topic.arn, protocol: "email", endpoint: props.alarmEmail });
+    }
+
+    for (const [key, name] of [
+      ["application-logs", props.applicationLogGroup],
+      ["system-logs", props.systemLogGroup],
+    ]) {
+      new CloudwatchLogGroup(this, key, { name, retentionInDays: props.logRetentionDays });
+    }
+
+    const recover = `arn:${props.partition}:automate:${props.region}:ec2:recover`;
+    for (const host of props.hosts) {
+      const instance = { InstanceId: host.instanceId };
+      const alarm = (suffix: string, { extraActions = [], ...metric }: AlarmSettings) => {
+        const alarmName = `${props.alarmPrefix}-${host.label}-${suffix}`;
+        this.alarmNames.push(alarmName);
+        new CloudwatchMetricAlarm(this, alarmName, {
+          alarmName,
+          alarmActions: [topic.arn, ...extraActions],
+          okActions: [topic.arn],
+          evaluationPeriods: 1,
+          treatMissingData: "missing",
+          ...metric,
+        });
+      };
+
+      alarm("CPU-High", {
+        alarmDescription: `${host.label} CPU above 80% for 5 minutes`,
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: instance,
+        statistic: "Average",
+        period: 300,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 80,
+      });
+      if (host.memoryAlarm) {
+        alarm("Memory-High", {
+          alarmDescription: `${host.label} memory above 85% for 5 minutes (CloudWatch agent)`,
+          namespace: props.namespace,
+          metricName: "mem_used_percent",
+          // The agent appends both dimensions; an alarm only matches the exact set.
+          dimensions: { ...instance, InstanceType: host.instanceType },
+          statistic: "Average",
+          period: 300,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 85,
+        });
+      }
+      alarm("StatusCheck", {
+        alarmDescription: `${host.label} failed an EC2 status check`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed",
+        dimensions: instance,
+        statistic: "Maximum",
+        period: 60,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+      });
+      // EC2 accepts the recover action only on the system check; it moves the host to healthy hardware.
+      alarm("SystemCheck-Recover", {
+        alarmDescription: `${host.label} failed the EC2 system status check: recovering the instance`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_System",
+        dimensions: instance,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 2,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        extraActions: [recover],
+      });
+    }
+  }
+}
+
+interface AlarmSettings {
+  readonly alarmDescription: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, string>;
+  readonly statistic: string;
+  readonly period: number;
+  readonly evaluationPeriods?: number;
+  readonly comparisonOperator: string;
+  readonly threshold: number;
+  readonly extraActions?: string[];
+}

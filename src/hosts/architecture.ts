@@ -1,0 +1,10 @@
+import type { Architecture } from "./context";
+
+/**
+ * Graviton families carry a "g" right after the generation digit (t4g, c7g, m7gd, c6gn, g5g) or are a1;
+ * everything else is x86_64.
+ */
+export function architectureOf(instanceType: string): Architecture {
+  const family = instanceType.split(".")[0];
+  return family === "a1" || /^[a-z]+\d+g/.test(family) ? "arm64" : "x86_64";
+}

@@ -1,0 +1,35 @@
+import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { OpenClawConfig } from "../config/schema";
+import { StateBucket, useStateBackend } from "../constructs/state";
+import { addAwsProvider } from "./aws-provider";
+
+export interface StateStackProps {
+  readonly config: OpenClawConfig;
+  /** The bucket to create (from `state.bucket`). */
+  readonly bucket: string;
+}
+
+/**
+ * Bootstrap: creates the S3 bucket the main stack keeps its state in. Its own state stays local,
+ * since the bucket cannot hold the state of its own creation.
+ */
+export class StateStack extends TerraformStack {
+  constructor(scope: Construct, id: string, { config, bucket }: StateStackProps) {
+    super(scope, id);
+    const region = config.state.region ?? config.region;
+    addAwsProvider(this, {
+      region,
+      target: config.target,
+      tags: { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags },
+    });
+    useStateBackend(this, {
+      key: "unused",
+      region,
+      localPath: `../../../terraform.${id}.tfstate`,
+      target: config.target,
+    });
+    new StateBucket(this, "state", { bucket });
+    new TerraformOutput(this, "state_bucket", { value: bucket, description: "Bucket holding the Terraform state" });
+  }
+}
