@@ -1,3 +1,4 @@
+import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 
 // Adds the cdktf matchers (toHaveResourceWithProperties, toBeValidTerraform, ...) to expect.

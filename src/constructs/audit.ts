@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -59,7 +58,7 @@ export class Audit extends Construct {
     const sourceArn = { "aws:SourceArn": trailArn };
     const policy = new S3BucketPolicy(this, "policy", {
       bucket: bucket.id,
-      policy: Fn.jsonencode({
+      policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -89,7 +88,7 @@ export class Iam extends Construct {
     const role = new IamRole(this, `${key}-role`, {
       name,
       description: `OpenClaw ${key} host`,
-      assumeRolePolicy: Fn.jsonencode({
+      assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
@@ -103,7 +102,7 @@ export class Iam extends Construct {
     new IamRolePolicy(this, `${key}-policy`, {
       name: `${name}-policy`,
       role: role.id,
-      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: statements }),
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
     const profile = new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name });
     return { roleName: role.name, profileName: profile.name };

@@ -1,0 +1,37 @@
+import { alarmLabel, deploymentNames, hostName } from "../../src/config/names";
+import { configWith } from "../helpers";
+
+describe("deploymentNames", () => {
+  it("keeps seed 000's names for the default stack", () => {
+    const names = deploymentNames(configWith());
+    expect(names).toMatchObject({
+      prefix: "openclaw",
+      keyPair: "openclaw-key",
+      gatewaySecurityGroup: "openclaw-sg",
+      gatewayRole: "openclaw-ec2-role",
+      applicationLogGroup: "/openclaw/application",
+      systemLogGroup: "/openclaw/system",
+      alarmPrefix: "OpenClaw",
+      parameterPath: "/openclaw/openclaw",
+      stateKey: "openclaw/openclaw/terraform.tfstate",
+    });
+    expect(hostName(names, "gw")).toBe("openclaw-gw");
+    expect(hostName(names, "node")).toBe("openclaw-node");
+  });
+
+  it("puts any other stack name into every name, so two stacks share an account", () => {
+    const dev = deploymentNames(configWith({ stackName: "dev" }));
+    const prod = deploymentNames(configWith({ stackName: "prod" }));
+    expect(dev.gatewayRole).toBe("openclaw-dev-ec2-role");
+    expect(dev.alarmPrefix).toBe("OpenClaw-dev");
+    expect(dev.parameterPath).toBe("/openclaw/dev");
+    const collisions = Object.entries(dev).filter(([key, value]) => prod[key as keyof typeof prod] === value);
+    expect(collisions).toEqual([]);
+  });
+
+  it("labels alarms as seed 000 does", () => {
+    expect(alarmLabel("gw", true)).toBe("GW");
+    expect(alarmLabel("node", false)).toBe("Node");
+    expect(alarmLabel("node-2", false)).toBe("Node-2");
+  });
+});
