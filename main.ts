@@ -8,7 +8,7 @@ import { OpenClawStack } from "./src/stacks/openclaw-stack";
 import { StateStack } from "./src/stacks/state-stack";
 
 function main(): void {
-  const config = loadConfig({ cwd: __dirname, env: process.env });
+  const config = loadConfig({ cwd: process.cwd(), env: process.env });
   const app = new App();
   new OpenClawStack(app, config.stackName, { config });
   if (config.state.bucket) {

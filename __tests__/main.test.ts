@@ -10,7 +10,7 @@ function synth(config: unknown) {
   const file = join(folder, "config.json");
   writeFileSync(file, JSON.stringify(config));
   const outdir = join(folder, "out");
-  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  const result = spawnSync(process.execPath, ["scripts/app.mjs"], {
     cwd: ROOT,
     env: { ...process.env, OPENCLAW_CONFIG: file, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
