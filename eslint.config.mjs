@@ -6,8 +6,17 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.mjs", "**/*.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", module: "writable", require: "readonly", __dirname: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly", AbortController: "readonly", fetch: "readonly" } },
+    // Plain JavaScript runs on Node: its globals.
+    files: ["**/*.mjs", "**/*.cjs", "**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "process", "console", "require", "module", "__dirname", "URL", "Buffer", "fetch", "structuredClone",
+          "setTimeout", "clearTimeout", "setInterval", "clearInterval", "AbortController", "AbortSignal",
+          "TextEncoder", "TextDecoder",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
