@@ -15,6 +15,19 @@ export interface NodeRuntime {
   readonly url: string;
   /** Subresource-integrity string (sha512-...) the download must match. */
   readonly integrity: string;
+  /**
+   * npm for this runtime (architecture-independent): the registry tarball of the `npm` package,
+   * unpacked next to the Node binary the way Node's own distribution lays it out.
+   */
+  readonly npm: PackageTarball;
+}
+
+/** A package tarball the host downloads and checks (added by the host side). */
+export interface PackageTarball {
+  readonly version: string;
+  readonly url: string;
+  /** Subresource-integrity string (sha512-...). */
+  readonly integrity: string;
 }
 
 /** How OpenClaw gets onto the host. */

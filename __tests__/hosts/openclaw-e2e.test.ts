@@ -1,0 +1,339 @@
+/**
+ * End to end with the real OpenClaw on loopback, driven by what the hosts get:
+ *   - a local SSM (moto_server) holding the parameters as Terraform creates them ("pending");
+ *   - the rendered gateway-cert.sh makes the certificate, gateway-publish.sh publishes token,
+ *     fingerprint and certificate to SSM (the real `aws ssm` calls, AWS_ENDPOINT_URL -> moto);
+ *   - the gateway runs from the rendered unit's ExecStart/Environment and openclaw.json;
+ *   - the rendered gateway-pairing.sh mints a join code into the node's parameter, the rendered
+ *     node-pairing.sh redeems it, the node runs from the rendered unit's ExecStart;
+ *   - the gateway then reports the node paired and connected, and runs system.which on it.
+ * Paths of the host (/etc/openclaw, /var/lib/openclaw, /opt/openclaw-aws, ...) are mapped into a temp
+ * dir, port 443 becomes a free high port, bind "lan" becomes "loopback". Everything is stopped by its
+ * process group, also on failure.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import type { RenderedHost } from "../../src/hosts/context";
+import { exampleContexts } from "./fixtures";
+import { fileContent, freePort, run, startProcess, stopAll, stopProcess, tempDir, withTimeout, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
+
+jest.setTimeout(10 * 60_000);
+
+const HOST_PREFIXES = [
+  "/usr/local/lib/openclaw-aws",
+  "/usr/local/bin",
+  "/opt/openclaw-aws",
+  "/etc/openclaw-aws",
+  "/etc/openclaw",
+  "/var/lib/openclaw",
+  "/var/log/openclaw-boot.log",
+  "/var/log/openclaw",
+];
+const PREFIX_RE = new RegExp(`(${HOST_PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})(?=[/'"\\s:]|$)`, "g");
+
+/** A host's filesystem inside a temp dir. */
+class FakeHost {
+  constructor(
+    readonly root: string,
+    readonly rendered: RenderedHost,
+  ) {}
+  map(text: string): string {
+    return text.replace(PREFIX_RE, (p) => this.root + p);
+  }
+  file(hostPath: string): string {
+    return path.join(this.root, hostPath);
+  }
+}
+
+function parseEnvFile(content: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of content.split("\n")) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    env[m[1]] = m[2].replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1");
+  }
+  return env;
+}
+
+interface Unit {
+  execStart: string;
+  environment: [string, string][];
+  environmentFiles: string[];
+}
+
+function parseUnit(content: string): Unit {
+  const unit: Unit = { execStart: "", environment: [], environmentFiles: [] };
+  for (const line of content.split("\n")) {
+    const [key, ...rest] = line.split("=");
+    const value = rest.join("=");
+    if (key === "ExecStart") unit.execStart = value;
+    if (key === "EnvironmentFile") unit.environmentFiles.push(value.replace(/^-/, ""));
+    if (key === "Environment") {
+      const [k, ...v] = value.split("=");
+      unit.environment.push([k, v.join("=")]);
+    }
+  }
+  return unit;
+}
+
+describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, loopback)", () => {
+  let tc: Toolchain;
+  let work: string;
+  let gw: FakeHost;
+  let nd: FakeHost;
+  let port: number;
+  let awsEnv: NodeJS.ProcessEnv;
+  let moto: Started | undefined;
+  let gateway: Started | undefined;
+  let node: Started | undefined;
+  let nodeName: string;
+  let pairingParam: string;
+  let params: { token: string; fingerprint: string; certificate: string; placeholder: string };
+  let token = "";
+
+  /** The environment a unit's processes get (EnvironmentFile= then Environment=), mapped into the fake host. */
+  function unitEnv(host: FakeHost, unitPath: string): NodeJS.ProcessEnv {
+    const unit = parseUnit(fileContent(host.rendered, unitPath));
+    const env: NodeJS.ProcessEnv = { ...awsEnv };
+    for (const file of unit.environmentFiles) Object.assign(env, parseEnvFile(fs.readFileSync(host.map(file), "utf8")));
+    for (const [k, v] of unit.environment) env[k] = host.map(v);
+    // On AL2023 aws/jq/openssl/curl are in /usr/bin; here some live elsewhere (pyenv): keep them reachable.
+    env.PATH = `${env.PATH ?? "/usr/bin:/bin"}:${process.env.PATH}`;
+    env.OPENCLAW_AWS_ENV_FILE = host.file("/etc/openclaw-aws/host.env");
+    return env;
+  }
+
+  /** argv of the unit's ExecStart, ${VAR} expanded like systemd does, paths mapped. */
+  function unitArgv(host: FakeHost, unitPath: string, env: NodeJS.ProcessEnv): string[] {
+    const unit = parseUnit(fileContent(host.rendered, unitPath));
+    return unit.execStart
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((word) => word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? ""))
+      .map((word) => host.map(word));
+  }
+
+  function ssmGet(name: string): string {
+    const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--with-decryption", "--query", "Parameter.Value", "--output", "text"], { env: awsEnv });
+    if (r.status !== 0) throw new Error(`ssm get ${name}: ${r.stderr}`);
+    return r.stdout.replace(/\n$/, "");
+  }
+
+  function ssmCreate(name: string, type: string, value: string): void {
+    const r = run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", name, "--type", type, "--value", value], { env: awsEnv });
+    if (r.status !== 0) throw new Error(`ssm put ${name}: ${r.stderr}`);
+  }
+
+  function script(host: FakeHost, name: string, args: string[], env: NodeJS.ProcessEnv) {
+    return run(host.file(`/usr/local/lib/openclaw-aws/${name}`), args, { env, timeout: 180_000 });
+  }
+
+  function gatewayCli(args: string[]) {
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    return run(tc.node, [path.join(tc.packageDir, "openclaw.mjs"), ...args], { env, cwd: gw.file("/var/lib/openclaw"), timeout: 60_000 });
+  }
+
+  beforeAll(async () => {
+    tc = toolchain();
+    work = tempDir("e2e");
+    port = await freePort();
+
+    // AWS: a local SSM with the parameters Terraform creates.
+    const motoPort = await freePort();
+    moto = startProcess("moto", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], { env: process.env });
+    awsEnv = {
+      PATH: process.env.PATH,
+      PYENV_ROOT: process.env.PYENV_ROOT,
+      LANG: "C.UTF-8",
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    await waitFor("moto_server", 30_000, async () => {
+      try {
+        await fetch(`http://127.0.0.1:${motoPort}/moto-api/`);
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
+
+    // The hosts, as rendered for examples/gateway-node.json; the gateway's private IP is 127.0.0.1.
+    const contexts = exampleContexts("gateway-node.json", { gatewayPublicAddress: "203.0.113.7", gatewayPrivateAddress: "127.0.0.1" });
+    nodeName = contexts.nodes[0].hostName;
+    const p = contexts.gateway.parameters;
+    pairingParam = p.nodePairing[nodeName];
+    params = { token: p.gatewayToken, fingerprint: p.gatewayTlsFingerprint, certificate: p.gatewayTlsCertificate, placeholder: p.placeholder };
+    ssmCreate(p.gatewayToken, "SecureString", p.placeholder);
+    ssmCreate(p.gatewayTlsFingerprint, "String", p.placeholder);
+    ssmCreate(p.gatewayTlsCertificate, "String", p.placeholder);
+    ssmCreate(pairingParam, "SecureString", p.placeholder);
+
+    gw = new FakeHost(path.join(work, "gw"), renderGatewayHost(contexts.gateway));
+    nd = new FakeHost(path.join(work, "node"), renderNodeHost(contexts.nodes[0]));
+    for (const host of [gw, nd]) {
+      writeRendered(host.root, host.rendered);
+      // What the boot script installs: the runtime and OpenClaw behind the stable links.
+      fs.mkdirSync(host.file("/opt/openclaw-aws/node"), { recursive: true });
+      fs.mkdirSync(host.file("/opt/openclaw-aws/openclaw"), { recursive: true });
+      fs.symlinkSync(path.dirname(tc.nodeBin), host.file("/opt/openclaw-aws/node/current"));
+      fs.symlinkSync(tc.packageDir, host.file("/opt/openclaw-aws/openclaw/current"));
+      for (const dir of ["/var/lib/openclaw", "/var/log/openclaw"]) fs.mkdirSync(host.file(dir), { recursive: true, mode: 0o750 });
+      // host.env with the host's paths moved into the temp dir, the test port, and the current user.
+      const envPath = host.file("/etc/openclaw-aws/host.env");
+      fs.writeFileSync(envPath, host.map(fs.readFileSync(envPath, "utf8")) + `OPENCLAW_AWS_GATEWAY_PORT='${port}'\nOPENCLAW_AWS_USER='root'\n`);
+    }
+    // openclaw.json: mapped paths, the test port, loopback.
+    const gwConfigPath = gw.file("/etc/openclaw/openclaw.json");
+    const gwConfig = JSON.parse(gw.map(fs.readFileSync(gwConfigPath, "utf8")));
+    expect(gwConfig.gateway.port).toBe(443);
+    gwConfig.gateway.port = port;
+    gwConfig.gateway.bind = "loopback";
+    const deviceConfig = gwConfig.plugins.entries["device-pair"].config;
+    deviceConfig.publicUrl = deviceConfig.publicUrl.replace(/:443$/, `:${port}`);
+    fs.writeFileSync(gwConfigPath, JSON.stringify(gwConfig, null, 2));
+    const ndConfigPath = nd.file("/etc/openclaw/openclaw.json");
+    const ndConfig = JSON.parse(nd.map(fs.readFileSync(ndConfigPath, "utf8")));
+    ndConfig.gateway.remote.url = ndConfig.gateway.remote.url.replace(/:443$/, `:${port}`);
+    fs.writeFileSync(ndConfigPath, JSON.stringify(ndConfig, null, 2));
+  });
+
+  afterAll(async () => {
+    for (const p of [node, gateway]) if (p) await stopProcess(p);
+    if (moto) await stopProcess(moto);
+    await stopAll();
+    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("makes the certificate and publishes token, fingerprint and certificate to SSM, idempotently", () => {
+    const env: NodeJS.ProcessEnv = { ...awsEnv, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
+    const hostEnv = parseEnvFile(fs.readFileSync(env.OPENCLAW_AWS_ENV_FILE!, "utf8"));
+    // As boot-gateway.sh does: SANs are the private IP (IMDS) and the Elastic IP.
+    const cert = script(gw, "gateway-cert.sh", ["127.0.0.1", hostEnv.OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS], env);
+    expect(cert.status).toBe(0);
+    const certFile = gw.file("/etc/openclaw/tls/gateway.crt");
+    const keyFile = gw.file("/etc/openclaw/tls/gateway.key");
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    const san = run("openssl", ["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"]).stdout;
+    expect(san).toMatch(/IP Address:127\.0\.0\.1/);
+    expect(san).toMatch(/IP Address:203\.0\.113\.7/);
+    // boot-gateway.sh writes the private IP where the units and openclaw.json (${OPENCLAW_AWS_PRIVATE_IP}) find it.
+    fs.writeFileSync(gw.file("/etc/openclaw-aws/runtime.env"), "OPENCLAW_AWS_PRIVATE_IP='127.0.0.1'\n");
+
+    const publish = script(gw, "gateway-publish.sh", [], env);
+    expect(publish.stderr).toMatch(/generating a new gateway token/);
+    expect(publish.status).toBe(0);
+    token = ssmGet(params.token);
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(publish.stdout + publish.stderr).not.toContain(token);
+    const fingerprint = run("openssl", ["x509", "-in", certFile, "-noout", "-fingerprint", "-sha256"]).stdout.trim().split("=")[1];
+    expect(ssmGet(params.fingerprint)).toBe(fingerprint);
+    expect(ssmGet(params.certificate)).toBe(fs.readFileSync(certFile, "utf8").trim());
+    const tokenFile = gw.file("/etc/openclaw-aws/gateway-token.env");
+    expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(tokenFile, "utf8")).toBe(`OPENCLAW_GATEWAY_TOKEN=${token}\n`);
+
+    // Second run (reboot / re-run): same certificate, same token, nothing rewritten.
+    const before = fs.readFileSync(certFile, "utf8");
+    expect(script(gw, "gateway-cert.sh", ["127.0.0.1", hostEnv.OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS], env).stderr).toMatch(/keeping the existing certificate/);
+    const again = script(gw, "gateway-publish.sh", [], env);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/using the gateway token already stored/);
+    expect(again.stderr).toMatch(/tls-fingerprint is up to date/);
+    expect(fs.readFileSync(certFile, "utf8")).toBe(before);
+    expect(ssmGet(params.token)).toBe(token);
+  });
+
+  it("starts the gateway from the rendered unit and config; the token is not on its command line", async () => {
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway.service");
+    expect(env.OPENCLAW_GATEWAY_TOKEN).toBe(token);
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway.service", env);
+    expect(argv.slice(-2)).toEqual(["gateway", "run"]);
+    gateway = startProcess("gateway", argv[0], argv.slice(1), { env, cwd: env.HOME });
+    const started = Date.now();
+    await waitFor("the gateway's /healthz", 90_000, async () => {
+      if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
+      const r = run("curl", ["-fsS", "--cacert", gw.file("/etc/openclaw/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
+      return r.status === 0 && JSON.parse(r.stdout).ok === true ? true : undefined;
+    });
+    process.stdout.write(`gateway healthy after ${Date.now() - started} ms\n`);
+    const cmdline = fs.readFileSync(`/proc/${gateway.child.pid}/cmdline`, "utf8");
+    expect(cmdline).not.toContain(token);
+    // OpenClaw writes its log where logging.file says, which is what CloudWatch collects.
+    await waitFor("the OpenClaw log file", 20_000, () => (fs.existsSync(gw.file("/var/log/openclaw/openclaw.log")) ? true : undefined));
+  });
+
+  it("pairs the node through SSM with the rendered pairing scripts, no manual step", async () => {
+    const nodePairingEnv: NodeJS.ProcessEnv = { ...unitEnv(nd, "/etc/systemd/system/openclaw-node-pairing.service"), OPENCLAW_AWS_PAIRING_POLL: "1", OPENCLAW_AWS_PAIRING_TIMEOUT: "240" };
+    expect(nodePairingEnv.OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
+    const argv = unitArgv(nd, "/etc/systemd/system/openclaw-node-pairing.service", nodePairingEnv);
+    // The node side starts first and waits for its join code.
+    const nodePairing = startProcess("node-pairing", argv[0], argv.slice(1), { env: nodePairingEnv });
+    await waitFor("node-pairing to wait for its join code", 60_000, () => (/waiting for a join code/.test(nodePairing.output()) ? true : undefined));
+
+    const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
+    const minted = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
+    expect(minted.stderr).toMatch(/published a fresh join code/);
+    expect(minted.status).toBe(0);
+    const joinUrl = ssmGet(pairingParam);
+    expect(joinUrl).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${port}/j/\\S+$`));
+    expect(minted.stdout + minted.stderr).not.toContain(joinUrl);
+    expect(minted.stdout + minted.stderr).not.toContain(token);
+
+    const code = await withTimeout(nodePairing.exited(), 180_000);
+    if (code !== 0) {
+      await stopProcess(nodePairing);
+      throw new Error(`node-pairing.sh ended with ${code}:\n${nodePairing.output()}`);
+    }
+    expect(nodePairing.output()).toMatch(new RegExp(`paired with the gateway as '${nodeName}'`));
+    expect(nodePairing.output()).not.toContain(joinUrl);
+    expect(nodePairing.output()).not.toContain(token);
+    expect(fs.existsSync(nd.file("/var/lib/openclaw/aws/join-target"))).toBe(false);
+    const connectLog = fs.readFileSync(nd.file("/var/lib/openclaw/aws/connect.log"), "utf8");
+    expect(connectLog).toMatch(/gateway connected/);
+    expect(connectLog).not.toMatch(/Missing env var/);
+
+    // Again (next start of openclaw-node): already paired, quick.
+    const second = run(argv[0], argv.slice(1), { env: nodePairingEnv, timeout: 60_000 });
+    expect(second.status).toBe(0);
+    expect(second.stderr).toMatch(/already paired with this gateway/);
+  });
+
+  it("runs the node from the rendered unit; the gateway sees it paired and connected and invokes a command", async () => {
+    const env = unitEnv(nd, "/etc/systemd/system/openclaw-node.service");
+    expect(env.OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT).toBe(ssmGet(params.fingerprint));
+    expect(env.OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
+    const argv = unitArgv(nd, "/etc/systemd/system/openclaw-node.service", env);
+    expect(argv.slice(2)).toEqual(["node", "run", "--host", "127.0.0.1", "--port", String(port), "--tls", "--tls-fingerprint", env.OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT, "--display-name", nodeName]);
+    node = startProcess("node", argv[0], argv.slice(1), { env, cwd: env.HOME });
+
+    const status = await waitFor("the node to be paired and connected", 90_000, () => {
+      if (node!.child.exitCode !== null) throw new Error(`node exited ${node!.child.exitCode}:\n${node!.output()}`);
+      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
+      if (r.status !== 0) return undefined;
+      const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
+      return found?.paired && found?.connected ? found : undefined;
+    }, 2000);
+    expect(status).toMatchObject({ paired: true, connected: true, approvalState: "approved" });
+
+    const invoke = gatewayCli(["nodes", "invoke", "--node", nodeName, "--command", "system.which", "--params", '{"bins":["uname"]}', "--json"]);
+    expect(invoke.status).toBe(0);
+    const result = JSON.parse(invoke.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.payload.bins.uname).toMatch(/\/uname$/);
+    expect(gateway!.output()).not.toMatch(/Missing env var/);
+    expect(node.output()).not.toMatch(/Missing env var/);
+
+    // The gateway's next pairing run sees the node connected and withdraws the used join code.
+    const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
+    const withdraw = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
+    expect(withdraw.status).toBe(0);
+    expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
+    expect(ssmGet(pairingParam)).toBe(params.placeholder);
+  });
+});

@@ -1,0 +1,195 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import { NODE_RUNTIMES } from "../../src/hosts/runtime";
+import { cloudConfig, renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
+import { fileContent } from "./helpers";
+
+interface CloudConfig {
+  write_files: { path: string; permissions: string; owner: string; content: string }[];
+  runcmd: string[][];
+}
+
+function parseUserData(userData: string): CloudConfig {
+  expect(userData.startsWith("#cloud-config\n")).toBe(true);
+  return JSON.parse(userData.slice("#cloud-config\n".length)) as CloudConfig;
+}
+
+/** host.env as systemd/bash read it: KEY='value'. */
+function hostEnv(content: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of content.split("\n")) {
+    const m = /^([A-Z_][A-Z0-9_]*)='([^']*)'$/.exec(line);
+    if (m) env[m[1]] = m[2];
+    else expect(line === "" || line.startsWith("#")).toBe(true);
+  }
+  return env;
+}
+
+describe("renderGatewayHost", () => {
+  const rendered = renderGatewayHost(gatewayFixture());
+
+  it("writes every file through cloud-init and runs the boot script", () => {
+    const doc = parseUserData(rendered.userData);
+    expect(doc.write_files.map((f) => f.path)).toEqual(rendered.files.map((f) => f.path));
+    for (const [i, f] of doc.write_files.entries()) {
+      expect(f.content).toBe(rendered.files[i].content);
+      expect(f.permissions).toMatch(/^0[0-7]{3}$/);
+      expect(f.owner).toBe("root:root");
+    }
+    expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/lib/openclaw-aws/boot-gateway.sh"]]);
+    expect(rendered.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        "/etc/openclaw/openclaw.json",
+        "/etc/openclaw-aws/amazon-cloudwatch-agent.json",
+        "/etc/systemd/system/openclaw-gateway.service",
+        "/etc/systemd/system/openclaw-gateway-pairing.service",
+        "/etc/systemd/system/openclaw-gateway-pairing.timer",
+        "/usr/local/lib/openclaw-aws/boot-gateway.sh",
+      ]),
+    );
+  });
+
+  it("passes Terraform tokens through untouched", () => {
+    const env = hostEnv(fileContent(rendered, "/etc/openclaw-aws/host.env"));
+    expect(env.OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS).toBe(EIP_TOKEN);
+    expect(rendered.userData).toContain(JSON.stringify(EIP_TOKEN).slice(1, -1));
+  });
+
+  it("writes the real OpenClaw keys, with no token in the file", () => {
+    const config = JSON.parse(fileContent(rendered, "/etc/openclaw/openclaw.json"));
+    expect(config.gateway).toEqual({
+      mode: "local",
+      bind: "lan",
+      port: 443,
+      tls: { enabled: true, autoGenerate: false, certPath: "/etc/openclaw/tls/gateway.crt", keyPath: "/etc/openclaw/tls/gateway.key" },
+      auth: { mode: "token" },
+    });
+    expect(config.logging.file).toMatch(/^\/var\/log\/openclaw\//);
+    expect(config.plugins.entries["device-pair"].config.publicUrl).toBe("https://${OPENCLAW_AWS_PRIVATE_IP}:443");
+    expect(config.update).toEqual({ checkOnStart: false, auto: { enabled: false } });
+  });
+
+  it("grants CAP_NET_BIND_SERVICE only for a port below 1024", () => {
+    const low = fileContent(rendered, "/etc/systemd/system/openclaw-gateway.service");
+    expect(low).toMatch(/^AmbientCapabilities=CAP_NET_BIND_SERVICE$/m);
+    expect(low).toMatch(/^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$/m);
+    const high = fileContent(renderGatewayHost(gatewayFixture({ port: 18789 })), "/etc/systemd/system/openclaw-gateway.service");
+    expect(high).not.toMatch(/AmbientCapabilities/);
+    expect(high).toMatch(/^CapabilityBoundingSet=$/m);
+  });
+
+  it("carries OpenClaw's own unit settings and the token only through a 0600 EnvironmentFile", () => {
+    const unit = fileContent(rendered, "/etc/systemd/system/openclaw-gateway.service");
+    for (const line of [
+      "User=openclaw",
+      "Restart=always",
+      "RestartSec=5",
+      "RestartPreventExitStatus=78",
+      "StartLimitBurst=10",
+      "StartLimitIntervalSec=300",
+      "TimeoutStopSec=330",
+      "SuccessExitStatus=0 143",
+      "KillMode=mixed",
+      "Environment=OPENCLAW_NO_AUTO_UPDATE=1",
+      "EnvironmentFile=/etc/openclaw-aws/gateway-token.env",
+      "NoNewPrivileges=yes",
+      "ProtectSystem=strict",
+      "ReadWritePaths=/var/lib/openclaw /var/log/openclaw",
+    ]) {
+      expect(unit.split("\n")).toContain(line);
+    }
+    expect(unit).toMatch(/^ExecStart=\S+\/bin\/node \S+\/openclaw\.mjs gateway run$/m);
+    expect(unit).not.toMatch(/--token|OPENCLAW_GATEWAY_TOKEN=/);
+  });
+
+  it("lists every node with its pairing parameter", () => {
+    const tsv = fileContent(rendered, "/etc/openclaw-aws/nodes.tsv");
+    const rows = tsv.split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(rows).toEqual([
+      "openclaw-test-node-1\t/openclaw/test/nodes/node-1/pairing",
+      "openclaw-test-node-2\t/openclaw/test/nodes/node-2/pairing",
+    ]);
+  });
+
+  it("collects the application log where OpenClaw writes it, and /var/log/messages", () => {
+    const cw = JSON.parse(fileContent(rendered, "/etc/openclaw-aws/amazon-cloudwatch-agent.json"));
+    const config = JSON.parse(fileContent(rendered, "/etc/openclaw/openclaw.json"));
+    const files = cw.logs.logs_collected.files.collect_list;
+    expect(files).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file_path: config.logging.file, log_group_name: "/openclaw-test/application" }),
+        expect.objectContaining({ file_path: "/var/log/messages", log_group_name: "/openclaw-test/system" }),
+      ]),
+    );
+    expect(cw.metrics.namespace).toBe("OpenClaw/test");
+    expect(cw.metrics.append_dimensions).toEqual({ InstanceId: "${aws:InstanceId}", InstanceType: "${aws:InstanceType}" });
+    expect(cw.metrics.metrics_collected.cpu).toMatchObject({ measurement: ["cpu_usage_active", "cpu_usage_idle"], totalcpu: true });
+    expect(cw.metrics.metrics_collected.mem.measurement).toEqual(["mem_used_percent", "mem_available"]);
+    expect(cw.metrics.metrics_collected.disk).toMatchObject({ measurement: ["disk_used_percent"], resources: ["/"] });
+    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/boot-gateway.sh")).toMatch(/dnf install .*\n?.*rsyslog/);
+  });
+
+  it("refuses values host.env cannot hold, and nodes without TLS", () => {
+    expect(() => renderGatewayHost(gatewayFixture({}, { region: "eu-west-1'; rm -rf /" }))).toThrow(/quote/);
+    expect(() => renderGatewayHost(gatewayFixture({}, { hostName: "gw 1" }))).toThrow(/hostName/);
+    expect(() => renderGatewayHost(gatewayFixture({ tls: false }))).toThrow(/TLS/);
+    expect(() => renderGatewayHost(gatewayFixture({ nodeNames: ["nobody"] }))).toThrow(/nodePairing/);
+    expect(() => renderGatewayHost(gatewayFixture({ tls: false, nodeNames: [] }))).not.toThrow();
+  });
+
+  it("keeps the user data well under 16 KB after gzip, for every example", () => {
+    for (const file of exampleFiles()) {
+      const contexts = exampleContexts(file);
+      for (const userData of [renderGatewayHost(contexts.gateway).userData, ...contexts.nodes.map((n) => renderNodeHost(n).userData)]) {
+        const gz = gzipSync(Buffer.from(userData), { level: 9 });
+        expect(gz.length).toBeLessThan(16 * 1024);
+        expect(gunzipSync(gz).toString()).toBe(userData);
+      }
+    }
+  });
+});
+
+describe("renderNodeHost", () => {
+  const rendered = renderNodeHost(nodeFixture());
+
+  it("connects to the gateway's private address with a pinned fingerprint", () => {
+    const env = hostEnv(fileContent(rendered, "/etc/openclaw-aws/host.env"));
+    expect(env.OPENCLAW_AWS_GATEWAY_HOST).toBe(PRIVATE_IP_TOKEN);
+    expect(env.OPENCLAW_AWS_GATEWAY_PORT).toBe("443");
+    expect(env.OPENCLAW_AWS_PARAM_NODE_PAIRING).toBe("/openclaw/test/nodes/node-1/pairing");
+    const unit = fileContent(rendered, "/etc/systemd/system/openclaw-node.service");
+    expect(unit).toMatch(
+      /^ExecStart=\S+\/bin\/node \S+\/openclaw\.mjs node run --host \$\{OPENCLAW_AWS_GATEWAY_HOST\} --port \$\{OPENCLAW_AWS_GATEWAY_PORT\} --tls --tls-fingerprint \$\{OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT\} --display-name \$\{OPENCLAW_AWS_HOST_NAME\}$/m,
+    );
+    expect(unit).toMatch(/^Requires=openclaw-node-pairing\.service$/m);
+    expect(parseUserData(rendered.userData).runcmd).toEqual([["/bin/bash", "/usr/local/lib/openclaw-aws/boot-node.sh"]]);
+  });
+
+  it("uses the runtime of the host's architecture", () => {
+    const arm = renderNodeHost(nodeFixture({}, { architecture: "arm64", runtime: NODE_RUNTIMES.arm64 }));
+    const env = hostEnv(fileContent(arm, "/etc/openclaw-aws/host.env"));
+    expect(env.OPENCLAW_AWS_ARCH).toBe("arm64");
+    expect(env.OPENCLAW_AWS_NODE_URL).toBe(NODE_RUNTIMES.arm64.url);
+    expect(env.OPENCLAW_AWS_NODE_INTEGRITY).toBe(NODE_RUNTIMES.arm64.integrity);
+  });
+
+  it("renders the source install settings", () => {
+    const src = renderNodeHost(nodeFixture({}, { openclaw: { method: "source", repository: "https://example.com/openclaw.git", ref: "v2026.9.6" } }));
+    const env = hostEnv(fileContent(src, "/etc/openclaw-aws/host.env"));
+    expect(env).toMatchObject({ OPENCLAW_AWS_INSTALL_METHOD: "source", OPENCLAW_AWS_OPENCLAW_REPOSITORY: "https://example.com/openclaw.git", OPENCLAW_AWS_OPENCLAW_REF: "v2026.9.6" });
+    expect(env.OPENCLAW_AWS_OPENCLAW_VERSION).toBeUndefined();
+  });
+
+  it("refuses a node without TLS or without a pairing parameter", () => {
+    expect(() => renderNodeHost(nodeFixture({ tls: false }))).toThrow(/TLS/);
+    expect(() => renderNodeHost(nodeFixture({}, { hostName: "openclaw-test-node-9" }))).toThrow(/nodePairing/);
+  });
+});
+
+describe("cloudConfig", () => {
+  it("keeps arbitrary content intact (quotes, newlines, YAML-looking text, ${...})", () => {
+    const content = "a: 'b'\n- \"c\"\n${HOME} {{x}} \\ \t# not a comment\n";
+    const doc = parseUserData(cloudConfig([{ path: "/x", mode: "0600", content }], "/x"));
+    expect(doc.write_files[0].content).toBe(content);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Writes every file each host gets, at <dir>/<host>/<path on the host>, plus
+ * <dir>/<host>/user-data.yaml (the cloud-init user data before gzip/base64).
+ *
+ *   npm run render -- <dir> [--config <file>]
+ *
+ * The configuration is read and validated like `cdktf synth` reads it (--config, else env
+ * OPENCLAW_CONFIG, else openclaw.config.json, else the defaults). Addresses AWS assigns at deploy
+ * time are shown as readable placeholders.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadConfig } from "../src/config/load";
+import { buildHostContexts } from "../src/hosts/build-contexts";
+import type { RenderedHost } from "../src/hosts/context";
+import { renderGatewayHost, renderNodeHost } from "../src/hosts/render";
+
+export const PLACEHOLDER_ADDRESSES = {
+  gatewayPublicAddress: "GATEWAY-ELASTIC-IP",
+  gatewayPrivateAddress: "GATEWAY-PRIVATE-IP",
+};
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: npm run render -- <dir> [--config <file>]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): { dir: string; config?: string } {
+  let dir: string | undefined;
+  let config: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--config") {
+      config = argv[++i];
+      if (!config) usage("--config needs a file");
+    } else if (arg.startsWith("--config=")) {
+      config = arg.slice("--config=".length);
+    } else if (arg.startsWith("-")) {
+      usage(`unknown option ${arg}`);
+    } else if (dir === undefined) {
+      dir = arg;
+    } else {
+      usage(`unexpected argument ${arg}`);
+    }
+  }
+  if (!dir) usage("missing <dir>");
+  return { dir, config };
+}
+
+function writeHost(root: string, host: string, rendered: RenderedHost): number {
+  const base = path.join(root, host);
+  fs.rmSync(base, { recursive: true, force: true });
+  for (const file of rendered.files) {
+    const target = path.join(base, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) });
+    fs.chmodSync(target, parseInt(file.mode, 8));
+  }
+  fs.mkdirSync(base, { recursive: true });
+  fs.writeFileSync(path.join(base, "user-data.yaml"), rendered.userData);
+  return rendered.files.length;
+}
+
+function main(): void {
+  const { dir, config } = parseArgs(process.argv.slice(2));
+  const env = config ? { ...process.env, OPENCLAW_CONFIG: path.resolve(config) } : process.env;
+  const validated = loadConfig({ cwd: process.cwd(), env });
+  const contexts = buildHostContexts(validated, {
+    gatewayPublicAddress: validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined,
+    gatewayPrivateAddress: PLACEHOLDER_ADDRESSES.gatewayPrivateAddress,
+  });
+  const root = path.resolve(dir);
+  const hosts: [string, RenderedHost][] = [
+    [contexts.gateway.hostName, renderGatewayHost(contexts.gateway)],
+    ...contexts.nodes.map((node): [string, RenderedHost] => [node.hostName, renderNodeHost(node)]),
+  ];
+  for (const [host, rendered] of hosts) {
+    const count = writeHost(root, host, rendered);
+    process.stdout.write(`${path.join(root, host)}: ${count} files + user-data.yaml (${rendered.userData.length} bytes)\n`);
+  }
+}
+
+main();

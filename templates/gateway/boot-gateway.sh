@@ -1,0 +1,71 @@
+#!/bin/bash
+# /usr/local/lib/openclaw-aws/boot-gateway.sh — turns a fresh Amazon Linux 2023 instance into the
+# OpenClaw gateway. Run by cloud-init (runcmd) on first boot; safe to run again at any time:
+# every step checks what is already there. Log: /var/log/openclaw-boot.log (and cloud-init's).
+# shellcheck source=/dev/null
+source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+# shellcheck source=lib.sh
+source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
+OPENCLAW_AWS_TAG=boot-gateway
+enable_error_trap
+require_root
+export HOME="${HOME:-/root}"
+log_to_boot_file
+log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} (stack ${OPENCLAW_AWS_STACK}) starting"
+
+packages=(openssl jq tar gzip rsyslog amazon-cloudwatch-agent)
+[[ "$OPENCLAW_AWS_INSTALL_METHOD" == source ]] && packages+=(git)
+log "installing packages: ${packages[*]}"
+retry 5 10 dnf install -y -q "${packages[@]}"
+# AL2023 logs to the journal only; rsyslog provides /var/log/messages for CloudWatch.
+systemctl enable --now rsyslog.service
+
+log "starting the CloudWatch agent"
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 \
+  -c "file:${OPENCLAW_AWS_ETC_DIR}/amazon-cloudwatch-agent.json" -s
+
+if ! id -u "$OPENCLAW_AWS_USER" >/dev/null 2>&1; then
+  log "creating system user ${OPENCLAW_AWS_USER}"
+  useradd --system --home-dir "$OPENCLAW_AWS_STATE_DIR" --no-create-home --shell /sbin/nologin \
+    --user-group "$OPENCLAW_AWS_USER"
+fi
+install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_STATE_DIR" "$OPENCLAW_AWS_APP_LOG_DIR"
+
+"${OPENCLAW_AWS_LIB_DIR}/install-runtime.sh"
+"${OPENCLAW_AWS_LIB_DIR}/install-openclaw.sh"
+
+private_ip=$(retry 10 3 imds local-ipv4) || die "cannot read the private IP from the instance metadata (IMDSv2)"
+log "private IP ${private_ip}"
+# Runtime values the units and openclaw.json (${OPENCLAW_AWS_PRIVATE_IP}) use.
+printf "OPENCLAW_AWS_PRIVATE_IP='%s'\n" "$private_ip" | write_file "${OPENCLAW_AWS_ETC_DIR}/runtime.env" 0644 ""
+
+if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
+  "${OPENCLAW_AWS_LIB_DIR}/gateway-cert.sh" "$private_ip" "$OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS"
+fi
+"${OPENCLAW_AWS_LIB_DIR}/gateway-publish.sh"
+
+log "validating ${OPENCLAW_AWS_CONFIG_PATH}"
+runuser -u "$OPENCLAW_AWS_USER" -- env OPENCLAW_AWS_PRIVATE_IP="$private_ip" HOME="$OPENCLAW_AWS_STATE_DIR" \
+  OPENCLAW_STATE_DIR="$OPENCLAW_AWS_STATE_DIR" OPENCLAW_CONFIG_PATH="$OPENCLAW_AWS_CONFIG_PATH" \
+  OPENCLAW_NO_AUTO_UPDATE=1 "${OPENCLAW_AWS_PREFIX}/node/current/bin/node" \
+  "${OPENCLAW_AWS_PREFIX}/openclaw/current/openclaw.mjs" config validate
+
+systemctl daemon-reload
+systemctl enable openclaw-gateway.service openclaw-gateway-pairing.timer
+# restart, not start: a second run picks up a new certificate, token or package.
+systemctl restart openclaw-gateway.service
+
+if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then scheme=https; else scheme=http; fi
+health="${scheme}://127.0.0.1:${OPENCLAW_AWS_GATEWAY_PORT}/healthz"
+log "waiting (up to 180 s) for the gateway at ${health}"
+deadline=$((SECONDS + 180))
+until curl -fsk -m 5 "$health" >/dev/null 2>&1; do
+  if ((SECONDS >= deadline)); then
+    journalctl -u openclaw-gateway.service -n 30 --no-pager >&2 || true
+    die "the gateway did not become healthy within 180 s (see journalctl -u openclaw-gateway)"
+  fi
+  sleep 3
+done
+log "gateway is healthy"
+systemctl start openclaw-gateway-pairing.timer
+log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} finished"

@@ -1,0 +1,48 @@
+#!/bin/bash
+# /usr/local/lib/openclaw-aws/gateway-publish.sh — share what the nodes need through SSM and
+# provide the gateway's auth token:
+#   - the certificate's SHA-256 fingerprint and the certificate (PEM) — public values;
+#   - the gateway token: the value already in SSM when it is a real one (a replaced gateway keeps
+#     its token), else a new random one (openssl rand -hex 24), stored as SecureString.
+# The token only ever goes to SSM (through a 0600 file) and to the unit's EnvironmentFile (0600).
+# shellcheck source=/dev/null
+source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+# shellcheck source=lib.sh
+source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
+OPENCLAW_AWS_TAG=gateway-publish
+enable_error_trap
+
+# put_if_changed <name> <type> <value>
+put_if_changed() {
+  local current
+  current=$(ssm_get "$1") || die "cannot read SSM parameter $1"
+  if [[ "$current" == "$3" ]]; then
+    log "$1 is up to date"
+  else
+    printf '%s' "$3" | ssm_put "$1" "$2" || die "cannot write SSM parameter $1"
+    log "published $1"
+  fi
+}
+
+if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
+  cert="${OPENCLAW_AWS_TLS_DIR}/gateway.crt"
+  [[ -s "$cert" ]] || die "no certificate at ${cert}"
+  fingerprint=$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | cut -d= -f2)
+  put_if_changed "$OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE" String "$(cat "$cert")"
+  # The fingerprint last: nodes wait for it, then read the certificate.
+  put_if_changed "$OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT" String "$fingerprint"
+fi
+
+token_file="${OPENCLAW_AWS_ETC_DIR}/gateway-token.env"
+if token=$(ssm_published "$OPENCLAW_AWS_PARAM_GATEWAY_TOKEN"); then
+  log "using the gateway token already stored in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN}"
+else
+  log "generating a new gateway token"
+  token=$(openssl rand -hex 24)
+  printf '%s' "$token" | ssm_put "$OPENCLAW_AWS_PARAM_GATEWAY_TOKEN" SecureString ||
+    die "cannot store the gateway token in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN}"
+  log "stored the gateway token in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN} (SecureString)"
+fi
+[[ "$token" =~ ^[A-Za-z0-9._~+/=-]+$ ]] || die "the gateway token in SSM has characters an EnvironmentFile cannot hold"
+printf 'OPENCLAW_GATEWAY_TOKEN=%s\n' "$token" | write_file "$token_file" 0600 ""
+log "wrote ${token_file} (mode 0600)"
