@@ -8,6 +8,9 @@ command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v cloud-init >/dev/null || missing+=(cloud-init)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v jq >/dev/null || missing+=(jq)
+command -v curl >/dev/null || missing+=(curl)
+command -v aws >/dev/null || missing+=(awscli)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 
 if ((${#missing[@]} > 0)); then

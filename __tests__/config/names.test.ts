@@ -1,4 +1,4 @@
-import { alarmLabel, deploymentNames, hostName } from "../../src/config/names";
+import { alarmLabel, deploymentNames, hostName, nodeRoleName } from "../../src/config/names";
 import { configWith } from "../helpers";
 
 describe("deploymentNames", () => {
@@ -17,6 +17,7 @@ describe("deploymentNames", () => {
     });
     expect(hostName(names, "gw")).toBe("openclaw-gw");
     expect(hostName(names, "node")).toBe("openclaw-node");
+    expect(nodeRoleName(names, "node")).toBe("openclaw-node-ec2-role");
   });
 
   it("puts any other stack name into every name, so two stacks share an account", () => {

@@ -51,21 +51,26 @@ describe("Iam", () => {
     ]);
   });
 
-  it("lets a node read the gateway's shared values and write nothing", () => {
-    const { tf } = synthStack();
-    const statements = statementsOf(tf, "openclaw-node-ec2-role");
-    expect(statements).toEqual([
+  it("lets each node read only the certificate, its fingerprint and its own pairing: no token, no writes", () => {
+    const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
+    const readable = (node: string) => [
       {
-        Sid: "ReadSharedParameters",
+        Sid: "ReadPairingParameters",
         Effect: "Allow",
         Action: ["ssm:GetParameter"],
         Resource: [
-          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/token",
           "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
           "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
-          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/node/pairing",
+          `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
         ],
       },
+    ];
+    expect(statementsOf(tf, "openclaw-node-ec2-role")).toEqual(readable("node"));
+    expect(statementsOf(tf, "openclaw-arm-ec2-role")).toEqual(readable("arm"));
+    expect(propertiesOf(tf, "aws_iam_instance_profile").map((profile) => profile.name).sort()).toEqual([
+      "openclaw-arm-ec2-role",
+      "openclaw-ec2-role",
+      "openclaw-node-ec2-role",
     ]);
   });
 

@@ -10,7 +10,7 @@ describe("Node", () => {
     expect(node).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 100 }) });
     expect(node.user_data_base64).toContain(`\${aws_instance.${instances["openclaw-gw"].id}.private_ip}`);
     expect(node.vpc_security_group_ids).toEqual([expect.stringContaining("security-groups_node")]);
-    expect(node.iam_instance_profile).toContain("iam_node-profile");
+    expect(node.iam_instance_profile).toContain("iam_node-node-profile");
   });
 
   it("creates one host per configured node, each with its own name and type", () => {

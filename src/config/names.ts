@@ -17,7 +17,6 @@ export interface DeploymentNames {
   readonly nodeSecurityGroup: string;
   readonly endpointSecurityGroup: string;
   readonly gatewayRole: string;
-  readonly nodeRole: string;
   readonly alarmTopic: string;
   readonly trail: string;
   readonly applicationLogGroup: string;
@@ -39,7 +38,6 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
     nodeSecurityGroup: `${prefix}-node-sg`,
     endpointSecurityGroup: `${prefix}-endpoints-sg`,
     gatewayRole: `${prefix}-ec2-role`,
-    nodeRole: `${prefix}-node-ec2-role`,
     alarmTopic: `${prefix}-alarms`,
     trail: `${prefix}-trail`,
     applicationLogGroup: `/${prefix}/application`,
@@ -52,6 +50,11 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
 /** Host name of the gateway or of a node: "<prefix>-<name>". */
 export function hostName(names: DeploymentNames, name: string): string {
   return `${names.prefix}-${name}`;
+}
+
+/** Instance role of one node: each node has its own, so it can read only its own pairing parameter. */
+export function nodeRoleName(names: DeploymentNames, nodeName: string): string {
+  return `${names.prefix}-${nodeName}-ec2-role`;
 }
 
 /** Alarm label of a host, as seed 000 writes it: the gateway is "GW", node "node-2" is "Node-2". */

@@ -46,9 +46,10 @@ const rootVolumeGb = z
   .min(8, { error: "must be at least 8 GiB (Amazon Linux 2023 needs it)" })
   .max(16384, { error: "must be at most 16384 GiB (gp3 limit)" });
 
+// Host names end up in IAM role names ("openclaw-<stack>-<name>-ec2-role"), which AWS caps at 64.
 const hostName = z
   .string()
-  .max(40, { error: "must be at most 40 characters" })
+  .max(24, { error: "must be at most 24 characters" })
   .regex(NAME, { error: "must be lower-case letters, digits and dashes, starting with a letter" });
 
 const tcpPort = z

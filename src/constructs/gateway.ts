@@ -49,6 +49,7 @@ export class Gateway extends Construct {
       keyName: props.keyName,
       userData: rendered.userData,
       dependsOn: props.parameters,
+      ignoreSecurityGroupDrift: config.target.kind === "local",
     }).instance;
 
     if (eip) new EipAssociation(this, "eip-association", { allocationId: eip.allocationId, instanceId: this.instance.id });

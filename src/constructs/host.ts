@@ -23,6 +23,11 @@ export interface HostProps {
   readonly userData: string;
   /** What must exist before the host boots (e.g. the parameters its boot script writes). */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Local emulator only: moto leaves an instance's own security group list empty when the groups come with
+   * the network interface (as they do with associate_public_ip_address), so the plan would never settle.
+   */
+  readonly ignoreSecurityGroupDrift?: boolean;
 }
 
 /**
@@ -67,7 +72,7 @@ export class Host extends Construct {
       tags: { Name: props.name },
       dependsOn: props.dependsOn,
       // A new AL2023 release must not replace a running host at the next plan; replace it deliberately.
-      lifecycle: { ignoreChanges: ["ami"] },
+      lifecycle: { ignoreChanges: props.ignoreSecurityGroupDrift ? ["ami", "vpc_security_group_ids"] : ["ami"] },
     });
   }
 }

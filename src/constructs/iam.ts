@@ -14,19 +14,25 @@ export const BEDROCK_INVOKE_ACTIONS = [
   "bedrock:GetFoundationModel",
 ] as const;
 
+/** The role of one node host. */
+export interface NodeRole {
+  /** Node name (keys the construct ids). */
+  readonly node: string;
+  readonly roleName: string;
+  /** ARNs of the SSM parameters this node reads: the gateway's certificate, its fingerprint, its own pairing. */
+  readonly parameterArns: readonly string[];
+}
+
 export interface IamProps {
   readonly gatewayRoleName: string;
-  readonly nodeRoleName: string;
-  /** Whether node hosts exist (they get their own, narrower role). */
-  readonly withNodes: boolean;
+  /** ARNs of the SSM parameters the gateway writes (and reads back). */
+  readonly gatewayParameterArns: readonly string[];
+  /** One narrower role per node host. */
+  readonly nodes: readonly NodeRole[];
   readonly bedrock: boolean;
   readonly marketplace: boolean;
   /** AWS partition, e.g. "aws" (a Terraform reference). */
   readonly partition: string;
-  /** ARNs of the SSM parameters the gateway writes (and reads back). */
-  readonly gatewayParameterArns: readonly string[];
-  /** ARNs of the SSM parameters nodes read. */
-  readonly nodeParameterArns: readonly string[];
 }
 
 interface Statement {
@@ -38,14 +44,14 @@ interface Statement {
 }
 
 /**
- * Instance roles. The gateway may invoke Bedrock and write the values it shares; a node may only read
- * those values: it can write nothing of the gateway's.
+ * Instance roles. The gateway may invoke Bedrock and write the values it shares; each node may only
+ * read what it needs to pair (never the gateway token, never another node's pairing): it can write
+ * nothing of the gateway's.
  */
 export class Iam extends Construct {
   readonly gatewayInstanceProfileName: string;
-  readonly nodeInstanceProfileName?: string;
-  readonly gatewayRoleName: string;
-  readonly nodeRoleName?: string;
+  /** Instance profile of each node, by node name. */
+  readonly nodeInstanceProfileNames: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
@@ -71,20 +77,17 @@ export class Iam extends Construct {
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       });
     }
-    const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, gatewayStatements);
-    this.gatewayRoleName = gateway.roleName;
-    this.gatewayInstanceProfileName = gateway.profileName;
+    this.gatewayInstanceProfileName = this.hostRole("gateway", props.gatewayRoleName, props.partition, gatewayStatements);
 
-    if (props.withNodes) {
-      const node = this.hostRole("node", props.nodeRoleName, props.partition, [
-        { Sid: "ReadSharedParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: props.nodeParameterArns },
+    for (const node of props.nodes) {
+      this.nodeInstanceProfileNames[node.node] = this.hostRole(`node-${node.node}`, node.roleName, props.partition, [
+        { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
       ]);
-      this.nodeRoleName = node.roleName;
-      this.nodeInstanceProfileName = node.profileName;
     }
   }
 
-  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]) {
+  /** A host role with the managed policies and one inline policy; returns its instance profile name. */
+  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]): string {
     const role = new IamRole(this, `${key}-role`, {
       name,
       description: `OpenClaw ${key} host`,
@@ -104,7 +107,6 @@ export class Iam extends Construct {
       role: role.id,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
-    const profile = new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name });
-    return { roleName: role.name, profileName: profile.name };
+    return new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name }).name;
   }
 }

@@ -44,6 +44,7 @@ export class Node extends Construct {
       keyName: props.keyName,
       userData: rendered.userData,
       dependsOn: props.parameters,
+      ignoreSecurityGroupDrift: config.target.kind === "local",
     }).instance;
   }
 }

@@ -17,6 +17,11 @@ export interface SecurityGroupsProps {
   readonly sshCidrs: readonly string[];
   /** Whether interface endpoints exist (they get a group that takes 443 from the hosts only). */
   readonly withEndpoints: boolean;
+  /**
+   * Local emulator only: moto drops the description of a rule that references a security group (it keeps
+   * only CIDR rule descriptions), so the plan would never settle; such rules get none there.
+   */
+  readonly omitReferencedRuleDescriptions?: boolean;
 }
 
 /** Ports the hosts may reach on the internet: package repositories, npm, Bedrock and bot APIs are HTTPS; 80 for plain repository mirrors. */
@@ -37,10 +42,12 @@ export class SecurityGroups extends Construct {
 
     const group = (groupId: string, name: string, description: string) =>
       new SecurityGroup(this, groupId, { name, description, vpcId, tags: { Name: name } });
+    const settle = (rule: Omit<IngressRule, "securityGroupId">) =>
+      props.omitReferencedRuleDescriptions && rule.referencedSecurityGroupId ? { ...rule, description: undefined } : rule;
     const ingress = (ruleId: string, groupIdRef: string, rule: Omit<IngressRule, "securityGroupId">) =>
-      new VpcSecurityGroupIngressRule(this, ruleId, { securityGroupId: groupIdRef, ipProtocol: "tcp", ...rule });
+      new VpcSecurityGroupIngressRule(this, ruleId, { securityGroupId: groupIdRef, ipProtocol: "tcp", ...settle(rule) });
     const egress = (ruleId: string, groupIdRef: string, rule: Omit<IngressRule, "securityGroupId">) =>
-      new VpcSecurityGroupEgressRule(this, ruleId, { securityGroupId: groupIdRef, ipProtocol: "tcp", ...rule });
+      new VpcSecurityGroupEgressRule(this, ruleId, { securityGroupId: groupIdRef, ipProtocol: "tcp", ...settle(rule) });
 
     const hostGroups: { key: string; id: string }[] = [];
     const gateway = group("gateway", names.gatewaySecurityGroup, "OpenClaw gateway host");

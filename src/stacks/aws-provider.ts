@@ -22,7 +22,8 @@ export function addAwsProvider(scope: Construct, props: AwsProviderProps): AwsPr
           accessKey: "test",
           secretKey: "test",
           skipCredentialsValidation: true,
-          skipRequestingAccountId: true,
+          // The account id is requested (the emulator answers sts:GetCallerIdentity): without it the provider
+          // reads every group-referencing security group rule back as "<account>/sg-..." and never settles.
           skipMetadataApiCheck: "true",
           s3UsePathStyle: true,
           endpoints: [Object.fromEntries(SERVICES.map((service) => [service, target.endpoint]))],

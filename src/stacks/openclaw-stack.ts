@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { alarmLabel, deploymentNames } from "../config/names";
+import { alarmLabel, deploymentNames, hostName, nodeRoleName } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { sharedParameters } from "../hosts/build-contexts";
 import { Audit } from "../constructs/audit";
@@ -63,6 +63,7 @@ export class OpenClawStack extends TerraformStack {
       withNodes,
       sshCidrs: config.ssh.allowedCidrs,
       withEndpoints,
+      omitReferencedRuleDescriptions: config.target.kind === "local",
     });
     if (securityGroups.endpointGroupId) {
       new Endpoints(this, "endpoints", {
@@ -80,18 +81,19 @@ export class OpenClawStack extends TerraformStack {
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
     const iam = new Iam(this, "iam", {
       gatewayRoleName: names.gatewayRole,
-      nodeRoleName: names.nodeRole,
-      withNodes,
+      gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
+      nodes: config.nodes.map((node) => ({
+        node: node.name,
+        roleName: nodeRoleName(names, node.name),
+        parameterArns: [
+          parameterNames.gatewayTlsFingerprint,
+          parameterNames.gatewayTlsCertificate,
+          parameterNames.nodePairing[hostName(names, node.name)],
+        ].map(parameterArn),
+      })),
       bedrock: config.iam.bedrock,
       marketplace: config.iam.marketplace,
       partition,
-      gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
-      nodeParameterArns: [
-        parameterNames.gatewayToken,
-        parameterNames.gatewayTlsFingerprint,
-        parameterNames.gatewayTlsCertificate,
-        ...Object.values(parameterNames.nodePairing),
-      ].map(parameterArn),
     });
 
     const keyPair =
@@ -117,7 +119,7 @@ export class OpenClawStack extends TerraformStack {
           gatewayPrivateAddress: gateway.instance.privateIp,
           subnetId: network.hostSubnetId,
           securityGroupId: securityGroups.nodeGroupId!,
-          instanceProfileName: iam.nodeInstanceProfileName!,
+          instanceProfileName: iam.nodeInstanceProfileNames[node.name],
           keyName: keyPair?.keyName,
           parameters: parameters.resources,
         }),
