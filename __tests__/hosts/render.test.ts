@@ -126,7 +126,8 @@ describe("renderGatewayHost", () => {
     expect(cw.metrics.metrics_collected.cpu).toMatchObject({ measurement: ["cpu_usage_active", "cpu_usage_idle"], totalcpu: true });
     expect(cw.metrics.metrics_collected.mem.measurement).toEqual(["mem_used_percent", "mem_available"]);
     expect(cw.metrics.metrics_collected.disk).toMatchObject({ measurement: ["disk_used_percent"], resources: ["/"] });
-    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/boot-gateway.sh")).toMatch(/dnf install .*\n?.*rsyslog/);
+    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/boot-gateway.sh")).toContain('"${OPENCLAW_AWS_LIB_DIR}/prepare-host.sh"');
+    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/prepare-host.sh")).toMatch(/packages=\(.*rsyslog.*\)[\s\S]*dnf install/);
   });
 
   it("refuses values host.env cannot hold, and nodes without TLS", () => {

@@ -29,6 +29,7 @@ const COMMON_FILES: readonly FileSpec[] = [
   { template: "common/lib.sh", path: `${HOST_LIB_DIR}/lib.sh`, mode: "0644" },
   { template: "common/install-runtime.sh", path: `${HOST_LIB_DIR}/install-runtime.sh`, mode: "0755" },
   { template: "common/install-openclaw.sh", path: `${HOST_LIB_DIR}/install-openclaw.sh`, mode: "0755" },
+  { template: "common/prepare-host.sh", path: `${HOST_LIB_DIR}/prepare-host.sh`, mode: "0755" },
   { template: "common/amazon-cloudwatch-agent.json", path: "/etc/openclaw-aws/amazon-cloudwatch-agent.json", mode: "0644" },
   { template: "common/openclaw", path: "/usr/local/bin/openclaw", mode: "0755" },
 ];

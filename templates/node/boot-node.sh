@@ -13,26 +13,7 @@ export HOME="${HOME:-/root}"
 log_to_boot_file
 log "boot of node ${OPENCLAW_AWS_HOST_NAME} (stack ${OPENCLAW_AWS_STACK}) starting"
 
-packages=(openssl jq tar gzip rsyslog amazon-cloudwatch-agent)
-[[ "$OPENCLAW_AWS_INSTALL_METHOD" == source ]] && packages+=(git)
-log "installing packages: ${packages[*]}"
-retry 5 10 dnf install -y -q "${packages[@]}"
-# AL2023 logs to the journal only; rsyslog provides /var/log/messages for CloudWatch.
-systemctl enable --now rsyslog.service
-
-log "starting the CloudWatch agent"
-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 \
-  -c "file:${OPENCLAW_AWS_ETC_DIR}/amazon-cloudwatch-agent.json" -s
-
-if ! id -u "$OPENCLAW_AWS_USER" >/dev/null 2>&1; then
-  log "creating system user ${OPENCLAW_AWS_USER}"
-  useradd --system --home-dir "$OPENCLAW_AWS_STATE_DIR" --no-create-home --shell /sbin/nologin \
-    --user-group "$OPENCLAW_AWS_USER"
-fi
-install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_STATE_DIR" "$OPENCLAW_AWS_APP_LOG_DIR"
-
-"${OPENCLAW_AWS_LIB_DIR}/install-runtime.sh"
-"${OPENCLAW_AWS_LIB_DIR}/install-openclaw.sh"
+"${OPENCLAW_AWS_LIB_DIR}/prepare-host.sh"
 
 systemctl daemon-reload
 systemctl enable openclaw-node.service

@@ -1,0 +1,34 @@
+#!/bin/bash
+# /usr/local/lib/openclaw-aws/prepare-host.sh — what every OpenClaw host needs before its role:
+# packages, the system log, the CloudWatch agent, the service user, Node.js and OpenClaw.
+# Run by the boot scripts; safe to run again: every step checks what is already there.
+# shellcheck source=/dev/null
+source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+# shellcheck source=lib.sh
+source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
+OPENCLAW_AWS_TAG=prepare-host
+enable_error_trap
+require_root
+export HOME="${HOME:-/root}"
+log_to_boot_file
+
+packages=(openssl jq tar gzip rsyslog amazon-cloudwatch-agent)
+[[ "$OPENCLAW_AWS_INSTALL_METHOD" == source ]] && packages+=(git)
+log "installing packages: ${packages[*]}"
+retry 5 10 dnf install -y -q "${packages[@]}"
+# AL2023 logs to the journal only; rsyslog provides /var/log/messages for CloudWatch.
+systemctl enable --now rsyslog.service
+
+log "starting the CloudWatch agent"
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 \
+  -c "file:${OPENCLAW_AWS_ETC_DIR}/amazon-cloudwatch-agent.json" -s
+
+if ! id -u "$OPENCLAW_AWS_USER" >/dev/null 2>&1; then
+  log "creating system user ${OPENCLAW_AWS_USER}"
+  useradd --system --home-dir "$OPENCLAW_AWS_STATE_DIR" --no-create-home --shell /sbin/nologin \
+    --user-group "$OPENCLAW_AWS_USER"
+fi
+install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_STATE_DIR" "$OPENCLAW_AWS_APP_LOG_DIR"
+
+"${OPENCLAW_AWS_LIB_DIR}/install-runtime.sh"
+"${OPENCLAW_AWS_LIB_DIR}/install-openclaw.sh"
