@@ -1,4 +1,2 @@
-/** Environment for a terraform call from a test: no calling home. */
-export function terraformEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: "1" };
-}
+// The suite's terraform calls use the project's offline CLI configuration (scripts/lib/terraform-env.ts).
+export { terraformEnv } from "../scripts/lib/terraform-env";

@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { RenderedHost } from "../../src/hosts/context";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT } from "../../src/project-root";
+import { PROJECT_ROOT } from "../../src/project-root";
 
 export interface Toolchain {
   dir: string;

@@ -1,0 +1,229 @@
+/**
+ * The examples, end to end on the emulator: deploy (bootstrap + S3 backend), the settings that make each
+ * example what it is, a clean second plan, destroy. examples/gateway-node.json generates its key pair,
+ * which needs the tls provider (not in the offline mirror): it is deployed with the key switched to an
+ * imported one, and the test says so. examples/source-build.json differs from the defaults only in the
+ * boot script, which tests/hosts and the default deployment's user data check cover.
+ */
+import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
+import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
+import { DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
+import type { Instance } from "@aws-sdk/client-ec2";
+import { buildHostContexts } from "../../src/hosts/build-contexts";
+import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
+import { LocalDeployment, readExample, REGION } from "./deployment";
+
+jest.setTimeout(15 * 60_000);
+
+let aws: ReturnType<typeof clients>;
+
+async function groupNames(names: string[]): Promise<Record<string, string>> {
+  const groups: Record<string, string> = {};
+  for (const name of names) {
+    const id = await securityGroupId(aws.ec2, name);
+    if (id) groups[id] = name;
+  }
+  return groups;
+}
+
+const idOf = (groups: Record<string, string>, name: string) => Object.keys(groups).find((key) => groups[key] === name)!;
+
+async function policyOf(role: string) {
+  const response = await aws.iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: `${role}-policy` }));
+  const text = response.PolicyDocument!;
+  return JSON.parse(text.trimStart().startsWith("{") ? text : decodeURIComponent(text)) as { Statement: { Sid: string; Condition?: unknown }[] };
+}
+
+/** Deploy in beforeAll, destroy as the last test (or in afterAll after a failure). */
+function lifecycle(example: string) {
+  const state: { deployment?: LocalDeployment; destroyed: boolean } = { destroyed: false };
+  beforeAll(async () => {
+    state.deployment = await LocalDeployment.start(readExample(example));
+    aws = clients(state.deployment.endpoint);
+    await state.deployment.deploy();
+  });
+  afterAll(async () => {
+    if (state.deployment && !state.destroyed) await state.deployment.destroy().catch(() => undefined);
+    await state.deployment?.stop();
+  });
+  return state;
+}
+
+async function expectCleanPlan(deployment: LocalDeployment) {
+  const plan = await deployment.plan();
+  expect({ code: plan.code, changes: plan.output.match(/^\s*# .*$/gm) ?? [] }).toEqual({ code: 0, changes: [] });
+}
+
+async function expectUserData(deployment: LocalDeployment, gateway: Instance, nodes: Instance[]) {
+  const outputs = deployment.outputs();
+  const contexts = buildHostContexts(deployment.config, {
+    gatewayPublicAddress: outputs.gateway_public_ip,
+    gatewayPrivateAddress: gateway.PrivateIpAddress!,
+  });
+  expect(await userDataOf(aws.ec2, gateway.InstanceId!)).toBe(renderGatewayHost(contexts.gateway).userData);
+  for (const [index, node] of nodes.entries()) {
+    expect(await userDataOf(aws.ec2, node.InstanceId!)).toBe(renderNodeHost(contexts.nodes[index]).userData);
+  }
+}
+
+describe("examples/private-gateway.json: loopback gateway on Graviton, no nodes, no public address, endpoints only", () => {
+  const state = lifecycle("private-gateway");
+  const prefix = "openclaw-private-gateway";
+
+  test("one t4g.medium (arm64) gateway without key, EIP or public ingress; user data as rendered", async () => {
+    const deployment = state.deployment!;
+    const gateway = await instanceNamed(aws.ec2, `${prefix}-gw`);
+    expect(gateway.InstanceType).toBe("t4g.medium");
+    expect(gateway.Architecture).toBe("arm64");
+    expect(gateway.KeyName).toBeUndefined();
+    expect(gateway.MetadataOptions?.HttpTokens).toBe("required");
+    expect(await rootVolumeOf(aws.ec2, gateway)).toEqual(expect.objectContaining({ volume: expect.objectContaining({ VolumeType: "gp3", Size: 100, Encrypted: true }) }));
+    const outputs = deployment.outputs();
+    expect(outputs.gateway_public_ip).toBeUndefined();
+    expect(outputs.gateway_url).toBeUndefined();
+    expect(outputs.gateway_port_forward_command).toContain('"portNumber":["18789"]');
+    const groups = await groupNames([`${prefix}-sg`, `${prefix}-endpoints-sg`, `${prefix}-node-sg`]);
+    expect(Object.values(groups).sort()).toEqual([`${prefix}-endpoints-sg`, `${prefix}-sg`]);
+    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-sg`), groups)).toEqual(["out tcp 443 to 0.0.0.0/0", "out tcp 80 to 0.0.0.0/0"]);
+    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-endpoints-sg`), groups)).toEqual([`in tcp 443 from ${prefix}-sg`]);
+    await expectUserData(deployment, gateway, []);
+  });
+
+  test("its own VPC with the four private-DNS endpoints; Bedrock with Marketplace only via Bedrock; CloudTrail", async () => {
+    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Name", Values: [`${prefix}-vpc`] }] }));
+    expect(vpcs.Vpcs?.map((vpc) => vpc.CidrBlock)).toEqual(["10.0.0.0/16"]);
+    const endpoints = await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }));
+    expect(endpoints.VpcEndpoints!.map((endpoint) => [endpoint.ServiceName, endpoint.PrivateDnsEnabled]).sort()).toEqual(
+      ["bedrock-runtime", "ec2messages", "ssm", "ssmmessages"].map((service) => [`com.amazonaws.${REGION}.${service}`, true]),
+    );
+    const policy = await policyOf(`${prefix}-ec2-role`);
+    const marketplace = policy.Statement.find((statement) => statement.Sid === "MarketplaceViaBedrock");
+    expect(marketplace?.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
+    const trails = await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }));
+    expect(trails.trailList).toHaveLength(1);
+  });
+
+  test("a second plan is clean; destroy leaves nothing (but the trail, on moto only)", async () => {
+    const deployment = state.deployment!;
+    await expectCleanPlan(deployment);
+    await deployment.destroy();
+    state.destroyed = true;
+    expect(await deployment.resourceCount()).toBe(0);
+    expect(await instancesNamed(aws.ec2, `${prefix}-gw`)).toEqual([]);
+    expect((await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Name", Values: [`${prefix}-vpc`] }] }))).Vpcs).toEqual([]);
+    // moto's DeleteTrail ignores the ARN the provider sends: the trail outlives the destroy on the emulator only.
+    expect((await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }))).trailList!.map((trail) => trail.Name)).toEqual([
+      `${prefix}-trail`,
+    ]);
+  });
+});
+
+describe("examples/multi-node.json: three nodes (one Graviton), alarm e-mail, 90-day logs, no key", () => {
+  const state = lifecycle("multi-node");
+  const prefix = "openclaw-multi-node";
+  const nodeNames = ["node-1", "node-2", "node-arm"];
+
+  test("gateway and three nodes with their types, volumes and own roles; user data as rendered", async () => {
+    const deployment = state.deployment!;
+    const gateway = await instanceNamed(aws.ec2, `${prefix}-gw`);
+    const nodes = await Promise.all(nodeNames.map((name) => instanceNamed(aws.ec2, `${prefix}-${name}`)));
+    expect(gateway.InstanceType).toBe("t3.medium");
+    expect(nodes.map((node) => [node.InstanceType, node.Architecture])).toEqual([
+      ["t3.small", "x86_64"],
+      ["t3.small", "x86_64"],
+      ["t4g.small", "arm64"],
+    ]);
+    expect((await Promise.all(nodes.map((node) => rootVolumeOf(aws.ec2, node)))).map(({ volume }) => volume.Size)).toEqual([100, 100, 50]);
+    for (const [index, node] of nodes.entries()) {
+      expect(node.KeyName).toBeUndefined();
+      expect(node.IamInstanceProfile?.Arn).toMatch(new RegExp(`:instance-profile/${prefix}-${nodeNames[index]}-ec2-role$`));
+    }
+    expect(JSON.parse(deployment.outputs().node_instance_ids)).toEqual(
+      Object.fromEntries(nodeNames.map((name, index) => [`${prefix}-${name}`, nodes[index].InstanceId])),
+    );
+    const address = await addressOf(aws.ec2, deployment.outputs().gateway_public_ip);
+    expect(address?.InstanceId).toBe(gateway.InstanceId);
+    const groups = await groupNames([`${prefix}-sg`, `${prefix}-node-sg`, `${prefix}-endpoints-sg`]);
+    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-sg`), groups)).toEqual([
+      `in tcp 443 from ${prefix}-node-sg`,
+      "out tcp 443 to 0.0.0.0/0",
+      "out tcp 80 to 0.0.0.0/0",
+    ]);
+    await expectUserData(deployment, gateway, nodes);
+  });
+
+  test("the alarm topic mails ops@example.com; logs keep 90 days; each node has its alarms", async () => {
+    const topic = state.deployment!.outputs().alarm_topic_arn;
+    const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
+    expect(subscriptions.Subscriptions!.map((subscription) => [subscription.Protocol, subscription.Endpoint])).toEqual([["email", "ops@example.com"]]);
+    const logGroups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/${prefix}/` }));
+    expect(logGroups.logGroups!.map((group) => group.retentionInDays)).toEqual([90, 90]);
+    const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }));
+    expect(alarms.MetricAlarms).toHaveLength(4 + 3 * 3);
+    expect(alarms.MetricAlarms!.map((alarm) => alarm.AlarmName)).toContain("OpenClaw-multi-node-Node-arm-SystemCheck-Recover");
+  });
+
+  test("a second plan is clean; destroy leaves nothing", async () => {
+    const deployment = state.deployment!;
+    await expectCleanPlan(deployment);
+    await deployment.destroy();
+    state.destroyed = true;
+    expect(await deployment.resourceCount()).toBe(0);
+    for (const name of ["gw", ...nodeNames]) expect(await instancesNamed(aws.ec2, `${prefix}-${name}`)).toEqual([]);
+    expect((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }))).MetricAlarms).toEqual([]);
+  });
+});
+
+describe("examples/gateway-node.json: seed 000 in the default VPC, public gateway, SSH (key switched to import)", () => {
+  const state = lifecycle("gateway-node");
+  const prefix = "openclaw-gateway-node";
+
+  test('its keyPair "generate" needs the tls provider (not offline): deployed with an imported key instead', async () => {
+    const deployment = state.deployment!;
+    expect(deployment.notes.join(" ")).toMatch(/tls provider.*imports/);
+    const gateway = await instanceNamed(aws.ec2, `${prefix}-gw`);
+    expect(gateway.KeyName).toBe(`${prefix}-key`);
+  });
+
+  test("hosts in the default VPC's default subnet; public 443 and SSH; no endpoints, no Bedrock, no trail", async () => {
+    const deployment = state.deployment!;
+    const gateway = await instanceNamed(aws.ec2, `${prefix}-gw`);
+    const node = await instanceNamed(aws.ec2, `${prefix}-node`);
+    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }));
+    expect(gateway.VpcId).toBe(vpcs.Vpcs![0].VpcId);
+    const subnets = await aws.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [gateway.SubnetId!] }));
+    expect(subnets.Subnets![0]).toEqual(expect.objectContaining({ DefaultForAz: true, AvailabilityZone: "us-east-1a" }));
+    const groups = await groupNames([`${prefix}-sg`, `${prefix}-node-sg`, `${prefix}-endpoints-sg`]);
+    expect(Object.values(groups).sort()).toEqual([`${prefix}-node-sg`, `${prefix}-sg`]);
+    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-sg`), groups)).toEqual([
+      "in tcp 22 from 0.0.0.0/0",
+      "in tcp 443 from 0.0.0.0/0",
+      `in tcp 443 from ${prefix}-node-sg`,
+      "out tcp 443 to 0.0.0.0/0",
+      "out tcp 80 to 0.0.0.0/0",
+    ]);
+    const endpoints = await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [gateway.VpcId!] }] }));
+    expect(endpoints.VpcEndpoints).toEqual([]);
+    const policy = await policyOf(`${prefix}-ec2-role`);
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(["SharedParameters"]);
+    expect((await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }))).trailList).toEqual([]);
+    expect(deployment.outputs().ssh_command).toBe(`ssh -i ~/.ssh/${prefix}-key.pem ec2-user@${deployment.outputs().gateway_public_ip}`);
+    await expectUserData(deployment, gateway, [node]);
+  });
+
+  test("a second plan is clean; destroy leaves nothing (the default VPC stays)", async () => {
+    const deployment = state.deployment!;
+    await expectCleanPlan(deployment);
+    await deployment.destroy();
+    state.destroyed = true;
+    expect(await deployment.resourceCount()).toBe(0);
+    expect(await instancesNamed(aws.ec2, `${prefix}-gw`)).toEqual([]);
+    expect(await securityGroupId(aws.ec2, `${prefix}-sg`)).toBeUndefined();
+    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }));
+    expect(vpcs.Vpcs).toHaveLength(1);
+  });
+});

@@ -1,0 +1,132 @@
+// The judgement half of `npm run verify`: what each check runs on a host (through SSM Run Command) and
+// how its output is judged. Pure functions, so the verdicts are tested without a host.
+
+export interface CheckResult {
+  readonly name: string;
+  readonly pass: boolean;
+  /** What the verdict rests on: the host's answer, or why there was none. */
+  readonly evidence: string;
+}
+
+/** What an SSM AWS-RunShellScript invocation gave back. */
+export interface Invocation {
+  /** Success, Failed, TimedOut, Cancelled, ... or "NoAnswer" when polling gave up. */
+  readonly status: string;
+  readonly exitCode?: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Shell commands of each check. The gateway CLI wrapper runs OpenClaw as the `openclaw` service user. */
+export const COMMANDS = {
+  serviceActive: (unit: string) => [`systemctl is-active ${unit}`],
+  health: (port: number, tls: boolean) => [`curl -sS -m 10 ${tls ? "-k https" : "http"}://127.0.0.1:${port}/healthz`],
+  nodesStatus: () => ["/usr/local/bin/openclaw nodes status --connected --json"],
+  servedFingerprint: (port: number) => [
+    `echo | openssl s_client -connect 127.0.0.1:${port} -servername localhost 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+  ],
+} as const;
+
+const oneLine = (text: string, max = 200) => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+};
+
+/** Evidence for an invocation that did not give a usable answer, or undefined when it did. */
+function noAnswer(invocation: Invocation): string | undefined {
+  if (invocation.status !== "Success" && invocation.stdout.trim() === "") {
+    return `command ${invocation.status}${invocation.exitCode !== undefined ? ` (exit ${invocation.exitCode})` : ""}${invocation.stderr ? `: ${oneLine(invocation.stderr)}` : ""}`;
+  }
+  if (invocation.stdout.trim() === "") {
+    return `no output${invocation.stderr ? ` (stderr: ${oneLine(invocation.stderr)})` : ""}`;
+  }
+  return undefined;
+}
+
+/** `systemctl is-active <unit>` prints "active" (and exits 0) only for a running unit. */
+export function judgeServiceActive(name: string, unit: string, invocation: Invocation): CheckResult {
+  const missing = noAnswer(invocation);
+  if (missing) return { name, pass: false, evidence: `${unit}: ${missing}` };
+  const state = invocation.stdout.trim().split("\n").pop()!.trim();
+  return { name, pass: state === "active" && (invocation.exitCode ?? 0) === 0, evidence: `${unit}: ${state}` };
+}
+
+/** The gateway's /healthz answers JSON with ok: true. */
+export function judgeHealth(name: string, invocation: Invocation): CheckResult {
+  const missing = noAnswer(invocation);
+  if (missing) return { name, pass: false, evidence: missing };
+  const body = invocation.stdout.trim();
+  try {
+    const parsed = JSON.parse(body) as { ok?: unknown };
+    return { name, pass: parsed.ok === true, evidence: oneLine(body) };
+  } catch {
+    return { name, pass: false, evidence: `not JSON: ${oneLine(body)}` };
+  }
+}
+
+interface NodeStatus {
+  readonly displayName?: string;
+  readonly paired?: boolean;
+  readonly connected?: boolean;
+}
+
+/** Every expected node (by display name) is listed paired and connected by `openclaw nodes status --connected --json`. */
+export function judgeNodes(name: string, expected: readonly string[], invocation: Invocation): CheckResult {
+  const missing = noAnswer(invocation);
+  if (missing) return { name, pass: false, evidence: missing };
+  let nodes: NodeStatus[];
+  try {
+    nodes = ((JSON.parse(invocation.stdout) as { nodes?: NodeStatus[] }).nodes ?? []) as NodeStatus[];
+  } catch {
+    return { name, pass: false, evidence: `not JSON: ${oneLine(invocation.stdout)}` };
+  }
+  const connected = nodes.filter((node) => node.paired === true && node.connected === true).map((node) => node.displayName ?? "?");
+  const absent = expected.filter((node) => !connected.includes(node));
+  return {
+    name,
+    pass: absent.length === 0,
+    evidence: absent.length === 0 ? `connected: ${connected.join(", ") || "(none expected)"}` : `not connected: ${absent.join(", ")}; connected: ${connected.join(", ") || "none"}`,
+  };
+}
+
+/** "AB:CD:..." / "sha256 Fingerprint=ab:cd..." / "abcd..." → "ABCD...". */
+export function normalizeFingerprint(text: string): string {
+  const value = text.includes("=") ? text.slice(text.lastIndexOf("=") + 1) : text;
+  return value.replace(/[^0-9A-Fa-f]/g, "").toUpperCase();
+}
+
+/** The certificate served on the gateway port has the fingerprint published in SSM. */
+export function judgeFingerprint(name: string, published: string | undefined, invocation: Invocation): CheckResult {
+  const missing = noAnswer(invocation);
+  if (missing) return { name, pass: false, evidence: missing };
+  const served = normalizeFingerprint(invocation.stdout.trim().split("\n").pop()!);
+  if (!published || published === "pending") {
+    return { name, pass: false, evidence: `served ${served}; the SSM parameter holds ${published ? '"pending" (not published yet)' : "nothing"}` };
+  }
+  const expected = normalizeFingerprint(published);
+  if (served.length !== 64) return { name, pass: false, evidence: `no SHA-256 fingerprint in the answer: ${oneLine(invocation.stdout)}` };
+  return { name, pass: served === expected, evidence: served === expected ? `SHA-256 ${served}` : `served ${served}, SSM has ${expected}` };
+}
+
+/** One line per check, then the verdict. */
+export function formatReport(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((result) => result.name.length), 10);
+  const lines = results.map((result) => `${result.pass ? "PASS" : "FAIL"}  ${result.name.padEnd(width)}  ${result.evidence}`);
+  const failed = results.filter((result) => !result.pass).length;
+  lines.push("", failed === 0 ? `All ${results.length} checks passed.` : `${failed} of ${results.length} checks FAILED.`);
+  return lines.join("\n");
+}
+
+/** The stack outputs verify needs, from `terraform output -json` ({name: {value}}) or a cdktf outputs file ({name: value}). */
+export function parseOutputs(raw: Record<string, unknown>): { gatewayInstanceId: string; nodeInstanceIds: Record<string, string>; fingerprintParameter?: string } {
+  const value = (name: string): unknown => {
+    const entry = raw[name];
+    return entry !== null && typeof entry === "object" && "value" in (entry as object) ? (entry as { value: unknown }).value : entry;
+  };
+  const gatewayInstanceId = value("gateway_instance_id");
+  if (typeof gatewayInstanceId !== "string" || !gatewayInstanceId) throw new Error("the stack has no gateway_instance_id output: is it deployed?");
+  const nodes = value("node_instance_ids");
+  const nodeInstanceIds = typeof nodes === "string" ? (JSON.parse(nodes) as Record<string, string>) : ((nodes ?? {}) as Record<string, string>);
+  const fingerprint = value("gateway_tls_fingerprint_parameter");
+  return { gatewayInstanceId, nodeInstanceIds, fingerprintParameter: typeof fingerprint === "string" ? fingerprint : undefined };
+}
