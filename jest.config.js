@@ -7,6 +7,7 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest"] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 60_000,
+  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],
   // Offline Terraform CLI config + one moto_server for the plans and deployments (stopped by PID after).
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
