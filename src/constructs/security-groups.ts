@@ -42,11 +42,11 @@ export class SecurityGroups extends Construct {
 
     const group = (groupId: string, name: string, description: string) =>
       new SecurityGroup(this, groupId, { name, description, vpcId, tags: { Name: name } });
-    const settle = (rule: Omit<IngressRule, "securityGroupId">) =>
+    const settle = (rule: RuleProps) =>
       props.omitReferencedRuleDescriptions && rule.referencedSecurityGroupId ? { ...rule, description: undefined } : rule;
-    const ingress = (ruleId: string, groupIdRef: string, rule: Omit<IngressRule, "securityGroupId">) =>
+    const ingress = (ruleId: string, groupIdRef: string, rule: RuleProps) =>
       new VpcSecurityGroupIngressRule(this, ruleId, { securityGroupId: groupIdRef, ipProtocol: "tcp", ...settle(rule) });
-    const egress = (ruleId: string, groupIdRef: string, rule: Omit<IngressRule, "securityGroupId">) =>
+    const egress = (ruleId: string, groupIdRef: string, rule: RuleProps) =>
       new VpcSecurityGroupEgressRule(this, ruleId, { securityGroupId: groupIdRef, ipProtocol: "tcp", ...settle(rule) });
 
     const hostGroups: { key: string; id: string }[] = [];
@@ -115,8 +115,8 @@ export class SecurityGroups extends Construct {
   }
 }
 
-interface IngressRule {
-  readonly securityGroupId: string;
+/** One ingress or egress rule of a group, less the group. */
+interface RuleProps {
   readonly fromPort: number;
   readonly toPort: number;
   readonly cidrIpv4?: string;

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { OpenClawConfig } from "../config/schema";
-import { StateBucket, useStateBackend } from "../constructs/state";
+import { StateBucket } from "../constructs/state";
 import { addAwsProvider } from "./aws-provider";
 
 export interface StateStackProps {
@@ -23,12 +23,7 @@ export class StateStack extends TerraformStack {
       target: config.target,
       tags: { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags },
     });
-    useStateBackend(this, {
-      key: "unused",
-      region,
-      localPath: `../../../terraform.${id}.tfstate`,
-      target: config.target,
-    });
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new StateBucket(this, "state", { bucket });
     new TerraformOutput(this, "state_bucket", { value: bucket, description: "Bucket holding the Terraform state" });
   }
