@@ -54,6 +54,21 @@ retry() {
   done
 }
 
+# wait_for SECONDS UNIT WHAT COMMAND...: runs COMMAND every 3 s until it succeeds. After SECONDS it
+# shows UNIT's last journal lines and dies with "WHAT within SECONDS s".
+wait_for() {
+  local seconds=$1 unit=$2 what=$3
+  shift 3
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      journalctl -u "$unit" -n 30 --no-pager >&2 || true
+      die "${what} within ${seconds} s (see journalctl -u ${unit})"
+    fi
+    sleep 3
+  done
+}
+
 # Check a file against a subresource-integrity string (sha256-/sha384-/sha512-<base64>).
 verify_integrity() {
   local file=$1 sri=$2 alg expected actual

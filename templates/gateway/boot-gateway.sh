@@ -39,14 +39,7 @@ systemctl restart openclaw-gateway.service
 if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then scheme=https; else scheme=http; fi
 health="${scheme}://127.0.0.1:${OPENCLAW_AWS_GATEWAY_PORT}/healthz"
 log "waiting (up to 180 s) for the gateway at ${health}"
-deadline=$((SECONDS + 180))
-until curl -fsk -m 5 "$health" >/dev/null 2>&1; do
-  if ((SECONDS >= deadline)); then
-    journalctl -u openclaw-gateway.service -n 30 --no-pager >&2 || true
-    die "the gateway did not become healthy within 180 s (see journalctl -u openclaw-gateway)"
-  fi
-  sleep 3
-done
+wait_for 180 openclaw-gateway.service "the gateway did not become healthy" curl -fsk -m 5 -o /dev/null "$health"
 log "gateway is healthy"
 systemctl start openclaw-gateway-pairing.timer
 log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} finished"

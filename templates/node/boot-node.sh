@@ -27,12 +27,5 @@ fi
 systemctl restart openclaw-node.service
 log "waiting (up to 60 s) for openclaw-node.service to stay up"
 sleep 10
-deadline=$((SECONDS + 50))
-until systemctl is-active --quiet openclaw-node.service; do
-  if ((SECONDS >= deadline)); then
-    journalctl -u openclaw-node.service -n 30 --no-pager >&2 || true
-    die "openclaw-node.service is not running (see journalctl -u openclaw-node)"
-  fi
-  sleep 3
-done
+wait_for 50 openclaw-node.service "openclaw-node.service did not stay up" systemctl is-active --quiet openclaw-node.service
 log "boot of node ${OPENCLAW_AWS_HOST_NAME} finished"
