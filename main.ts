@@ -4,6 +4,7 @@
  */
 import { App } from "cdktf";
 import { ConfigError, loadConfig } from "./src/config/load";
+import { deploymentNames } from "./src/config/names";
 import { OpenClawStack } from "./src/stacks/openclaw-stack";
 import { StateStack } from "./src/stacks/state-stack";
 
@@ -12,7 +13,7 @@ function main(): void {
   const app = new App();
   new OpenClawStack(app, config.stackName, { config });
   if (config.state.bucket) {
-    new StateStack(app, `${config.stackName}-state`, { config, bucket: config.state.bucket });
+    new StateStack(app, deploymentNames(config).stateStack, { config, bucket: config.state.bucket });
   }
   app.synth();
 }

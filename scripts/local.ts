@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CloudTrailClient, DeleteTrailCommand } from "@aws-sdk/client-cloudtrail";
 import { validateConfig } from "../src/config/load";
-import { deploymentNames } from "../src/config/names";
+import { deploymentNames, stateRegion } from "../src/config/names";
+import type { OpenClawConfig } from "../src/config/schema";
 import {
   LOCAL_DIR,
   LOCAL_STATE_BUCKET,
@@ -24,8 +25,6 @@ import {
   localConfig,
   localEnv,
   readOutputs,
-  stackNames,
-  stateKey,
   tail,
   type RawConfig,
 } from "./lib/local-target";
@@ -135,18 +134,17 @@ function sshKey(): { file: string; publicKey: string } {
   return { file, publicKey: fs.readFileSync(`${file}.pub`, "utf8").trim() };
 }
 
-function regionOf(config: RawConfig): string {
-  return config.state?.region ?? config.region ?? "us-east-1";
-}
-
 async function deploy(configPath: string | undefined): Promise<void> {
   const started = Date.now();
   const base = (configPath ? JSON.parse(fs.readFileSync(path.resolve(configPath), "utf8")) : {}) as RawConfig;
-  const { main, state } = stackNames(base);
-  let record = await emulator();
-
   const key = sshKey();
   const { config, notes } = localConfig(base, key.publicKey);
+  const validated = validateConfig(config, configPath ?? "the defaults");
+  const names = deploymentNames(validated);
+  const main = validated.stackName;
+  const state = names.stateStack;
+  let record = await emulator();
+
   const dir = path.join(LOCAL_DIR, main);
   fs.mkdirSync(dir, { recursive: true });
   const configFile = path.join(dir, "config.json");
@@ -160,7 +158,7 @@ async function deploy(configPath: string | undefined): Promise<void> {
   }
   const env = localEnv({ endpoint: record.endpoint, configFile });
   const outdir = path.join(dir, "cdktf.out");
-  const s3 = s3Client(record.endpoint, regionOf(config));
+  const s3 = s3Client(record.endpoint, stateRegion(validated));
 
   if (await bucketExists(s3, LOCAL_STATE_BUCKET)) {
     console.log(`\n== State bucket ${LOCAL_STATE_BUCKET} exists on the emulator: bootstrap stack ${state} not needed`);
@@ -176,8 +174,7 @@ async function deploy(configPath: string | undefined): Promise<void> {
   if (result.code !== 0) throw new Failure(`${tail(result.output)}\n\ncdktf deploy ${main} failed (exit ${result.code})`);
 
   const outputs = readOutputs(outputsFile, main);
-  const key_ = stateKey(config);
-  const stateObject = await s3.send(new GetObjectCommand({ Bucket: LOCAL_STATE_BUCKET, Key: key_ }));
+  const stateObject = await s3.send(new GetObjectCommand({ Bucket: LOCAL_STATE_BUCKET, Key: names.stateKey }));
   const resources = countStateResources(JSON.parse(await stateObject.Body!.transformToString()));
   console.log(`\n== Outputs of ${main}`);
   for (const [name, value] of Object.entries(outputs)) {
@@ -186,7 +183,7 @@ async function deploy(configPath: string | undefined): Promise<void> {
   }
   console.log("\n== Summary");
   console.log(`Stack ${main}: ${resources} resources on the local emulator ${record.endpoint}.`);
-  console.log(`State: s3://${LOCAL_STATE_BUCKET}/${key_} (locked with ${key_}.tflock while Terraform runs).`);
+  console.log(`State: s3://${LOCAL_STATE_BUCKET}/${names.stateKey} (locked with ${names.stateKey}.tflock while Terraform runs).`);
   console.log(`Took ${((Date.now() - started) / 1000).toFixed(0)} s (cdktf deploy ${main}: ${result.seconds.toFixed(0)} s).`);
   console.log("The emulator records the API calls; no machine boots, so nothing runs on these hosts.");
   console.log("Remove it all with: npm run local:destroy");
@@ -197,8 +194,7 @@ async function deploy(configPath: string | undefined): Promise<void> {
  * destroy, and its DescribeTrails ignores the name filter, so a leftover trail breaks the next deploy
  * with CloudTrail on the same emulator. On an emulator that stays up, delete it by name.
  */
-async function deleteLeftoverTrail(endpoint: string, raw: RawConfig): Promise<void> {
-  const config = validateConfig(raw, "local config");
+async function deleteLeftoverTrail(endpoint: string, config: OpenClawConfig): Promise<void> {
   if (!config.audit.cloudTrail) return;
   const trail = deploymentNames(config).trail;
   const cloudtrail = new CloudTrailClient({ endpoint, region: config.region, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
@@ -220,10 +216,11 @@ async function destroy(): Promise<void> {
       const dir = path.join(LOCAL_DIR, main);
       const configFile = path.join(dir, "config.json");
       if (!fs.existsSync(configFile)) continue;
-      const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as RawConfig;
-      const s3 = s3Client(record.endpoint, regionOf(config));
-      if (!(await objectExists(s3, LOCAL_STATE_BUCKET, stateKey(config)))) {
-        console.log(`\n== ${main}: no state at s3://${LOCAL_STATE_BUCKET}/${stateKey(config)}: nothing was deployed`);
+      const config = validateConfig(JSON.parse(fs.readFileSync(configFile, "utf8")), configFile);
+      const names = deploymentNames(config);
+      const s3 = s3Client(record.endpoint, stateRegion(config));
+      if (!(await objectExists(s3, LOCAL_STATE_BUCKET, names.stateKey))) {
+        console.log(`\n== ${main}: no state at s3://${LOCAL_STATE_BUCKET}/${names.stateKey}: nothing was deployed`);
         continue;
       }
       console.log(`\n== Destroy: cdktf destroy ${main}`);

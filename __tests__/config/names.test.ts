@@ -1,4 +1,4 @@
-import { alarmLabel, deploymentNames, hostName, nodeRoleName } from "../../src/config/names";
+import { alarmLabel, deploymentNames, hostName, nodeRoleName, stateRegion } from "../../src/config/names";
 import { configWith } from "../helpers";
 
 describe("deploymentNames", () => {
@@ -14,7 +14,10 @@ describe("deploymentNames", () => {
       alarmPrefix: "OpenClaw",
       parameterPath: "/openclaw/openclaw",
       stateKey: "openclaw/openclaw/terraform.tfstate",
+      stateStack: "openclaw-state",
     });
+    expect(stateRegion(configWith())).toBe("us-east-1");
+    expect(stateRegion(configWith({ region: "eu-west-1", state: { region: "eu-central-1" } }))).toBe("eu-central-1");
     expect(hostName(names, "gw")).toBe("openclaw-gw");
     expect(hostName(names, "node")).toBe("openclaw-node");
     expect(nodeRoleName(names, "node")).toBe("openclaw-node-ec2-role");

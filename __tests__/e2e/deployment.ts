@@ -6,7 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { validateConfig } from "../../src/config/load";
+import { loadConfig, validateConfig } from "../../src/config/load";
+import { deploymentNames } from "../../src/config/names";
 import type { OpenClawConfig } from "../../src/config/schema";
 import {
   countStateResources,
@@ -18,8 +19,6 @@ import {
   readOutputs,
   runTerraform,
   stackDir,
-  stackNames,
-  stateKey,
   tail,
   type RawConfig,
   type RunResult,
@@ -95,11 +94,8 @@ export class LocalDeployment {
     const { config, notes } = localConfig(base, generateSshKeyPair("e2e").publicKey);
     this.raw = config;
     this.notes = notes;
-    const { main, state } = stackNames(config);
-    this.stack = main;
-    this.stateStack = state;
+    const main = validateConfig(config, "e2e config").stackName;
     this.bucket = `openclaw-e2e-${main}`;
-    this.stateKey = stateKey(config);
     this.dir = path.join(PROJECT_ROOT, ".cache", "e2e", main);
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(this.dir, { recursive: true });
@@ -108,10 +104,11 @@ export class LocalDeployment {
     this.outdir = path.join(this.dir, "cdktf.out");
     this.outputsFile = path.join(this.dir, "outputs.json");
     this.env = localEnv({ endpoint: this.endpoint, configFile, stateBucket: this.bucket });
-    this.config = validateConfig(
-      { ...config, state: { ...(config.state ?? {}), bucket: this.bucket }, target: { kind: "local", endpoint: this.endpoint } },
-      configFile,
-    );
+    this.config = loadConfig({ cwd: PROJECT_ROOT, env: this.env });
+    const names = deploymentNames(this.config);
+    this.stack = this.config.stackName;
+    this.stateStack = names.stateStack;
+    this.stateKey = names.stateKey;
     this.s3 = new S3Client({ endpoint: this.endpoint, region: REGION, forcePathStyle: true, credentials });
   }
 

@@ -16,9 +16,7 @@ const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
 /** A raw configuration as written in a JSON file (validated later by the app). */
 export type RawConfig = Record<string, unknown> & {
   stackName?: string;
-  region?: string;
   keyPair?: { mode?: string; name?: string; publicKey?: string };
-  state?: { key?: string; region?: string };
 };
 
 /** OpenSSH wire-format string: uint32 length, then the bytes. */
@@ -97,17 +95,6 @@ export function localEnv({ endpoint, configFile, stateBucket = LOCAL_STATE_BUCKE
     CI: env.CI ?? "1", // cdktf: plain line output, no interactive UI
     FORCE_COLOR: "0",
   };
-}
-
-/** The stacks a configuration produces: the main stack and its bootstrap stack. */
-export function stackNames(config: RawConfig): { main: string; state: string } {
-  const main = config.stackName ?? "openclaw";
-  return { main, state: `${main}-state` };
-}
-
-/** Where the main stack keeps its state in the bucket (the app's default: openclaw/<stack>/terraform.tfstate). */
-export function stateKey(config: RawConfig): string {
-  return config.state?.key ?? `openclaw/${stackNames(config).main}/terraform.tfstate`;
 }
 
 export interface RunResult {

@@ -24,6 +24,8 @@ export interface DeploymentNames {
   /** SSM parameter path every shared value lives under, e.g. "/openclaw/openclaw" (seed 002's layout). */
   readonly parameterPath: string;
   readonly stateKey: string;
+  /** The bootstrap stack that creates the state bucket. */
+  readonly stateStack: string;
 }
 
 export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "state">): DeploymentNames {
@@ -44,7 +46,13 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
     systemLogGroup: `/${prefix}/system`,
     parameterPath: `/openclaw/${stackName}`,
     stateKey: config.state.key ?? `openclaw/${stackName}/terraform.tfstate`,
+    stateStack: `${stackName}-state`,
   };
+}
+
+/** Region of the state bucket: its own setting, else the deployment's. */
+export function stateRegion(config: Pick<OpenClawConfig, "state" | "region">): string {
+  return config.state.region ?? config.region;
 }
 
 /** Host name of the gateway or of a node: "<prefix>-<name>". */

@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { alarmLabel, deploymentNames, hostName, nodeRoleName } from "../config/names";
+import { alarmLabel, deploymentNames, hostName, nodeRoleName, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { sharedParameters } from "../hosts/build-contexts";
 import { Audit } from "../constructs/audit";
@@ -40,7 +40,7 @@ export class OpenClawStack extends TerraformStack {
     useStateBackend(this, {
       bucket: config.state.bucket,
       key: names.stateKey,
-      region: config.state.region ?? region,
+      region: stateRegion(config),
       localPath: `../../../terraform.${config.stackName}.tfstate`,
       target: config.target,
     });

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { StateBucket } from "../constructs/state";
 import { addAwsProvider } from "./aws-provider";
@@ -17,9 +18,8 @@ export interface StateStackProps {
 export class StateStack extends TerraformStack {
   constructor(scope: Construct, id: string, { config, bucket }: StateStackProps) {
     super(scope, id);
-    const region = config.state.region ?? config.region;
     addAwsProvider(this, {
-      region,
+      region: stateRegion(config),
       target: config.target,
       tags: { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags },
     });
