@@ -10,6 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/load";
 import { buildHostContexts } from "../src/hosts/build-contexts";
 import type { RenderedHost } from "../src/hosts/context";
@@ -25,26 +26,17 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: readonly string[]): { dir: string; config?: string } {
-  let dir: string | undefined;
-  let config: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--config") {
-      config = argv[++i];
-      if (!config) usage("--config needs a file");
-    } else if (arg.startsWith("--config=")) {
-      config = arg.slice("--config=".length);
-    } else if (arg.startsWith("-")) {
-      usage(`unknown option ${arg}`);
-    } else if (dir === undefined) {
-      dir = arg;
-    } else {
-      usage(`unexpected argument ${arg}`);
-    }
+function readArguments(): { dir: string; config?: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { config: { type: "string" } }, allowPositionals: true });
+  } catch (error) {
+    usage((error as Error).message);
   }
+  const [dir, ...extra] = parsed.positionals;
   if (!dir) usage("missing <dir>");
-  return { dir, config };
+  if (extra.length > 0) usage(`unexpected argument ${extra[0]}`);
+  return { dir, config: parsed.values.config };
 }
 
 function writeHost(root: string, host: string, rendered: RenderedHost): number {
@@ -62,7 +54,7 @@ function writeHost(root: string, host: string, rendered: RenderedHost): number {
 }
 
 function main(): void {
-  const { dir, config } = parseArgs(process.argv.slice(2));
+  const { dir, config } = readArguments();
   const env = config ? { ...process.env, OPENCLAW_CONFIG: path.resolve(config) } : process.env;
   const validated = loadConfig({ cwd: process.cwd(), env });
   const contexts = buildHostContexts(validated, {

@@ -138,14 +138,11 @@ export function cloudConfig(files: readonly HostFile[], bootScript: string): str
 
 function commonData(ctx: HostContext, role: "gateway" | "node"): Record<string, unknown> {
   assertName(ctx.hostName, "hostName");
-  const { gateway: _gateway, ...rest } = ctx as HostContext & { gateway?: unknown };
-  void _gateway;
-  assertEnvSafe(rest, "context");
+  assertEnvSafe(ctx, "context");
   return { ...ctx, role };
 }
 
 export function renderGatewayHost(ctx: GatewayHostContext): RenderedHost {
-  assertEnvSafe(ctx.gateway, "gateway");
   const nodePairings = ctx.gateway.nodeNames.map((name) => {
     assertName(name, "node name");
     const parameter = ctx.parameters.nodePairing[name];
@@ -169,7 +166,6 @@ export function renderGatewayHost(ctx: GatewayHostContext): RenderedHost {
 }
 
 export function renderNodeHost(ctx: NodeHostContext): RenderedHost {
-  assertEnvSafe(ctx.gateway, "gateway");
   if (!ctx.gateway.tls) {
     throw new Error("a node needs a TLS gateway: it pairs with a join code, which OpenClaw only issues over TLS");
   }
