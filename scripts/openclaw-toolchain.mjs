@@ -15,9 +15,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Versions the project verified: the same file src/hosts/runtime.ts pins the hosts to. */
+/** Versions the project verified: the same file src/config/versions.json pins the hosts to. */
 const versions = JSON.parse(
-  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "src", "hosts", "versions.json"), "utf8"),
+  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "src", "config", "versions.json"), "utf8"),
 );
 export const NODE_VERSION = versions.node;
 export const OPENCLAW_VERSION = versions.openclaw;

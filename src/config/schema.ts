@@ -6,10 +6,10 @@
  * which has already passed every check below.
  */
 import { z } from "zod";
-import { OPENCLAW_VERSION } from "../hosts/runtime";
+import versions from "./versions.json";
 
 /** Verified OpenClaw release; the host templates are proven against it (see README). */
-export const DEFAULT_OPENCLAW_VERSION = OPENCLAW_VERSION;
+export const DEFAULT_OPENCLAW_VERSION = versions.openclaw;
 /** The fork seed 000 builds from when `openclaw.install.method` is "source". */
 export const SEED_SOURCE_REPOSITORY = "https://github.com/Joseph19820124/openclaw.git";
 

@@ -1,5 +1,5 @@
 import type { Architecture, NodeRuntime, PackageTarball } from "./context";
-import versions from "./versions.json";
+import versions from "../config/versions.json";
 
 /**
  * Node.js runtimes the hosts install, pinned by version and integrity (sha512 SRI from the npm
