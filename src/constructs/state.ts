@@ -4,6 +4,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { emulatorBackendSettings } from "../config/emulator";
 import type { DeploymentTarget } from "../config/schema";
 
 export interface StateBackendProps {
@@ -25,24 +26,12 @@ export function useStateBackend(stack: TerraformStack, props: StateBackendProps)
     new LocalBackend(stack, { path: props.localPath });
     return;
   }
-  const emulator =
-    props.target.kind === "local"
-      ? {
-          endpoints: { s3: props.target.endpoint, sts: props.target.endpoint, iam: props.target.endpoint },
-          usePathStyle: true,
-          accessKey: "test",
-          secretKey: "test",
-          skipCredentialsValidation: true,
-          skipRequestingAccountId: true,
-          skipMetadataApiCheck: true,
-        }
-      : {};
   const backend = new S3Backend(stack, {
     bucket: props.bucket,
     key: props.key,
     region: props.region,
     encrypt: true,
-    ...emulator,
+    ...emulatorBackendSettings(props.target),
   });
   // cdktf 0.21's S3Backend has no `useLockfile` (hashicorp/terraform-cdk#3834).
   backend.addOverride("use_lockfile", true);
