@@ -4,7 +4,7 @@
  */
 import { App } from "cdktf";
 import { ConfigError, loadConfig } from "./src/config/load";
-import { deploymentNames } from "./src/config/names";
+import { deploymentNames, deploymentTags, stateRegion } from "./src/config/names";
 import { OpenClawStack } from "./src/stacks/openclaw-stack";
 import { StateStack } from "./src/stacks/state-stack";
 
@@ -13,7 +13,12 @@ function main(): void {
   const app = new App();
   new OpenClawStack(app, config.stackName, { config });
   if (config.state.bucket) {
-    new StateStack(app, deploymentNames(config).stateStack, { config, bucket: config.state.bucket });
+    new StateStack(app, deploymentNames(config).stateStack, {
+      bucket: config.state.bucket,
+      region: stateRegion(config),
+      target: config.target,
+      tags: deploymentTags(config),
+    });
   }
   app.synth();
 }

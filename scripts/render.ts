@@ -11,10 +11,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { deploymentHosts } from "../src/config/hosts";
 import { loadConfig } from "../src/config/load";
-import { buildHostContexts } from "../src/hosts/build-contexts";
-import type { RenderedHost } from "../src/hosts/context";
-import { renderGatewayHost, renderNodeHost } from "../src/hosts/render";
+import { deploymentNames } from "../src/config/names";
+import { gatewayHostContext, renderGatewayHost } from "../src/hosts/gateway";
+import { nodeHostContext, renderNodeHost } from "../src/hosts/node";
+import type { RenderedHost } from "../src/hosts/render";
 
 export const PLACEHOLDER_ADDRESSES = {
   gatewayPublicAddress: "GATEWAY-ELASTIC-IP",
@@ -57,16 +59,18 @@ function main(): void {
   const { dir, config } = readArguments();
   const env = config ? { ...process.env, OPENCLAW_CONFIG: path.resolve(config) } : process.env;
   const validated = loadConfig({ cwd: process.cwd(), env });
-  const contexts = buildHostContexts(validated, {
-    gatewayPublicAddress: validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined,
-    gatewayPrivateAddress: PLACEHOLDER_ADDRESSES.gatewayPrivateAddress,
-  });
+  const names = deploymentNames(validated);
+  const hosts = deploymentHosts(validated, names);
+  const publicAddress = validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined;
   const root = path.resolve(dir);
-  const hosts: [string, RenderedHost][] = [
-    [contexts.gateway.hostName, renderGatewayHost(contexts.gateway)],
-    ...contexts.nodes.map((node): [string, RenderedHost] => [node.hostName, renderNodeHost(node)]),
+  const renderedHosts: [string, RenderedHost][] = [
+    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress))],
+    ...hosts.nodes.map((node): [string, RenderedHost] => [
+      node.hostName,
+      renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress)),
+    ]),
   ];
-  for (const [host, rendered] of hosts) {
+  for (const [host, rendered] of renderedHosts) {
     const count = writeHost(root, host, rendered);
     process.stdout.write(`${path.join(root, host)}: ${count} files + user-data.yaml (${rendered.userData.length} bytes)\n`);
   }

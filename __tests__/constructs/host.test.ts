@@ -12,12 +12,11 @@ import { terraformEnv } from "../terraform-env";
 
 const hostProps = {
   name: "h",
-  instanceType: "t3.small",
-  architecture: "x86_64" as const,
-  rootVolumeGb: 20,
+  instance: { instanceType: "t3.small", architecture: "x86_64" as const, rootVolumeGb: 20 },
   subnetId: "subnet-1",
   securityGroupIds: ["sg-1"],
   instanceProfileName: "profile",
+  ignoreSecurityGroupDrift: false,
 };
 
 describe("Host", () => {

@@ -1,9 +1,10 @@
 import { Testing } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { StateStack } from "../../src/stacks/state-stack";
-import { configWith, synthStack } from "../helpers";
+import { synthStack } from "../helpers";
 
 describe("state", () => {
   it("keeps state in a local file when no bucket is configured", () => {
@@ -32,11 +33,15 @@ describe("state", () => {
 
   it("bootstraps a versioned, encrypted, private state bucket that destroy cannot remove", () => {
     const app = Testing.app();
-    const stack = new StateStack(app, "openclaw-state", { config: configWith(), bucket: "acme-openclaw-state" });
+    const stack = new StateStack(app, "openclaw-state", { bucket: "acme-openclaw-state", region: "us-east-1", target: { kind: "aws" }, tags: {} });
     const json = Testing.synth(stack);
     expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "acme-openclaw-state", lifecycle: { prevent_destroy: true } });
     expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
     expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { block_public_acls: true, restrict_public_buckets: true });
+    // As strict as the trail bucket: ACLs off and TLS only (it was the one of the two without them).
+    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(JSON.parse(json).resource.aws_s3_bucket_policy).toBeDefined();
+    expect(json).toContain("aws:SecureTransport");
     expect(JSON.parse(json).terraform.backend).toEqual({ local: { path: "../../../terraform.openclaw-state.tfstate" } });
   });
 });

@@ -31,8 +31,9 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
 } from "@aws-sdk/client-s3";
-import { buildHostContexts } from "../../src/hosts/build-contexts";
-import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import { renderGatewayHost } from "../../src/hosts/gateway";
+import { renderNodeHost } from "../../src/hosts/node";
+import { contextsFor } from "../hosts/fixtures";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf, waitFor } from "./aws";
 import { ACCOUNT, LocalDeployment, REGION } from "./deployment";
 
@@ -176,7 +177,7 @@ test("hosts: t3.medium gateway and t3.small node, their instance profiles, IMDSv
 test("user data un-gzips to exactly the cloud-init documents rendered with the deployed addresses", async () => {
   const outputs = deployment.outputs();
   expect(outputs.gateway_private_ip).toBe(gateway.PrivateIpAddress);
-  const contexts = buildHostContexts(deployment.config, {
+  const contexts = contextsFor(deployment.config, {
     gatewayPublicAddress: outputs.gateway_public_ip,
     gatewayPrivateAddress: gateway.PrivateIpAddress!,
   });

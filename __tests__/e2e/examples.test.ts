@@ -12,8 +12,9 @@ import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
 import { DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import type { Instance } from "@aws-sdk/client-ec2";
-import { buildHostContexts } from "../../src/hosts/build-contexts";
-import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import { renderGatewayHost } from "../../src/hosts/gateway";
+import { renderNodeHost } from "../../src/hosts/node";
+import { contextsFor } from "../hosts/fixtures";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
 import { LocalDeployment, readExample, REGION } from "./deployment";
 
@@ -60,7 +61,7 @@ async function expectCleanPlan(deployment: LocalDeployment) {
 
 async function expectUserData(deployment: LocalDeployment, gateway: Instance, nodes: Instance[]) {
   const outputs = deployment.outputs();
-  const contexts = buildHostContexts(deployment.config, {
+  const contexts = contextsFor(deployment.config, {
     gatewayPublicAddress: outputs.gateway_public_ip,
     gatewayPrivateAddress: gateway.PrivateIpAddress!,
   });

@@ -1,11 +1,14 @@
 /** Host contexts for the tests: hand-written ones (with Terraform-token addresses) and ones built
- * from the example configurations through the lead's buildHostContexts. */
+ * from configurations the way the stack builds them. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
-import { buildHostContexts } from "../../src/hosts/build-contexts";
-import type { GatewayHostContext, NodeHostContext } from "../../src/hosts/context";
-import { NODE_RUNTIMES, OPENCLAW_VERSION } from "../../src/hosts/runtime";
+import { deploymentHosts, isPrivilegedPort } from "../../src/config/hosts";
+import { deploymentNames } from "../../src/config/names";
+import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
+import { gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
+import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
+import { NODE_RUNTIMES } from "../../src/hosts/runtime";
 import { PROJECT_ROOT } from "./helpers";
 
 /** What cdktf puts into strings for values only known at apply time. */
@@ -13,22 +16,23 @@ export const EIP_TOKEN = "${TfToken[TOKEN.101]}";
 export const PRIVATE_IP_TOKEN = "${TfToken[TOKEN.102]}";
 
 const parameters = {
-  gatewayToken: "/openclaw/test/gateway/token",
-  gatewayTlsFingerprint: "/openclaw/test/gateway/tls-fingerprint",
-  gatewayTlsCertificate: "/openclaw/test/gateway/tls-certificate",
-  nodePairing: {
-    "openclaw-test-node-1": "/openclaw/test/nodes/node-1/pairing",
-    "openclaw-test-node-2": "/openclaw/test/nodes/node-2/pairing",
-  },
+  token: "/openclaw/test/gateway/token",
+  tlsFingerprint: "/openclaw/test/gateway/tls-fingerprint",
+  tlsCertificate: "/openclaw/test/gateway/tls-certificate",
   placeholder: "pending",
 };
+
+const pairedNodes = [
+  { name: "openclaw-test-node-1", parameter: "/openclaw/test/nodes/node-1/pairing" },
+  { name: "openclaw-test-node-2", parameter: "/openclaw/test/nodes/node-2/pairing" },
+];
 
 const common = {
   stackName: "test",
   region: "eu-west-1",
   runtime: NODE_RUNTIMES.x86_64,
   architecture: "x86_64" as const,
-  openclaw: { method: "npm" as const, version: OPENCLAW_VERSION },
+  openclaw: { method: "npm" as const, version: DEFAULT_OPENCLAW_VERSION },
   parameters,
   monitoring: { namespace: "OpenClaw/test", applicationLogGroup: "/openclaw-test/application", systemLogGroup: "/openclaw-test/system" },
 };
@@ -37,7 +41,17 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
   return {
     ...common,
     hostName: "openclaw-test-gw",
-    gateway: { port: 443, bind: "lan", tls: true, publicAddress: EIP_TOKEN, nodeNames: ["openclaw-test-node-1", "openclaw-test-node-2"], ...overrides },
+    role: "gateway",
+    gateway: {
+      port: 443,
+      bind: "lan",
+      tls: true,
+      publicAddress: EIP_TOKEN,
+      privilegedPort: isPrivilegedPort(overrides.port ?? 443),
+      publicUrlScheme: overrides.tls === false ? "http" : "https",
+      ...overrides,
+    },
+    nodes: pairedNodes,
     ...rest,
   };
 }
@@ -46,7 +60,9 @@ export function nodeFixture(overrides: Partial<NodeHostContext["gateway"]> = {},
   return {
     ...common,
     hostName: "openclaw-test-node-1",
+    role: "node",
     gateway: { host: PRIVATE_IP_TOKEN, port: 443, tls: true, ...overrides },
+    pairingParameter: pairedNodes[0].parameter,
     ...rest,
   };
 }
@@ -56,12 +72,24 @@ export const EXAMPLES_DIR = path.join(PROJECT_ROOT, "examples");
 /** Realistic addresses, as they are on the host once Terraform has resolved the tokens. */
 export const RESOLVED_ADDRESSES = { gatewayPublicAddress: "203.0.113.7", gatewayPrivateAddress: "10.0.1.23" };
 
-export function exampleContexts(file: string, addresses = RESOLVED_ADDRESSES): ReturnType<typeof buildHostContexts> {
-  const config = validateConfig(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")), file);
-  return buildHostContexts(config, {
-    gatewayPublicAddress: config.gateway.elasticIp ? addresses.gatewayPublicAddress : undefined,
-    gatewayPrivateAddress: addresses.gatewayPrivateAddress,
-  });
+export interface HostContexts {
+  readonly gateway: GatewayHostContext;
+  readonly nodes: NodeHostContext[];
+}
+
+/** Every host's context of a configuration, as the stack builds them, with these addresses. */
+export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAddress: string; gatewayPrivateAddress: string }): HostContexts {
+  const names = deploymentNames(config);
+  const hosts = deploymentHosts(config, names);
+  const publicAddress = config.gateway.elasticIp ? addresses.gatewayPublicAddress : undefined;
+  return {
+    gateway: gatewayHostContext(config, names, hosts, publicAddress),
+    nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress)),
+  };
+}
+
+export function exampleContexts(file: string, addresses = RESOLVED_ADDRESSES): HostContexts {
+  return contextsFor(validateConfig(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")), file), addresses);
 }
 
 export function exampleFiles(): string[] {

@@ -13,8 +13,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
-import type { RenderedHost } from "../../src/hosts/context";
+import { renderGatewayHost } from "../../src/hosts/gateway";
+import { renderNodeHost } from "../../src/hosts/node";
+import type { RenderedHost } from "../../src/hosts/render";
 import { exampleContexts } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopAll, stopProcess, tempDir, withTimeout, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
@@ -165,11 +166,11 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const contexts = exampleContexts("gateway-node.json", { gatewayPublicAddress: "203.0.113.7", gatewayPrivateAddress: "127.0.0.1" });
     nodeName = contexts.nodes[0].hostName;
     const p = contexts.gateway.parameters;
-    pairingParam = p.nodePairing[nodeName];
-    params = { token: p.gatewayToken, fingerprint: p.gatewayTlsFingerprint, certificate: p.gatewayTlsCertificate, placeholder: p.placeholder };
-    ssmCreate(p.gatewayToken, "SecureString", p.placeholder);
-    ssmCreate(p.gatewayTlsFingerprint, "String", p.placeholder);
-    ssmCreate(p.gatewayTlsCertificate, "String", p.placeholder);
+    pairingParam = contexts.nodes[0].pairingParameter;
+    params = { token: p.token, fingerprint: p.tlsFingerprint, certificate: p.tlsCertificate, placeholder: p.placeholder };
+    ssmCreate(p.token, "SecureString", p.placeholder);
+    ssmCreate(p.tlsFingerprint, "String", p.placeholder);
+    ssmCreate(p.tlsCertificate, "String", p.placeholder);
     ssmCreate(pairingParam, "SecureString", p.placeholder);
 
     gw = new FakeHost(path.join(work, "gw"), renderGatewayHost(contexts.gateway));

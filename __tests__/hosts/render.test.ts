@@ -1,6 +1,9 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
-import { cloudConfig, renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import { configWith } from "../helpers";
+import { renderGatewayHost } from "../../src/hosts/gateway";
+import { renderNodeHost } from "../../src/hosts/node";
+import { cloudConfig } from "../../src/hosts/render";
 import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
 import { fileContent } from "./helpers";
 
@@ -130,12 +133,17 @@ describe("renderGatewayHost", () => {
     expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/prepare-host.sh")).toMatch(/packages=\(.*rsyslog.*\)[\s\S]*dnf install/);
   });
 
-  it("refuses values host.env cannot hold, and nodes without TLS", () => {
+  it("refuses values host.env cannot hold; names and TLS for nodes are the schema's rules", () => {
     expect(() => renderGatewayHost(gatewayFixture({}, { region: "eu-west-1'; rm -rf /" }))).toThrow(/quote/);
-    expect(() => renderGatewayHost(gatewayFixture({}, { hostName: "gw 1" }))).toThrow(/hostName/);
-    expect(() => renderGatewayHost(gatewayFixture({ tls: false }))).toThrow(/TLS/);
-    expect(() => renderGatewayHost(gatewayFixture({ nodeNames: ["nobody"] }))).toThrow(/nodePairing/);
-    expect(() => renderGatewayHost(gatewayFixture({ tls: false, nodeNames: [] }))).not.toThrow();
+    expect(() => configWith({ gateway: { name: "gw 1" } })).toThrow(/gateway\.name/);
+    expect(() => configWith({ gateway: { tls: false } })).toThrow(/gateway\.tls/);
+    expect(() => renderGatewayHost(gatewayFixture({ tls: false }, { nodes: [] }))).not.toThrow();
+  });
+
+  it("hands each node its join code through that node's own parameter", () => {
+    const contexts = exampleContexts("multi-node.json");
+    const tsv = fileContent(renderGatewayHost(contexts.gateway), "/etc/openclaw-aws/nodes.tsv");
+    for (const node of contexts.nodes) expect(tsv).toContain(`${node.hostName}\t${node.pairingParameter}\n`);
   });
 
   it("keeps the user data well under 16 KB after gzip, for every example", () => {
@@ -170,8 +178,8 @@ describe("renderNodeHost", () => {
     const arm = renderNodeHost(nodeFixture({}, { architecture: "arm64", runtime: NODE_RUNTIMES.arm64 }));
     const env = hostEnv(fileContent(arm, "/etc/openclaw-aws/host.env"));
     expect(env.OPENCLAW_AWS_ARCH).toBe("arm64");
-    expect(env.OPENCLAW_AWS_NODE_URL).toBe(NODE_RUNTIMES.arm64.url);
-    expect(env.OPENCLAW_AWS_NODE_INTEGRITY).toBe(NODE_RUNTIMES.arm64.integrity);
+    expect(env.OPENCLAW_AWS_NODEJS_URL).toBe(NODE_RUNTIMES.arm64.url);
+    expect(env.OPENCLAW_AWS_NODEJS_INTEGRITY).toBe(NODE_RUNTIMES.arm64.integrity);
   });
 
   it("renders the source install settings", () => {
@@ -181,9 +189,8 @@ describe("renderNodeHost", () => {
     expect(env.OPENCLAW_AWS_OPENCLAW_VERSION).toBeUndefined();
   });
 
-  it("refuses a node without TLS or without a pairing parameter", () => {
-    expect(() => renderNodeHost(nodeFixture({ tls: false }))).toThrow(/TLS/);
-    expect(() => renderNodeHost(nodeFixture({}, { hostName: "openclaw-test-node-9" }))).toThrow(/nodePairing/);
+  it("refuses a node without a TLS gateway (the schema's rule: join codes need TLS)", () => {
+    expect(() => configWith({ gateway: { tls: false }, nodes: [{ name: "node-1" }] })).toThrow(/gateway\.tls: must be true when there are nodes/);
   });
 });
 

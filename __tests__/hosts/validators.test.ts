@@ -7,8 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { RenderedHost } from "../../src/hosts/context";
-import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
+import type { RenderedHost } from "../../src/hosts/render";
+import { renderGatewayHost } from "../../src/hosts/gateway";
+import { renderNodeHost } from "../../src/hosts/node";
 import { exampleContexts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
 import { run, tempDir, toolchain, writeRendered } from "./helpers";
 
@@ -27,7 +28,7 @@ for (const file of exampleFiles()) {
 }
 hosts.push({ label: "token fixture gateway", rendered: renderGatewayHost(gatewayFixture()), resolved: false });
 hosts.push({ label: "token fixture node", rendered: renderNodeHost(nodeFixture()), resolved: false });
-hosts.push({ label: "token fixture gateway, port 18789, no TLS", rendered: renderGatewayHost(gatewayFixture({ port: 18789, tls: false, nodeNames: [], bind: "loopback" })), resolved: false });
+hosts.push({ label: "token fixture gateway, port 18789, no TLS", rendered: renderGatewayHost(gatewayFixture({ port: 18789, tls: false, bind: "loopback" }, { nodes: [] })), resolved: false });
 
 const isScript = (content: string) => content.startsWith("#!/bin/bash") || content.startsWith("# shellcheck shell=bash");
 const isUnit = (p: string) => /\.(service|timer)$/.test(p);

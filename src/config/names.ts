@@ -50,6 +50,11 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
   };
 }
 
+/** Tags on every resource of the deployment: the project's own, then the configuration's. */
+export function deploymentTags(config: Pick<OpenClawConfig, "stackName" | "tags">): Record<string, string> {
+  return { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags };
+}
+
 /** Region of the state bucket: its own setting, else the deployment's. */
 export function stateRegion(config: Pick<OpenClawConfig, "state" | "region">): string {
   return config.state.region ?? config.region;

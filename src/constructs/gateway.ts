@@ -3,53 +3,52 @@ import type { ITerraformDependable } from "cdktf";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
-import { hostName, type DeploymentNames } from "../config/names";
-import type { OpenClawConfig } from "../config/schema";
-import { architectureOf } from "../hosts/architecture";
-import { gatewayHostContext } from "../hosts/build-contexts";
-import { renderGatewayHost } from "../hosts/render";
+import type { GatewayRecord } from "../config/hosts";
 import { Host } from "./host";
 
-export interface GatewayProps {
-  readonly config: OpenClawConfig;
-  readonly names: DeploymentNames;
+export interface GatewayHostProps {
+  /** The gateway's record: its names and instance settings. */
+  readonly host: GatewayRecord;
+  /** Whether the gateway gets a fixed public address (EIP). */
+  readonly elasticIp: boolean;
+  /**
+   * Renders the gateway's user data, given its Elastic IP (a Terraform reference; undefined without
+   * one), so the boot script can put the address into the certificate.
+   */
+  readonly renderUserData: (publicAddress: string | undefined) => string;
   readonly subnetId: string;
   readonly securityGroupId: string;
   readonly instanceProfileName: string;
+  /** SSH key pair, when SSH is possible at all. */
   readonly keyName?: string;
-  /** The shared parameters: they must exist before the gateway writes them. */
-  readonly parameters: ITerraformDependable[];
+  /** What must exist before the gateway boots (the parameters it writes). */
+  readonly dependsOn: ITerraformDependable[];
+  /** Emulator accommodation (config/emulator.ts). */
+  readonly ignoreSecurityGroupDrift: boolean;
 }
 
 /** The OpenClaw gateway host, with its Elastic IP allocated first so the boot script can put it in the certificate. */
-export class Gateway extends Construct {
+export class GatewayHost extends Construct {
   readonly instance: Instance;
   /** The Elastic IP, when the gateway has one. */
   readonly publicIp?: string;
-  readonly name: string;
 
-  constructor(scope: Construct, id: string, props: GatewayProps) {
+  constructor(scope: Construct, id: string, props: GatewayHostProps) {
     super(scope, id);
-    const { config, names } = props;
-    const { gateway } = config;
-    this.name = hostName(names, gateway.name);
-
-    const eip = gateway.elasticIp ? new Eip(this, "eip", { domain: "vpc", tags: { Name: this.name } }) : undefined;
+    const { host } = props;
+    const eip = props.elasticIp ? new Eip(this, "eip", { domain: "vpc", tags: { Name: host.hostName } }) : undefined;
     this.publicIp = eip?.publicIp;
 
-    const rendered = renderGatewayHost(gatewayHostContext(config, names, eip?.publicIp));
     this.instance = new Host(this, "host", {
-      name: this.name,
-      instanceType: gateway.instanceType,
-      architecture: architectureOf(gateway.instanceType),
-      rootVolumeGb: gateway.rootVolumeGb,
+      name: host.hostName,
+      instance: host.instance,
       subnetId: props.subnetId,
       securityGroupIds: [props.securityGroupId],
       instanceProfileName: props.instanceProfileName,
       keyName: props.keyName,
-      userData: rendered.userData,
-      dependsOn: props.parameters,
-      ignoreSecurityGroupDrift: config.target.kind === "local",
+      userData: props.renderUserData(eip?.publicIp),
+      dependsOn: props.dependsOn,
+      ignoreSecurityGroupDrift: props.ignoreSecurityGroupDrift,
     }).instance;
 
     if (eip) new EipAssociation(this, "eip-association", { allocationId: eip.allocationId, instanceId: this.instance.id });

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import type { Architecture } from "../hosts/context";
+import type { HostInstance } from "../config/hosts";
 
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -11,9 +11,8 @@ export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 export interface HostProps {
   /** Host name: the Name tag. */
   readonly name: string;
-  readonly instanceType: string;
-  readonly architecture: Architecture;
-  readonly rootVolumeGb: number;
+  /** Instance type, architecture (picks the AMI) and root volume size. */
+  readonly instance: HostInstance;
   readonly subnetId: string;
   readonly securityGroupIds: readonly string[];
   readonly instanceProfileName: string;
@@ -23,11 +22,8 @@ export interface HostProps {
   readonly userData: string;
   /** What must exist before the host boots (e.g. the parameters its boot script writes). */
   readonly dependsOn?: ITerraformDependable[];
-  /**
-   * Local emulator only: moto leaves an instance's own security group list empty when the groups come with
-   * the network interface (as they do with associate_public_ip_address), so the plan would never settle.
-   */
-  readonly ignoreSecurityGroupDrift?: boolean;
+  /** Emulator accommodation (config/emulator.ts): the instance ignores drift of its security group list. */
+  readonly ignoreSecurityGroupDrift: boolean;
 }
 
 /**
@@ -48,12 +44,12 @@ export class Host extends Construct {
     }
 
     const ami = new DataAwsSsmParameter(this, "ami", {
-      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.architecture}`,
+      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.instance.architecture}`,
     });
 
     this.instance = new Instance(this, "instance", {
       ami: ami.value,
-      instanceType: props.instanceType,
+      instanceType: props.instance.instanceType,
       subnetId: props.subnetId,
       vpcSecurityGroupIds: [...props.securityGroupIds],
       iamInstanceProfile: props.instanceProfileName,
@@ -63,7 +59,7 @@ export class Host extends Construct {
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
       rootBlockDevice: {
         volumeType: "gp3",
-        volumeSize: props.rootVolumeGb,
+        volumeSize: props.instance.rootVolumeGb,
         encrypted: true,
         deleteOnTermination: true,
       },

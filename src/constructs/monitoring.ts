@@ -32,7 +32,6 @@ export interface MonitoringProps {
 /** Seed 000's log groups and alarms, all notifying one SNS topic. */
 export class Monitoring extends Construct {
   readonly topicArn: string;
-  readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -54,7 +53,6 @@ export class Monitoring extends Construct {
       const instance = { InstanceId: host.instanceId };
       const alarm = (suffix: string, { extraActions = [], ...metric }: AlarmSettings) => {
         const alarmName = `${props.alarmPrefix}-${host.label}-${suffix}`;
-        this.alarmNames.push(alarmName);
         new CloudwatchMetricAlarm(this, alarmName, {
           alarmName,
           alarmActions: [topic.arn, ...extraActions],

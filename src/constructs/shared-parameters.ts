@@ -1,11 +1,22 @@
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import type { SharedParameters as SharedParameterNames } from "../hosts/context";
+import type { GatewayParameters } from "../config/hosts";
+
+/** A node's pairing parameter: the gateway hands the node its join code there. */
+export interface PairingParameter {
+  /** The node's host name (keys the construct id and the description). */
+  readonly hostName: string;
+  readonly parameter: string;
+}
 
 export interface SharedParametersProps {
-  readonly parameters: SharedParameterNames;
+  /** What the gateway publishes. */
+  readonly gateway: GatewayParameters;
   /** Whether the gateway serves TLS (only then does it publish a certificate and its fingerprint). */
   readonly tls: boolean;
+  readonly pairing: readonly PairingParameter[];
+  /** Value every parameter is created with; the hosts read it as "not published yet". */
+  readonly placeholder: string;
 }
 
 /**
@@ -19,25 +30,24 @@ export class SharedParameters extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedParametersProps) {
     super(scope, id);
-    const { parameters } = props;
     const create = (key: string, name: string, type: "String" | "SecureString", description: string) =>
       this.resources.push(
         new SsmParameter(this, key, {
           name,
           type,
           description,
-          value: parameters.placeholder,
+          value: props.placeholder,
           lifecycle: { ignoreChanges: ["value"] },
         }),
       );
 
-    create("gateway-token", parameters.gatewayToken, "SecureString", "OpenClaw gateway auth token (written by the gateway)");
+    create("gateway-token", props.gateway.token, "SecureString", "OpenClaw gateway auth token (written by the gateway)");
     if (props.tls) {
-      create("gateway-tls-fingerprint", parameters.gatewayTlsFingerprint, "String", "SHA-256 fingerprint of the gateway certificate");
-      create("gateway-tls-certificate", parameters.gatewayTlsCertificate, "String", "The gateway's self-signed certificate (PEM)");
+      create("gateway-tls-fingerprint", props.gateway.tlsFingerprint, "String", "SHA-256 fingerprint of the gateway certificate");
+      create("gateway-tls-certificate", props.gateway.tlsCertificate, "String", "The gateway's self-signed certificate (PEM)");
     }
-    for (const [node, name] of Object.entries(parameters.nodePairing)) {
-      create(`pairing-${node}`, name, "SecureString", `Pairing material the gateway hands to ${node}`);
+    for (const node of props.pairing) {
+      create(`pairing-${node.hostName}`, node.parameter, "SecureString", `Pairing material the gateway hands to ${node.hostName}`);
     }
   }
 }

@@ -1,9 +1,4 @@
-import { Construct } from "constructs";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { emulatorBackendSettings } from "../config/emulator";
 import type { DeploymentTarget } from "../config/schema";
 
@@ -12,7 +7,7 @@ export interface StateBackendProps {
   readonly bucket?: string;
   readonly key: string;
   readonly region: string;
-  /** File of the local state, relative to the stack's synthesized folder. */
+  /** File of the local state (see localStatePath), when there is no bucket. */
   readonly localPath: string;
   readonly target: DeploymentTarget;
 }
@@ -37,33 +32,7 @@ export function useStateBackend(stack: TerraformStack, props: StateBackendProps)
   backend.addOverride("use_lockfile", true);
 }
 
-export interface StateBucketProps {
-  readonly bucket: string;
-}
-
-/** The state bucket itself: versioned (a bad apply can be rolled back), encrypted, never public. */
-export class StateBucket extends Construct {
-  constructor(scope: Construct, id: string, props: StateBucketProps) {
-    super(scope, id);
-    const bucket = new S3Bucket(this, "bucket", {
-      bucket: props.bucket,
-      // State is the one thing a destroy must never take with it.
-      lifecycle: { preventDestroy: true },
-    });
-    new S3BucketVersioningA(this, "versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-  }
+/** A stack's local state file, at the project root (relative to the stack's synthesized folder). */
+export function localStatePath(stack: string): string {
+  return `../../../terraform.${stack}.tfstate`;
 }

@@ -1,59 +1,30 @@
 /**
- * What the host templates need to know, per host. Constructs build these from the validated
- * configuration; values may be Terraform tokens (strings such as the EIP address) that
- * cdktf resolves when the rendered text is synthesized.
+ * What every host's templates know: the deployment-wide settings and this host's identity. Values may
+ * be Terraform tokens (strings such as the EIP address) that cdktf resolves when the rendered text is
+ * synthesized.
  */
-
-/** CPU architecture of an EC2 instance type, as AWS names it in AMI parameter paths. */
-export type Architecture = "x86_64" | "arm64";
-
-/** A Node.js runtime for one architecture, downloaded and checked on the host. */
-export interface NodeRuntime {
-  /** Node.js version, e.g. "24.22.0". */
-  readonly version: string;
-  /** Where the host downloads the runtime from. */
-  readonly url: string;
-  /** Subresource-integrity string (sha512-...) the download must match. */
-  readonly integrity: string;
-  /**
-   * npm for this runtime (architecture-independent): the registry tarball of the `npm` package,
-   * unpacked next to the Node binary the way Node's own distribution lays it out.
-   */
-  readonly npm: PackageTarball;
-}
-
-/** A package tarball the host downloads and checks (added by the host side). */
-export interface PackageTarball {
-  readonly version: string;
-  readonly url: string;
-  /** Subresource-integrity string (sha512-...). */
-  readonly integrity: string;
-}
+import type { Architecture } from "../config/architecture";
+import type { GatewayParameters, HostRecord } from "../config/hosts";
+import { PARAMETER_PLACEHOLDER } from "../config/hosts";
+import type { DeploymentNames } from "../config/names";
+import type { OpenClawConfig } from "../config/schema";
+import { NODE_RUNTIMES, type NodeRuntime } from "./runtime";
 
 /** How OpenClaw gets onto the host. */
 export type OpenClawInstall =
   | { readonly method: "npm"; readonly version: string }
   | { readonly method: "source"; readonly repository: string; readonly ref: string };
 
-/** SSM parameter names (full paths) the hosts share. */
-export interface SharedParameters {
-  /** SecureString: the gateway's auth token. Written by the gateway, read by nodes. */
-  readonly gatewayToken: string;
-  /** String: SHA-256 fingerprint of the gateway's self-signed certificate. */
-  readonly gatewayTlsFingerprint: string;
-  /** String: the gateway's certificate (PEM, public). */
-  readonly gatewayTlsCertificate: string;
-  /** Per node display name: SecureString the gateway uses to hand that node its pairing material. */
-  readonly nodePairing: Readonly<Record<string, string>>;
-  /** Value Terraform creates every parameter with; hosts treat it as "not published yet". */
-  readonly placeholder: string;
-}
-
 /** Where the CloudWatch agent sends metrics and logs. */
 export interface MonitoringTargets {
   readonly namespace: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
+}
+
+/** The SSM parameters a host's scripts read or write, and the value that means "not published yet". */
+export interface HostParameters extends GatewayParameters {
+  readonly placeholder: string;
 }
 
 /** Everything every host template gets. */
@@ -65,43 +36,33 @@ export interface HostContext {
   readonly architecture: Architecture;
   readonly runtime: NodeRuntime;
   readonly openclaw: OpenClawInstall;
-  readonly parameters: SharedParameters;
+  readonly parameters: HostParameters;
   readonly monitoring: MonitoringTargets;
 }
 
-export interface GatewayHostContext extends HostContext {
-  readonly gateway: {
-    readonly port: number;
-    /** "lan" listens on all interfaces; "loopback" only on 127.0.0.1 (reach it with SSM port forwarding). */
-    readonly bind: "lan" | "loopback";
-    readonly tls: boolean;
-    /** The Elastic IP, when the gateway has one: goes into the certificate's SANs. */
-    readonly publicAddress?: string;
-    /** Display names of the nodes the gateway should pair automatically. */
-    readonly nodeNames: readonly string[];
+/** The deployment-wide part of a context, and this host's identity. */
+export function hostContext(
+  config: OpenClawConfig,
+  names: DeploymentNames,
+  gatewayParameters: GatewayParameters,
+  host: HostRecord,
+): HostContext {
+  const install = config.openclaw.install;
+  return {
+    stackName: config.stackName,
+    region: config.region,
+    hostName: host.hostName,
+    architecture: host.instance.architecture,
+    runtime: NODE_RUNTIMES[host.instance.architecture],
+    openclaw:
+      install.method === "npm"
+        ? { method: "npm", version: install.version }
+        : { method: "source", repository: install.repository, ref: install.ref },
+    parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
+    monitoring: {
+      namespace: config.monitoring.namespace,
+      applicationLogGroup: names.applicationLogGroup,
+      systemLogGroup: names.systemLogGroup,
+    },
   };
-}
-
-export interface NodeHostContext extends HostContext {
-  readonly gateway: {
-    /** Gateway private address the node connects to over the VPC. */
-    readonly host: string;
-    readonly port: number;
-    readonly tls: boolean;
-  };
-}
-
-/** One file a host gets, at its path on the host. */
-export interface HostFile {
-  readonly path: string;
-  /** Octal mode, e.g. "0644". */
-  readonly mode: string;
-  readonly content: string;
-}
-
-/** What a host receives: its files, and the cloud-init user data that writes them and boots the host. */
-export interface RenderedHost {
-  readonly files: readonly HostFile[];
-  /** The raw user data (before gzip and base64). */
-  readonly userData: string;
 }

@@ -1,7 +1,6 @@
 /**
- * Renders what each EC2 host gets from the templates in `templates/`: its files (boot scripts,
- * systemd units, openclaw.json, CloudWatch agent config, ...) and a `#cloud-config` user data that
- * writes them and runs the boot script.
+ * The render engine every host role uses: a file manifest and a context in, the host's files and the
+ * `#cloud-config` user data that writes them and runs the boot script out.
  *
  * Context values are only interpolated, never parsed: they may be Terraform tokens
  * (`${TfToken[TOKEN.n]}`) that cdktf resolves later. Only handlebars and node builtins are imported.
@@ -9,66 +8,55 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
-import type { GatewayHostContext, HostContext, HostFile, NodeHostContext, RenderedHost } from "./context";
 import { PROJECT_ROOT } from "../project-root";
+import { HOST_LAYOUT } from "./layout";
 
 /** The project's templates folder. */
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, "templates");
 
-/** Where the host scripts live on the hosts. */
-export const HOST_LIB_DIR = "/usr/local/lib/openclaw-aws";
-
-interface FileSpec {
+/** One file of a host's manifest: a template and where the host gets it. */
+export interface FileSpec {
+  /** Path under templates/. */
   readonly template: string;
   readonly path: string;
+  /** Octal mode, e.g. "0644". */
   readonly mode: string;
 }
 
-const COMMON_FILES: readonly FileSpec[] = [
-  { template: "common/host.env", path: "/etc/openclaw-aws/host.env", mode: "0644" },
-  { template: "common/lib.sh", path: `${HOST_LIB_DIR}/lib.sh`, mode: "0644" },
-  { template: "common/install-runtime.sh", path: `${HOST_LIB_DIR}/install-runtime.sh`, mode: "0755" },
-  { template: "common/install-openclaw.sh", path: `${HOST_LIB_DIR}/install-openclaw.sh`, mode: "0755" },
-  { template: "common/prepare-host.sh", path: `${HOST_LIB_DIR}/prepare-host.sh`, mode: "0755" },
-  { template: "common/amazon-cloudwatch-agent.json", path: "/etc/openclaw-aws/amazon-cloudwatch-agent.json", mode: "0644" },
-  { template: "common/openclaw", path: "/usr/local/bin/openclaw", mode: "0755" },
-];
+/** One file a host gets, at its path on the host. */
+export interface HostFile {
+  readonly path: string;
+  /** Octal mode, e.g. "0644". */
+  readonly mode: string;
+  readonly content: string;
+}
 
-export const GATEWAY_BOOT_SCRIPT = `${HOST_LIB_DIR}/boot-gateway.sh`;
-export const NODE_BOOT_SCRIPT = `${HOST_LIB_DIR}/boot-node.sh`;
+/** What a host receives: its files, and the cloud-init user data that writes them and boots the host. */
+export interface RenderedHost {
+  readonly files: readonly HostFile[];
+  /** The raw user data (before gzip and base64). */
+  readonly userData: string;
+}
 
-const GATEWAY_FILES: readonly FileSpec[] = [
-  ...COMMON_FILES,
-  { template: "gateway/nodes.tsv", path: "/etc/openclaw-aws/nodes.tsv", mode: "0644" },
-  { template: "gateway/openclaw.json", path: "/etc/openclaw/openclaw.json", mode: "0644" },
-  { template: "gateway/boot-gateway.sh", path: GATEWAY_BOOT_SCRIPT, mode: "0755" },
-  { template: "gateway/gateway-cert.sh", path: `${HOST_LIB_DIR}/gateway-cert.sh`, mode: "0755" },
-  { template: "gateway/gateway-publish.sh", path: `${HOST_LIB_DIR}/gateway-publish.sh`, mode: "0755" },
-  { template: "gateway/gateway-pairing.sh", path: `${HOST_LIB_DIR}/gateway-pairing.sh`, mode: "0755" },
-  { template: "gateway/openclaw-gateway.service", path: "/etc/systemd/system/openclaw-gateway.service", mode: "0644" },
-  {
-    template: "gateway/openclaw-gateway-pairing.service",
-    path: "/etc/systemd/system/openclaw-gateway-pairing.service",
-    mode: "0644",
-  },
-  {
-    template: "gateway/openclaw-gateway-pairing.timer",
-    path: "/etc/systemd/system/openclaw-gateway-pairing.timer",
-    mode: "0644",
-  },
-];
+/** A script in the host scripts folder. */
+export function hostScript(name: string, mode = "0755"): FileSpec {
+  return { template: name, path: `${HOST_LAYOUT.libDir}/${path.basename(name)}`, mode };
+}
 
-const NODE_FILES: readonly FileSpec[] = [
-  ...COMMON_FILES,
-  { template: "node/openclaw.json", path: "/etc/openclaw/openclaw.json", mode: "0644" },
-  { template: "node/boot-node.sh", path: NODE_BOOT_SCRIPT, mode: "0755" },
-  { template: "node/node-pairing.sh", path: `${HOST_LIB_DIR}/node-pairing.sh`, mode: "0755" },
-  { template: "node/openclaw-node.service", path: "/etc/systemd/system/openclaw-node.service", mode: "0644" },
-  {
-    template: "node/openclaw-node-pairing.service",
-    path: "/etc/systemd/system/openclaw-node-pairing.service",
-    mode: "0644",
-  },
+/** A systemd unit. */
+export function systemdUnit(template: string): FileSpec {
+  return { template, path: `${HOST_LAYOUT.systemdDir}/${path.basename(template)}`, mode: "0644" };
+}
+
+/** What every host gets, whatever its role. */
+export const COMMON_FILES: readonly FileSpec[] = [
+  { template: "common/host.env", path: HOST_LAYOUT.hostEnv, mode: "0644" },
+  hostScript("common/lib.sh", "0644"),
+  hostScript("common/install-runtime.sh"),
+  hostScript("common/install-openclaw.sh"),
+  hostScript("common/prepare-host.sh"),
+  { template: "common/amazon-cloudwatch-agent.json", path: HOST_LAYOUT.cloudwatchAgentConfig, mode: "0644" },
+  { template: "common/openclaw", path: `${HOST_LAYOUT.binDir}/openclaw`, mode: "0755" },
 ];
 
 let engine: typeof Handlebars | undefined;
@@ -116,17 +104,6 @@ function assertEnvSafe(value: unknown, what: string): void {
   }
 }
 
-/** Names end up as systemd/CLI arguments and log stream names: keep them plain. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-function assertName(value: string, what: string): void {
-  if (!NAME.test(value)) throw new Error(`${what} must match ${NAME} (got ${JSON.stringify(value)})`);
-}
-
-function renderFiles(specs: readonly FileSpec[], data: Record<string, unknown>): HostFile[] {
-  return specs.map((spec) => ({ path: spec.path, mode: spec.mode, content: template(spec.template)(data) }));
-}
-
 /** The cloud-init user data: JSON is valid YAML, so arbitrary file contents are safe. */
 export function cloudConfig(files: readonly HostFile[], bootScript: string): string {
   const doc = {
@@ -136,44 +113,13 @@ export function cloudConfig(files: readonly HostFile[], bootScript: string): str
   return `#cloud-config\n${JSON.stringify(doc)}\n`;
 }
 
-function commonData(ctx: HostContext, role: "gateway" | "node"): Record<string, unknown> {
-  assertName(ctx.hostName, "hostName");
-  assertEnvSafe(ctx, "context");
-  return { ...ctx, role };
-}
-
-export function renderGatewayHost(ctx: GatewayHostContext): RenderedHost {
-  const nodePairings = ctx.gateway.nodeNames.map((name) => {
-    assertName(name, "node name");
-    const parameter = ctx.parameters.nodePairing[name];
-    if (!parameter) throw new Error(`parameters.nodePairing has no parameter for node ${JSON.stringify(name)}`);
-    return { name, parameter };
-  });
-  if (nodePairings.length > 0 && !ctx.gateway.tls) {
-    // OpenClaw only mints join URLs for a TLS gateway (plain HTTP only on loopback).
-    throw new Error("nodes need a TLS gateway: OpenClaw's join codes require gateway.tls = true");
-  }
-  const data = {
-    ...commonData(ctx, "gateway"),
-    gateway: { ...ctx.gateway, publicAddress: ctx.gateway.publicAddress ?? "" },
-    nodePairings,
-    nodePairingParameter: undefined,
-    privilegedPort: ctx.gateway.port < 1024,
-    publicUrlScheme: ctx.gateway.tls ? "https" : "http",
-  };
-  const files = renderFiles(GATEWAY_FILES, data);
-  return { files, userData: cloudConfig(files, GATEWAY_BOOT_SCRIPT) };
-}
-
-export function renderNodeHost(ctx: NodeHostContext): RenderedHost {
-  if (!ctx.gateway.tls) {
-    throw new Error("a node needs a TLS gateway: it pairs with a join code, which OpenClaw only issues over TLS");
-  }
-  const nodePairingParameter = ctx.parameters.nodePairing[ctx.hostName];
-  if (!nodePairingParameter) {
-    throw new Error(`parameters.nodePairing has no parameter for node ${JSON.stringify(ctx.hostName)}`);
-  }
-  const data = { ...commonData(ctx, "node"), nodePairingParameter };
-  const files = renderFiles(NODE_FILES, data);
-  return { files, userData: cloudConfig(files, NODE_BOOT_SCRIPT) };
+/**
+ * Renders a host: every file of its manifest from the context (plus the host layout as `layout`), and
+ * the user data that writes them and runs `bootScript`.
+ */
+export function renderHost(manifest: readonly FileSpec[], bootScript: FileSpec, context: object): RenderedHost {
+  assertEnvSafe(context, "context");
+  const data = { ...context, layout: HOST_LAYOUT };
+  const files = manifest.map((spec) => ({ path: spec.path, mode: spec.mode, content: template(spec.template)(data) }));
+  return { files, userData: cloudConfig(files, bootScript.path) };
 }

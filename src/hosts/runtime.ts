@@ -1,5 +1,22 @@
-import type { Architecture, NodeRuntime, PackageTarball } from "./context";
+import type { Architecture } from "../config/architecture";
 import versions from "../config/versions.json";
+
+/** A package tarball the host downloads and checks. */
+export interface PackageTarball {
+  readonly version: string;
+  readonly url: string;
+  /** Subresource-integrity string (sha512-...). */
+  readonly integrity: string;
+}
+
+/** A Node.js runtime for one architecture, downloaded and checked on the host. */
+export interface NodeRuntime extends PackageTarball {
+  /**
+   * npm for this runtime (architecture-independent): the registry tarball of the `npm` package,
+   * unpacked next to the Node binary the way Node's own distribution lays it out.
+   */
+  readonly npm: PackageTarball;
+}
 
 /**
  * Node.js runtimes the hosts install, pinned by version and integrity (sha512 SRI from the npm
@@ -34,6 +51,3 @@ export const NODE_RUNTIMES: Readonly<Record<Architecture, NodeRuntime>> = {
     npm: NPM_TARBALL,
   },
 };
-
-/** The OpenClaw version verified against these templates (end-to-end test). */
-export const OPENCLAW_VERSION = versions.openclaw;

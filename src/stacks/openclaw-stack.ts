@@ -2,20 +2,23 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { alarmLabel, deploymentNames, hostName, nodeRoleName, stateRegion } from "../config/names";
+import { emulatorAccommodations } from "../config/emulator";
+import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
+import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { sharedParameters } from "../hosts/build-contexts";
+import { gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
+import { nodeHostContext, renderNodeHost } from "../hosts/node";
 import { Audit } from "../constructs/audit";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
-import { Gateway } from "../constructs/gateway";
+import { GatewayHost } from "../constructs/gateway";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
 import { Monitoring } from "../constructs/monitoring";
 import { Network } from "../constructs/network";
-import { Node } from "../constructs/node";
+import { NodeHost } from "../constructs/node";
 import { SecurityGroups } from "../constructs/security-groups";
 import { SharedParameters } from "../constructs/shared-parameters";
-import { useStateBackend } from "../constructs/state";
+import { localStatePath, useStateBackend } from "../constructs/state";
 import { addAwsProvider } from "./aws-provider";
 
 export interface OpenClawStackProps {
@@ -23,7 +26,7 @@ export interface OpenClawStackProps {
   readonly config: OpenClawConfig;
 }
 
-/** Local port for SSM port forwarding: the gateway's own port unless it needs root locally. */
+/** Local port for SSM port forwarding when the gateway's own port would need root locally. */
 const LOCAL_FORWARD_PORT = 18789;
 
 /** The whole deployment of seed 000's hosts in seed 002's network, as one Terraform stack. */
@@ -31,23 +34,20 @@ export class OpenClawStack extends TerraformStack {
   constructor(scope: Construct, id: string, { config }: OpenClawStackProps) {
     super(scope, id);
     const names = deploymentNames(config);
+    const hosts = deploymentHosts(config, names);
+    const accommodations = emulatorAccommodations(config.target);
     const region = config.region;
-    addAwsProvider(this, {
-      region,
-      target: config.target,
-      tags: { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags },
-    });
+    addAwsProvider(this, { region, target: config.target, tags: deploymentTags(config) });
     useStateBackend(this, {
       bucket: config.state.bucket,
       key: names.stateKey,
       region: stateRegion(config),
-      localPath: `../../../terraform.${config.stackName}.tfstate`,
+      localPath: localStatePath(config.stackName),
       target: config.target,
     });
 
     const partition = new DataAwsPartition(this, "partition").partition;
     const accountId = new DataAwsCallerIdentity(this, "caller").accountId;
-    const withNodes = config.nodes.length > 0;
     const withEndpoints = anyEndpoint(config.endpoints);
 
     const network = new Network(this, "network", {
@@ -60,10 +60,10 @@ export class OpenClawStack extends TerraformStack {
       names,
       gatewayPort: config.gateway.port,
       gatewayPublicCidrs: config.gateway.publicCidrs,
-      withNodes,
+      withNodes: hosts.nodes.length > 0,
       sshCidrs: config.ssh.allowedCidrs,
       withEndpoints,
-      omitReferencedRuleDescriptions: config.target.kind === "local",
+      omitReferencedRuleDescriptions: accommodations.omitReferencedRuleDescriptions,
     });
     if (securityGroups.endpointGroupId) {
       new Endpoints(this, "endpoints", {
@@ -76,20 +76,20 @@ export class OpenClawStack extends TerraformStack {
       });
     }
 
-    const parameterNames = sharedParameters(config, names);
-    const parameters = new SharedParameters(this, "parameters", { parameters: parameterNames, tls: config.gateway.tls });
+    const parameters = new SharedParameters(this, "parameters", {
+      gateway: hosts.gatewayParameters,
+      tls: config.gateway.tls,
+      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
+      placeholder: PARAMETER_PLACEHOLDER,
+    });
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
     const iam = new Iam(this, "iam", {
-      gatewayRoleName: names.gatewayRole,
+      gatewayRoleName: hosts.gateway.roleName,
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
-      nodes: config.nodes.map((node) => ({
+      nodes: hosts.nodes.map((node) => ({
         node: node.name,
-        roleName: nodeRoleName(names, node.name),
-        parameterArns: [
-          parameterNames.gatewayTlsFingerprint,
-          parameterNames.gatewayTlsCertificate,
-          parameterNames.nodePairing[hostName(names, node.name)],
-        ].map(parameterArn),
+        roleName: node.roleName,
+        parameterArns: [hosts.gatewayParameters.tlsFingerprint, hosts.gatewayParameters.tlsCertificate, node.pairingParameter].map(parameterArn),
       })),
       bedrock: config.iam.bedrock,
       marketplace: config.iam.marketplace,
@@ -101,29 +101,30 @@ export class OpenClawStack extends TerraformStack {
         ? undefined
         : new KeyPair(this, "key-pair", { keyPair: config.keyPair, defaultName: names.keyPair });
 
-    const gateway = new Gateway(this, "gateway", {
-      config,
-      names,
+    const gateway = new GatewayHost(this, "gateway", {
+      host: hosts.gateway,
+      elasticIp: config.gateway.elasticIp,
+      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
       subnetId: network.hostSubnetId,
       securityGroupId: securityGroups.gatewayGroupId,
       instanceProfileName: iam.gatewayInstanceProfileName,
       keyName: keyPair?.keyName,
-      parameters: parameters.resources,
+      dependsOn: parameters.resources,
+      ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
     });
-    const nodes = config.nodes.map(
-      (node) =>
-        new Node(this, `node-${node.name}`, {
-          config,
-          names,
-          node,
-          gatewayPrivateAddress: gateway.instance.privateIp,
-          subnetId: network.hostSubnetId,
-          securityGroupId: securityGroups.nodeGroupId!,
-          instanceProfileName: iam.nodeInstanceProfileNames[node.name],
-          keyName: keyPair?.keyName,
-          parameters: parameters.resources,
-        }),
-    );
+    const nodes = hosts.nodes.map((node) => ({
+      record: node,
+      host: new NodeHost(this, `node-${node.name}`, {
+        host: node,
+        userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.instance.privateIp)).userData,
+        subnetId: network.hostSubnetId,
+        securityGroupId: securityGroups.nodeGroupId!,
+        instanceProfileName: iam.nodeInstanceProfileNames[node.name],
+        keyName: keyPair?.keyName,
+        dependsOn: parameters.resources,
+        ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
+      }),
+    }));
 
     const monitoring = new Monitoring(this, "monitoring", {
       alarmPrefix: names.alarmPrefix,
@@ -136,16 +137,11 @@ export class OpenClawStack extends TerraformStack {
       region,
       partition,
       hosts: [
-        {
-          label: alarmLabel(config.gateway.name, true),
-          instanceId: gateway.instance.id,
-          instanceType: config.gateway.instanceType,
-          memoryAlarm: true,
-        },
-        ...config.nodes.map((node, index) => ({
-          label: alarmLabel(node.name, false),
-          instanceId: nodes[index].instance.id,
-          instanceType: node.instanceType,
+        { label: hosts.gateway.alarmLabel, instanceId: gateway.instance.id, instanceType: hosts.gateway.instance.instanceType, memoryAlarm: true },
+        ...nodes.map(({ record, host }) => ({
+          label: record.alarmLabel,
+          instanceId: host.instance.id,
+          instanceType: record.instance.instanceType,
           memoryAlarm: false,
         })),
       ],
@@ -159,7 +155,7 @@ export class OpenClawStack extends TerraformStack {
           partition,
           retentionDays: config.audit.retentionDays,
           deleteLogsOnDestroy: config.audit.deleteLogsOnDestroy,
-          logging: config.target.kind === "aws",
+          loggingOff: accommodations.trailLoggingOff,
         })
       : undefined;
 
@@ -168,7 +164,7 @@ export class OpenClawStack extends TerraformStack {
       new TerraformOutput(this, id, { value, description, sensitive });
     const gatewayId = gateway.instance.id;
     const session = `aws ssm start-session --region ${region} --target ${gatewayId}`;
-    const localPort = config.gateway.port >= 1024 ? config.gateway.port : LOCAL_FORWARD_PORT;
+    const localPort = isPrivilegedPort(config.gateway.port) ? LOCAL_FORWARD_PORT : config.gateway.port;
     const scheme = config.gateway.tls ? "https" : "http";
 
     output("gateway_instance_id", gatewayId, "Instance id of the gateway host");
@@ -181,7 +177,7 @@ export class OpenClawStack extends TerraformStack {
     }
     output(
       "node_instance_ids",
-      `{${nodes.map((node) => `"${node.name}": "${node.instance.id}"`).join(", ")}}`,
+      `{${nodes.map(({ record, host }) => `"${record.hostName}": "${host.instance.id}"`).join(", ")}}`,
       "Instance id of each node host (JSON)",
     );
     output("gateway_shell_command", session, "Shell on the gateway through SSM Session Manager (no SSH needed)");
@@ -192,12 +188,12 @@ export class OpenClawStack extends TerraformStack {
     );
     output(
       "gateway_token_command",
-      `aws ssm get-parameter --region ${region} --name ${parameterNames.gatewayToken} --with-decryption --query Parameter.Value --output text`,
+      `aws ssm get-parameter --region ${region} --name ${hosts.gatewayParameters.token} --with-decryption --query Parameter.Value --output text`,
       "Prints the gateway token (SecureString; never an output itself)",
     );
-    output("gateway_token_parameter", parameterNames.gatewayToken, "SSM SecureString holding the gateway token");
+    output("gateway_token_parameter", hosts.gatewayParameters.token, "SSM SecureString holding the gateway token");
     if (config.gateway.tls) {
-      output("gateway_tls_fingerprint_parameter", parameterNames.gatewayTlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
+      output("gateway_tls_fingerprint_parameter", hosts.gatewayParameters.tlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
     }
     output("alarm_topic_arn", monitoring.topicArn, "SNS topic the alarms notify");
     if (audit) output("audit_trail_arn", audit.trailArn, "CloudTrail trail of this deployment");

@@ -1,14 +1,18 @@
 import type { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { stateRegion } from "../config/names";
-import type { OpenClawConfig } from "../config/schema";
-import { StateBucket } from "../constructs/state";
+import type { DeploymentTarget } from "../config/schema";
+import { PrivateBucket } from "../constructs/private-bucket";
+import { localStatePath } from "../constructs/state";
 import { addAwsProvider } from "./aws-provider";
 
 export interface StateStackProps {
-  readonly config: OpenClawConfig;
   /** The bucket to create (from `state.bucket`). */
   readonly bucket: string;
+  /** Region of the bucket (`state.region`). */
+  readonly region: string;
+  readonly target: DeploymentTarget;
+  /** Tags on every resource. */
+  readonly tags: Record<string, string>;
 }
 
 /**
@@ -16,15 +20,12 @@ export interface StateStackProps {
  * since the bucket cannot hold the state of its own creation.
  */
 export class StateStack extends TerraformStack {
-  constructor(scope: Construct, id: string, { config, bucket }: StateStackProps) {
+  constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id);
-    addAwsProvider(this, {
-      region: stateRegion(config),
-      target: config.target,
-      tags: { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags },
-    });
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
-    new StateBucket(this, "state", { bucket });
-    new TerraformOutput(this, "state_bucket", { value: bucket, description: "Bucket holding the Terraform state" });
+    addAwsProvider(this, { region: props.region, target: props.target, tags: props.tags });
+    new LocalBackend(this, { path: localStatePath(id) });
+    // Versioned, so a bad apply can be rolled back; state is the one thing a destroy must never take.
+    new PrivateBucket(this, "state", { bucket: props.bucket, versioned: true, preventDestroy: true });
+    new TerraformOutput(this, "state_bucket", { value: props.bucket, description: "Bucket holding the Terraform state" });
   }
 }

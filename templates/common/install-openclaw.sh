@@ -6,7 +6,7 @@
 # and point <prefix>/openclaw/current at the package directory (the one holding openclaw.mjs).
 # Idempotent: a complete install of the same version/ref is kept.
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=install-openclaw

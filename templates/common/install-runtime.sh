@@ -8,7 +8,7 @@
 #
 # Idempotent: an installed, complete version is kept; a second run only re-points the links.
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=install-runtime
@@ -23,18 +23,18 @@ esac
   die "this runtime is for ${OPENCLAW_AWS_ARCH} but the machine is ${machine}"
 
 root="${OPENCLAW_AWS_PREFIX}/node"
-dest="${root}/${OPENCLAW_AWS_NODE_VERSION}"
+dest="${root}/${OPENCLAW_AWS_NODEJS_VERSION}"
 install -d -m 0755 "$root"
 
 if [[ -f "${dest}/.complete" && -x "${dest}/bin/node" ]] &&
-  [[ "$("${dest}/bin/node" --version)" == "v${OPENCLAW_AWS_NODE_VERSION}" ]]; then
-  log "Node.js ${OPENCLAW_AWS_NODE_VERSION} already installed in ${dest}"
+  [[ "$("${dest}/bin/node" --version)" == "v${OPENCLAW_AWS_NODEJS_VERSION}" ]]; then
+  log "Node.js ${OPENCLAW_AWS_NODEJS_VERSION} already installed in ${dest}"
 else
-  log "installing Node.js ${OPENCLAW_AWS_NODE_VERSION} (${OPENCLAW_AWS_ARCH}) and npm ${OPENCLAW_AWS_NPM_VERSION}"
+  log "installing Node.js ${OPENCLAW_AWS_NODEJS_VERSION} (${OPENCLAW_AWS_ARCH}) and npm ${OPENCLAW_AWS_NPM_VERSION}"
   work=$(mktemp -d "${root}/.install.XXXXXX")
   trap 'rm -rf "$work"' EXIT
-  retry 5 5 curl -fsSL --retry 3 -o "${work}/node.tgz" "$OPENCLAW_AWS_NODE_URL"
-  verify_integrity "${work}/node.tgz" "$OPENCLAW_AWS_NODE_INTEGRITY"
+  retry 5 5 curl -fsSL --retry 3 -o "${work}/node.tgz" "$OPENCLAW_AWS_NODEJS_URL"
+  verify_integrity "${work}/node.tgz" "$OPENCLAW_AWS_NODEJS_INTEGRITY"
   retry 5 5 curl -fsSL --retry 3 -o "${work}/npm.tgz" "$OPENCLAW_AWS_NPM_URL"
   verify_integrity "${work}/npm.tgz" "$OPENCLAW_AWS_NPM_INTEGRITY"
 
@@ -49,7 +49,7 @@ else
   ln -sfn ../lib/node_modules/npm/bin/npx-cli.js "${stage}/bin/npx"
   chmod -R u=rwX,go=rX "$stage"
   reported=$("${stage}/bin/node" --version)
-  [[ "$reported" == "v${OPENCLAW_AWS_NODE_VERSION}" ]] || die "node reports ${reported}, expected v${OPENCLAW_AWS_NODE_VERSION}"
+  [[ "$reported" == "v${OPENCLAW_AWS_NODEJS_VERSION}" ]] || die "node reports ${reported}, expected v${OPENCLAW_AWS_NODEJS_VERSION}"
   touch "${stage}/.complete"
   rm -rf "$dest"
   mv "$stage" "$dest"
@@ -57,7 +57,7 @@ else
 fi
 
 # Point the stable links at this version (atomic rename of a fresh symlink).
-ln -sfn "$OPENCLAW_AWS_NODE_VERSION" "${root}/.current.tmp"
+ln -sfn "$OPENCLAW_AWS_NODEJS_VERSION" "${root}/.current.tmp"
 mv -Tf "${root}/.current.tmp" "${root}/current"
 install -d -m 0755 "$OPENCLAW_AWS_BIN_DIR"
 for tool in node npm npx; do

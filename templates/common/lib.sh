@@ -140,5 +140,5 @@ write_file() {
 
 # The OpenClaw CLI, as this host runs it (paths from host.env).
 openclaw_cli() {
-  "${OPENCLAW_AWS_PREFIX}/node/current/bin/node" "${OPENCLAW_AWS_PREFIX}/openclaw/current/openclaw.mjs" "$@"
+  "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" "$@"
 }

@@ -3,7 +3,7 @@
 # packages, the system log, the CloudWatch agent, the service user, Node.js and OpenClaw.
 # Run by the boot scripts; safe to run again: every step checks what is already there.
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=prepare-host
@@ -21,7 +21,7 @@ systemctl enable --now rsyslog.service
 
 log "starting the CloudWatch agent"
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 \
-  -c "file:${OPENCLAW_AWS_ETC_DIR}/amazon-cloudwatch-agent.json" -s
+  -c "file:${OPENCLAW_AWS_CLOUDWATCH_AGENT_CONFIG}" -s
 
 if ! id -u "$OPENCLAW_AWS_USER" >/dev/null 2>&1; then
   log "creating system user ${OPENCLAW_AWS_USER}"

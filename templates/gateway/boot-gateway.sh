@@ -3,7 +3,7 @@
 # OpenClaw gateway. Run by cloud-init (runcmd) on first boot; safe to run again at any time:
 # every step checks what is already there. Log: /var/log/openclaw-boot.log (and cloud-init's).
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=boot-gateway
@@ -18,7 +18,7 @@ log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} (stack ${OPENCLAW_AWS_STACK}) sta
 private_ip=$(retry 10 3 imds local-ipv4) || die "cannot read the private IP from the instance metadata (IMDSv2)"
 log "private IP ${private_ip}"
 # Runtime values the units and openclaw.json (${OPENCLAW_AWS_PRIVATE_IP}) use.
-printf "OPENCLAW_AWS_PRIVATE_IP='%s'\n" "$private_ip" | write_file "${OPENCLAW_AWS_ETC_DIR}/runtime.env" 0644 ""
+printf "OPENCLAW_AWS_PRIVATE_IP='%s'\n" "$private_ip" | write_file "$OPENCLAW_AWS_RUNTIME_ENV" 0644 ""
 
 if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
   "${OPENCLAW_AWS_LIB_DIR}/gateway-cert.sh" "$private_ip" "$OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS"
@@ -28,8 +28,7 @@ fi
 log "validating ${OPENCLAW_AWS_CONFIG_PATH}"
 runuser -u "$OPENCLAW_AWS_USER" -- env OPENCLAW_AWS_PRIVATE_IP="$private_ip" HOME="$OPENCLAW_AWS_STATE_DIR" \
   OPENCLAW_STATE_DIR="$OPENCLAW_AWS_STATE_DIR" OPENCLAW_CONFIG_PATH="$OPENCLAW_AWS_CONFIG_PATH" \
-  OPENCLAW_NO_AUTO_UPDATE=1 "${OPENCLAW_AWS_PREFIX}/node/current/bin/node" \
-  "${OPENCLAW_AWS_PREFIX}/openclaw/current/openclaw.mjs" config validate
+  OPENCLAW_NO_AUTO_UPDATE=1 "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" config validate
 
 systemctl daemon-reload
 systemctl enable openclaw-gateway.service openclaw-gateway-pairing.timer

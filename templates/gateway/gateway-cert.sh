@@ -5,15 +5,15 @@
 # Idempotent: an existing certificate that names all the addresses and is valid for at least
 # another 30 days is kept, so the fingerprint the nodes pin stays the same across reboots.
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=gateway-cert
 enable_error_trap
 
 (($# > 0)) || die "usage: gateway-cert.sh <ip>..."
-cert="${OPENCLAW_AWS_TLS_DIR}/gateway.crt"
-key="${OPENCLAW_AWS_TLS_DIR}/gateway.key"
+cert="$OPENCLAW_AWS_TLS_CERTIFICATE"
+key="$OPENCLAW_AWS_TLS_KEY"
 install -d -m 0755 "$OPENCLAW_AWS_TLS_DIR"
 
 sans=""

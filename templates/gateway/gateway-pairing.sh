@@ -9,7 +9,7 @@
 #     valid about 10 minutes). The node redeems it with `openclaw connect`, which pairs the device
 #     and approves its commands without a manual step.
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=gateway-pairing

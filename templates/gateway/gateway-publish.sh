@@ -6,7 +6,7 @@
 #     its token), else a new random one (openssl rand -hex 24), stored as SecureString.
 # The token only ever goes to SSM (through a 0600 file) and to the unit's EnvironmentFile (0600).
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=gateway-publish
@@ -25,7 +25,7 @@ put_if_changed() {
 }
 
 if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
-  cert="${OPENCLAW_AWS_TLS_DIR}/gateway.crt"
+  cert="$OPENCLAW_AWS_TLS_CERTIFICATE"
   [[ -s "$cert" ]] || die "no certificate at ${cert}"
   fingerprint=$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | cut -d= -f2)
   put_if_changed "$OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE" String "$(cat "$cert")"
@@ -33,7 +33,7 @@ if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
   put_if_changed "$OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT" String "$fingerprint"
 fi
 
-token_file="${OPENCLAW_AWS_ETC_DIR}/gateway-token.env"
+token_file="$OPENCLAW_AWS_GATEWAY_TOKEN_ENV"
 if token=$(ssm_published "$OPENCLAW_AWS_PARAM_GATEWAY_TOKEN"); then
   log "using the gateway token already stored in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN}"
 else

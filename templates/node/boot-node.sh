@@ -3,7 +3,7 @@
 # OpenClaw node host that pairs itself with the gateway. Run by cloud-init (runcmd) on first boot;
 # safe to run again. Log: /var/log/openclaw-boot.log (and cloud-init's).
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=boot-node

@@ -10,7 +10,7 @@
 #      (--target-file), never a command line.
 # The device token `openclaw connect` saves is what `openclaw node run` uses afterwards.
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=node-pairing
@@ -20,7 +20,7 @@ umask 077
 timeout="${OPENCLAW_AWS_PAIRING_TIMEOUT:-2700}"
 connect_timeout="${OPENCLAW_AWS_CONNECT_TIMEOUT:-90}"
 poll="${OPENCLAW_AWS_PAIRING_POLL:-10}"
-dir="${OPENCLAW_AWS_STATE_DIR}/aws"
+dir="${OPENCLAW_AWS_NODE_GATEWAY_DIR}"
 install -d -m 0700 "$dir"
 deadline=$((SECONDS + timeout))
 next_note=0
@@ -44,7 +44,7 @@ done
 [[ "$fingerprint" =~ ^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$ || "$fingerprint" =~ ^[0-9A-Fa-f]{64}$ ]] ||
   die "${OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT} does not hold a SHA-256 fingerprint"
 printf '%s\n' "$certificate" | write_file "${dir}/gateway.crt" 0644 ""
-printf "OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT='%s'\n" "$fingerprint" | write_file "${dir}/gateway.env" 0644 ""
+printf "OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT='%s'\n" "$fingerprint" | write_file "$OPENCLAW_AWS_NODE_GATEWAY_ENV" 0644 ""
 log "gateway certificate fingerprint ${fingerprint}"
 
 marker="${dir}/paired-fingerprint"
@@ -53,8 +53,8 @@ if [[ -f "$marker" && "$(cat "$marker")" == "$fingerprint" ]]; then
   exit 0
 fi
 
-node_bin="${OPENCLAW_AWS_PREFIX}/node/current/bin/node"
-entry="${OPENCLAW_AWS_PREFIX}/openclaw/current/openclaw.mjs"
+node_bin="$OPENCLAW_AWS_NODE"
+entry="$OPENCLAW_AWS_OPENCLAW_ENTRY"
 target="${dir}/join-target"
 output="${dir}/connect.log"
 tried=""

@@ -1,4 +1,5 @@
-import type { Architecture } from "./context";
+/** CPU architecture of an EC2 instance type, as AWS names it in AMI parameter paths. */
+export type Architecture = "x86_64" | "arm64";
 
 /**
  * Graviton families carry a "g" right after the generation digit (t4g, c7g, m7gd, c6gn, g5g) or are a1;
