@@ -78,8 +78,7 @@ function table(name: string, estimate: CostEstimate): string {
     ...(estimate.unknown.length > 0
       ? [`Not in the total (price or quantity unknown): ${estimate.unknown.map((line) => line.item).join(", ")}`]
       : []),
-    "Assumptions:",
-    ...notes,
+    ...(notes.length > 0 ? ["Assumptions:", ...notes] : []),
   ].join("\n");
 }
 
