@@ -9,7 +9,7 @@ import { configWith, synthStack } from "../helpers";
 // Published us-east-1 unit prices (USD), written out by hand from the AWS pricing pages: these
 // literals, not the code under test or its price file, make the expected totals.
 const HOURS = 730;
-const EC2 = { "t3.medium": 0.0416, "t3.small": 0.0208, "t4g.medium": 0.0336, "t4g.small": 0.0168, "t4g.micro": 0.0084 };
+const EC2 = { "t3.medium": 0.0416, "t3.small": 0.0208, "t4g.medium": 0.0336, "t4g.small": 0.0168 };
 const GP3_GB = 0.08;
 const GP3_IOPS = 0.005;
 const GP3_MBPS = 0.04;
@@ -81,8 +81,8 @@ const EXPECTED: Record<string, number> = {
     trail(365),
   // The default deployment built from source: same resources as the default.
   "source-build": instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365),
-  // t4g.small + t4g.micro, 2 × 8 GB, EIP + the node's address, no endpoints, 7 alarms, 7-day logs, trail 90 days.
-  lean: instances("t4g.small", "t4g.micro") + 16 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 7) + trail(90),
+  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 7 alarms, 7-day logs, trail 90 days.
+  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 7) + trail(90),
 };
 
 describe("estimateMonthlyCost", () => {
