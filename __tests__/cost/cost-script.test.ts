@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CostEstimate } from "../../src/cost/estimate";
+
+const ROOT = join(__dirname, "../..");
+
+function cost(...args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/cost.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+}
+
+describe("npm run cost", () => {
+  it("synthesizes the configuration like cdktf synth and prints the estimate as JSON", () => {
+    const run = cost("--config", "examples/lean.json", "--json");
+    expect(run.status).toBe(0);
+    const estimates = JSON.parse(run.stdout) as Record<string, CostEstimate>;
+    expect(Object.keys(estimates)).toEqual(["lean"]);
+    const lean = estimates.lean;
+    expect(lean.region).toBe("us-east-1");
+    expect(lean.items.filter((line) => line.item.endsWith(": t4g.small"))).toHaveLength(2);
+    expect(lean.items.some((line) => line.category === "VPC endpoints")).toBe(false);
+  });
+
+  it("prints a table with every item, its unit price and the total", () => {
+    const run = cost("--config", "examples/gateway-node.json");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Stack gateway-node \(us-east-1, 730 hours\/month, prices of \d{4}-\d\d-\d\d\):$/m);
+    expect(run.stdout).toMatch(/: t3\.medium +730 hour +\$0\.0416\/hour +\$30\.37$/m);
+    expect(run.stdout).toMatch(/: Elastic IP +730 address-hour +\$0\.0050\/address-hour +\$3\.65$/m);
+    expect(run.stdout).toMatch(/^Total: \$\d+\.\d\d\/month$/m);
+  });
+
+  it("exits 1 with the configuration's problems when it is invalid", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cost-test-"));
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ gateway: { port: 0 } }));
+    const run = cost("--config", join(dir, "bad.json"));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("gateway.port: must be between 1 and 65535 (got 0)");
+    expect(run.stdout).toBe("");
+  });
+});
