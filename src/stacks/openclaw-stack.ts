@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { emulatorAccommodations } from "../config/emulator";
+import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
 import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
@@ -203,5 +204,7 @@ export class OpenClawStack extends TerraformStack {
     if (keyPair?.privateKeyPem) {
       output("ssh_private_key_pem", keyPair.privateKeyPem, "Generated private key (see README: write it to ~/.ssh with mode 0600)", true);
     }
+    // Last, so every billable resource is in the document it prices.
+    output("monthly_cost_estimate", costOutputValue(estimateMonthlyCost(this.toTerraform())), "Estimated monthly cost in USD (npm run cost lists every item)");
   }
 }

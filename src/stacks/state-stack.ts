@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { DeploymentTarget } from "../config/schema";
+import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { PrivateBucket } from "../constructs/private-bucket";
 import { localStatePath } from "../constructs/state";
 import { addAwsProvider } from "./aws-provider";
@@ -27,5 +28,9 @@ export class StateStack extends TerraformStack {
     // Versioned, so a bad apply can be rolled back; state is the one thing a destroy must never take.
     new PrivateBucket(this, "state", { bucket: props.bucket, versioned: true, preventDestroy: true });
     new TerraformOutput(this, "state_bucket", { value: props.bucket, description: "Bucket holding the Terraform state" });
+    new TerraformOutput(this, "monthly_cost_estimate", {
+      value: costOutputValue(estimateMonthlyCost(this.toTerraform())),
+      description: "Estimated monthly cost in USD (npm run cost lists every item)",
+    });
   }
 }
