@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TerraformOutput, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { validateConfig } from "../../src/config/load";
 import { costOutputValue, estimateMonthlyCost, type TerraformDocument } from "../../src/cost/estimate";
 import { OpenClawStack } from "../../src/stacks/openclaw-stack";
