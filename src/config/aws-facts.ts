@@ -4,9 +4,9 @@
  * types each region offers. The data lives in ./aws-facts/*.json, generated (never hand-edited) by
  * scripts/update-aws-facts.mjs from maintained sources; each file names its sources and date.
  */
-import instanceTypes from "./aws-facts/instance-types.json";
-import offerings from "./aws-facts/offerings.json";
-import regions from "./aws-facts/regions.json";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../project-root";
 
 export type InstanceArchitecture = "x86_64" | "arm64";
 
@@ -19,19 +19,45 @@ export interface InstanceTypeFacts {
   readonly memoryMib: number;
 }
 
-/** Where each fact comes from, short, for error messages: "moto 5.2.1 (built 2026-05-20)". */
-export const FACT_SOURCES = {
-  regions: regions.source.partitions.split(" (")[0],
-  zones: regions.source.zones.split(":")[0],
-  instanceTypes: instanceTypes.source.split(":")[0],
-} as const;
+interface RegionsFile {
+  readonly source: { readonly partitions: string; readonly zones: string };
+  readonly partitions: Record<string, string[]>;
+  readonly zones: Record<string, string[]>;
+}
+interface InstanceTypesFile {
+  readonly source: string;
+  /** [architectures as EC2 lists them, vCPUs, memory MiB] */
+  readonly types: Record<string, [string[], number, number]>;
+  readonly namesWithoutFacts: string[];
+}
+interface OfferingsFile {
+  readonly regions: Record<string, string>;
+}
 
-type TypeRow = [string[], number, number];
-const typeRows = instanceTypes.types as unknown as Record<string, TypeRow>;
-const sortedTypeNames = Object.keys(typeRows).sort();
-const partitions = regions.partitions as Record<string, string[]>;
-const zonesByRegion = regions.zones as Record<string, string[]>;
-const regionOfferings = offerings.regions as Record<string, string>;
+/**
+ * Read at first use, not imported: scripts/app.mjs rebuilds its bundle only when a .ts file changes,
+ * so regenerated data must not be baked into it. Loading all three costs about 6 ms of CPU.
+ */
+function pinned<T>(name: string): () => T {
+  let data: T | undefined;
+  return () => (data ??= JSON.parse(readFileSync(join(PROJECT_ROOT, "src", "config", "aws-facts", name), "utf8")) as T);
+}
+const regions = pinned<RegionsFile>("regions.json");
+const instanceTypes = pinned<InstanceTypesFile>("instance-types.json");
+const offerings = pinned<OfferingsFile>("offerings.json");
+
+/** Where each fact comes from, short, for error messages: "moto 5.2.1 of 2026-05-20". */
+export const FACT_SOURCES = {
+  get regions(): string {
+    return regions().source.partitions.split(" (")[0];
+  },
+  get zones(): string {
+    return regions().source.zones.split(":")[0];
+  },
+  get instanceTypes(): string {
+    return instanceTypes().source.split(":")[0];
+  },
+};
 
 /**
  * Architecture, vCPUs and memory of an EC2 instance type; undefined when the pinned facts do not know
@@ -39,8 +65,9 @@ const regionOfferings = offerings.regions as Record<string, string>;
  * arm64_mac / x86_64_mac; no type lists both x86_64 and arm64.
  */
 export function instanceTypeFacts(name: string): InstanceTypeFacts | undefined {
-  if (!Object.hasOwn(typeRows, name)) return undefined;
-  const [architectures, vcpus, memoryMib] = typeRows[name];
+  const { types } = instanceTypes();
+  if (!Object.hasOwn(types, name)) return undefined;
+  const [architectures, vcpus, memoryMib] = types[name];
   const mac = architectures.some((architecture) => architecture.endsWith("_mac"));
   const architecture: InstanceArchitecture = architectures.some((architecture) => architecture.startsWith("arm64")) ? "arm64" : "x86_64";
   return { architecture, mac, vcpus, memoryMib };
@@ -48,11 +75,12 @@ export function instanceTypeFacts(name: string): InstanceTypeFacts | undefined {
 
 /** A name the EC2 API knows (its SDK's enum) but the pinned facts do not describe yet. */
 export function isInstanceTypeWithoutFacts(name: string): boolean {
-  return instanceTypes.namesWithoutFacts.includes(name);
+  return instanceTypes().namesWithoutFacts.includes(name);
 }
 
 /** The partition ("aws", "aws-cn", "aws-us-gov", ...) a region belongs to, if it is a region. */
 export function partitionOf(region: string): string | undefined {
+  const { partitions } = regions();
   return Object.keys(partitions).find((partition) => partitions[partition].includes(region));
 }
 
@@ -61,26 +89,33 @@ export function isRegion(name: string): boolean {
 }
 
 export function regionsOf(partition: string): readonly string[] {
-  return partitions[partition] ?? [];
+  return regions().partitions[partition] ?? [];
 }
 
 /** The region's zone names, or undefined when the pinned data has no zone list for it. */
 export function zonesOf(region: string): readonly string[] | undefined {
-  return zonesByRegion[region];
+  return regions().zones[region];
 }
+
+/** The order the offerings bitmaps index (the generator's). */
+const sortedTypeNames = (() => {
+  let names: string[] | undefined;
+  return () => (names ??= Object.keys(instanceTypes().types).sort());
+})();
 
 /** Whether the region offers the type; undefined when the pinned data has no offerings for the region. */
 export function isOffered(instanceType: string, region: string): boolean | undefined {
-  const bitmap = regionOfferings[region];
+  const bitmap = offerings().regions[region];
   if (bitmap === undefined) return undefined;
-  const index = sortedTypeNames.indexOf(instanceType);
+  const index = sortedTypeNames().indexOf(instanceType);
   if (index < 0) return false;
   return (Buffer.from(bitmap, "base64")[index >> 3] & (1 << (index & 7))) !== 0;
 }
 
 /** The sizes of an instance family ("t3" -> t3.nano ... t3.2xlarge), smallest first: hints for errors. */
 export function instanceTypesOfFamily(family: string): string[] {
-  return sortedTypeNames
+  const { types } = instanceTypes();
+  return sortedTypeNames()
     .filter((name) => name.split(".")[0] === family)
-    .sort((a, b) => typeRows[a][1] - typeRows[b][1] || typeRows[a][2] - typeRows[b][2] || a.localeCompare(b));
+    .sort((a, b) => types[a][1] - types[b][1] || types[a][2] - types[b][2] || a.localeCompare(b));
 }
