@@ -47,6 +47,8 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { why: "tag value with characters AWS refuses", config: { tags: { Owner: "a;b" } }, field: "tags.Owner", hint: /only letters, digits, spaces/ },
   { why: "tag value too long", config: { tags: { Owner: "x".repeat(300) } }, field: "tags.Owner", hint: /at most 256/ },
   { why: "public key whose blob is another type", config: { keyPair: { mode: "import", publicKey: "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ" } }, field: "keyPair.publicKey", hint: /base64 key of that type/ },
+  { why: "VPC block larger than AWS allows", config: { network: { mode: "create", vpcCidr: "10.0.0.0/8" } }, field: "network.vpcCidr", hint: /between \/16 and \/28/ },
+  { why: "subnet smaller than AWS allows", config: { network: { mode: "create", privateSubnetCidr: "10.0.2.0/29" } }, field: "network.privateSubnetCidr", hint: /between \/16 and \/28/ },
   { why: "duplicate CIDR", config: { ssh: { allowedCidrs: ["192.0.2.0/24", "192.0.2.0/24"] } }, field: "ssh.allowedCidrs[1]", hint: /listed twice/ },
   { why: "reserved CloudWatch namespace", config: { monitoring: { namespace: "AWS/EC2" } }, field: "monitoring.namespace", hint: /reserved/ },
   { why: "state key with a leading slash", config: { state: { key: "/state.tfstate" } }, field: "state.key", hint: /must not start or end with "\/"/ },

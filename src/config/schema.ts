@@ -104,6 +104,12 @@ const cidr = z
   .string()
   .refine(isIpv4Cidr, { error: "must be an IPv4 CIDR block with its host bits zero, e.g. 10.0.1.0/24" });
 
+// VPC and subnet CIDR blocks: AWS allows prefixes /16 (65,536 addresses) to /28 (16).
+const vpcBlock = cidr.refine((value) => {
+  const prefix = Number(value.split("/")[1]);
+  return prefix >= 16 && prefix <= 28;
+}, { error: "must have a prefix between /16 and /28 (AWS's limits for VPC and subnet blocks)" });
+
 // A security group holds 60 inbound rules by default (VPC quota "Inbound or outbound rules per
 // security group"); AWS refuses a duplicate rule outright.
 const cidrList = z
@@ -294,11 +300,11 @@ export const configSchema = z
             /** A new VPC with a public subnet (hosts) and a private subnet (endpoints), no NAT (seed 002). */
             mode: z.literal("create"),
             /** @default "10.0.0.0/16" */
-            vpcCidr: cidr.default("10.0.0.0/16"),
+            vpcCidr: vpcBlock.default("10.0.0.0/16"),
             /** Hosts live here, with outbound internet through the internet gateway. @default "10.0.1.0/24" */
-            publicSubnetCidr: cidr.default("10.0.1.0/24"),
+            publicSubnetCidr: vpcBlock.default("10.0.1.0/24"),
             /** The interface endpoints live here. @default "10.0.2.0/24" */
-            privateSubnetCidr: cidr.default("10.0.2.0/24"),
+            privateSubnetCidr: vpcBlock.default("10.0.2.0/24"),
           }),
           z.strictObject({
             /** The account's default VPC and its default subnet in the zone (seed 000). */
