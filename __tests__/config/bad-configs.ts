@@ -15,6 +15,8 @@ const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ8t1i0T3Y5J2m6v0m3wqz8x9Xx
 export const BAD_CONFIGS: readonly BadConfig[] = [
   { why: "unknown region", config: { region: "us-east-9" }, field: "region", hint: /us-east-1, us-east-2/ },
   { why: "region of made-up shape", config: { region: "moon-1" }, field: "region", hint: /not an AWS region/ },
+  { why: "a name Object.prototype has, as the region", config: { region: "constructor", availabilityZone: "constructora" }, field: "region", hint: /not an AWS region/ },
+  { why: "a name Object.prototype has, as the type", config: { region: "eu-west-1", gateway: { instanceType: "toString" } }, field: "gateway.instanceType", hint: /not an EC2 instance type/ },
   { why: "zone letter that does not exist", config: { availabilityZone: "us-east-1z" }, field: "availabilityZone", hint: /us-east-1a, .*us-east-1f/ },
   { why: "zone of another region", config: { availabilityZone: "eu-west-1a" }, field: "availabilityZone", hint: /zone of region us-east-1/ },
   { why: "zone without a letter", config: { availabilityZone: "us-east-1" }, field: "availabilityZone", hint: /availability zone such as/ },

@@ -78,6 +78,8 @@ export function isInstanceTypeWithoutFacts(name: string): boolean {
   return instanceTypes().namesWithoutFacts.includes(name);
 }
 
+// Lookups go through Object.hasOwn: a name such as "constructor" must not find Object.prototype's.
+
 /** The partition ("aws", "aws-cn", "aws-us-gov", ...) a region belongs to, if it is a region. */
 export function partitionOf(region: string): string | undefined {
   const { partitions } = regions();
@@ -89,12 +91,14 @@ export function isRegion(name: string): boolean {
 }
 
 export function regionsOf(partition: string): readonly string[] {
-  return regions().partitions[partition] ?? [];
+  const { partitions } = regions();
+  return Object.hasOwn(partitions, partition) ? partitions[partition] : [];
 }
 
 /** The region's zone names, or undefined when the pinned data has no zone list for it. */
 export function zonesOf(region: string): readonly string[] | undefined {
-  return regions().zones[region];
+  const { zones } = regions();
+  return Object.hasOwn(zones, region) ? zones[region] : undefined;
 }
 
 /** The order the offerings bitmaps index (the generator's). */
@@ -105,8 +109,9 @@ const sortedTypeNames = (() => {
 
 /** Whether the region offers the type; undefined when the pinned data has no offerings for the region. */
 export function isOffered(instanceType: string, region: string): boolean | undefined {
-  const bitmap = offerings().regions[region];
-  if (bitmap === undefined) return undefined;
+  const bitmaps = offerings().regions;
+  if (!Object.hasOwn(bitmaps, region)) return undefined;
+  const bitmap = bitmaps[region];
   const index = sortedTypeNames().indexOf(instanceType);
   if (index < 0) return false;
   return (Buffer.from(bitmap, "base64")[index >> 3] & (1 << (index & 7))) !== 0;

@@ -271,338 +271,344 @@ const nodeHost = z.strictObject({
   rootVolumeGb: rootVolumeGb.default(100),
 });
 
-export const configSchema = z
-  .strictObject({
-    /**
-     * Distinguishes deployments in one account: every resource name starts with "openclaw" for the
-     * default stack and with "openclaw-<stackName>" for any other. @default "openclaw"
-     */
-    stackName: z
-      .string()
-      .max(20, { error: "must be at most 20 characters" })
-      .regex(NAME, { error: "must be lower-case letters, digits and dashes, starting with a letter" })
-      .default("openclaw"),
-    /** @default "us-east-1" */
-    region: region.default("us-east-1"),
-    /** Zone of the subnets and hosts; checked against the region's zones in the pinned facts. @default "<region>a" */
-    availabilityZone: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, { error: 'must be an availability zone such as "us-east-1a"' })
-      .optional(),
-    /** Extra tags on every resource. @default {} */
-    tags: tags.default({}),
+const configObject = z.strictObject({
+  /**
+   * Distinguishes deployments in one account: every resource name starts with "openclaw" for the
+   * default stack and with "openclaw-<stackName>" for any other. @default "openclaw"
+   */
+  stackName: z
+    .string()
+    .max(20, { error: "must be at most 20 characters" })
+    .regex(NAME, { error: "must be lower-case letters, digits and dashes, starting with a letter" })
+    .default("openclaw"),
+  /** @default "us-east-1" */
+  region: region.default("us-east-1"),
+  /** Zone of the subnets and hosts; checked against the region's zones in the pinned facts. @default "<region>a" */
+  availabilityZone: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, { error: 'must be an availability zone such as "us-east-1a"' })
+    .optional(),
+  /** Extra tags on every resource. @default {} */
+  tags: tags.default({}),
 
-    network: z
-      .discriminatedUnion(
-        "mode",
-        [
-          z.strictObject({
-            /** A new VPC with a public subnet (hosts) and a private subnet (endpoints), no NAT (seed 002). */
-            mode: z.literal("create"),
-            /** @default "10.0.0.0/16" */
-            vpcCidr: vpcBlock.default("10.0.0.0/16"),
-            /** Hosts live here, with outbound internet through the internet gateway. @default "10.0.1.0/24" */
-            publicSubnetCidr: vpcBlock.default("10.0.1.0/24"),
-            /** The interface endpoints live here. @default "10.0.2.0/24" */
-            privateSubnetCidr: vpcBlock.default("10.0.2.0/24"),
-          }),
-          z.strictObject({
-            /** The account's default VPC and its default subnet in the zone (seed 000). */
-            mode: z.literal("default"),
-          }),
-        ],
-        { error: 'must be "create" or "default"' },
-      )
-      .prefault({ mode: "create" }),
-
-    /** Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Each @default true */
-    endpoints: z
-      .strictObject({
-        bedrockRuntime: z.boolean().default(true),
-        ssm: z.boolean().default(true),
-        ssmmessages: z.boolean().default(true),
-        ec2messages: z.boolean().default(true),
-      })
-      .prefault({}),
-
-    openclaw: z
-      .strictObject({
-        /** @default { method: "npm", version: "2026.9.6" } */
-        install: z
-          .discriminatedUnion("method", [npmInstall, sourceInstall], {
-            error: 'must be "npm" or "source"',
-          })
-          .prefault({ method: "npm" }),
-      })
-      .prefault({}),
-
-    gateway: z
-      .strictObject({
-        /** Host name suffix: the host is `<prefix>-<name>`. @default "gw" */
-        name: hostName.default("gw"),
-        /** @default "t3.medium" */
-        instanceType: instanceType.default("t3.medium"),
-        /** @default 100 */
-        rootVolumeGb: rootVolumeGb.default(100),
-        /** Port the gateway listens on. @default 443 */
-        port: tcpPort.default(443),
-        /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
-        bind: z.enum(["lan", "loopback"], { error: 'must be "lan" or "loopback"' }).default("lan"),
-        /** Serve wss:// with a certificate made on the host. @default true */
-        tls: z.boolean().default(true),
-        /** Internet CIDRs allowed to reach the gateway port. @default [] (nodes and SSM only) */
-        publicCidrs: cidrList.default([]),
-        /** A fixed public address (EIP) for the gateway. @default true */
-        elasticIp: z.boolean().default(true),
-      })
-      .prefault({}),
-
-    /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
-    nodes: z.array(nodeHost).prefault([{ name: "node" }]),
-
-    ssh: z
-      .strictObject({
-        /** CIDRs allowed to SSH (22) to the hosts. @default [] (no SSH; SSM Session Manager is the way in) */
-        allowedCidrs: cidrList.default([]),
-      })
-      .prefault({}),
-
-    /** @default { mode: "generate", name: "openclaw-key" } */
-    keyPair: z
-      .discriminatedUnion(
-        "mode",
-        [
-          z.strictObject({
-            /** RSA 2048 key made by Terraform (tls provider); the private key is a sensitive output. */
-            mode: z.literal("generate"),
-            /** @default "<prefix>-key" */
-            name: keyPairName.optional(),
-          }),
-          z.strictObject({
-            /** Your own public key. */
-            mode: z.literal("import"),
-            /** @default "<prefix>-key" */
-            name: keyPairName.optional(),
-            publicKey: z
-              .string()
-              .max(16384, { error: "must be at most 16384 characters" })
-              .refine(isOpenSshPublicKey, {
-                error: 'must be one OpenSSH public key line, "<type> <base64 key of that type> [comment]" (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*)',
-              }),
-          }),
-          z.strictObject({
-            /** No key pair: hosts are reached through SSM Session Manager only. */
-            mode: z.literal("none"),
-          }),
-        ],
-        { error: 'must be "generate", "import" or "none"' },
-      )
-      .default({ mode: "generate" }),
-
-    iam: z
-      .strictObject({
-        /** Bedrock invoke permissions for the gateway (seed 002). @default true */
-        bedrock: z.boolean().default(true),
-        /** Marketplace subscribe for third-party Bedrock models, only when called via Bedrock. @default true */
-        marketplace: z.boolean().default(true),
-      })
-      .prefault({}),
-
-    monitoring: z
-      .strictObject({
-        /** CloudWatch agent metrics namespace. @default "OpenClaw" */
-        namespace: z
-          .string()
-          .regex(/^[A-Za-z0-9./_#: -]{1,255}$/, { error: "must be 1-255 of A-Z a-z 0-9 . / _ # : - and space (a CloudWatch namespace)" })
-          .refine((namespace) => !namespace.startsWith("AWS/"), { error: 'must not start with "AWS/" (reserved for AWS services)' })
-          .default("OpenClaw"),
-        /** @default 30 */
-        logRetentionDays: z
-          .number()
-          .int({ error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
-          .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-            error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-          })
-          .default(30),
-        /** Address subscribed to the alarm topic (AWS sends a confirmation mail). @default none */
-        alarmEmail: z.email({ error: "must be an e-mail address" }).max(254, { error: "must be at most 254 characters" }).optional(),
-      })
-      .prefault({}),
-
-    audit: z
-      .strictObject({
-        /** A CloudTrail trail with its own encrypted, private bucket. @default true */
-        cloudTrail: z.boolean().default(true),
-        /** Days the trail's log files are kept. @default 365 */
-        // S3 lifecycle expiration Days: "a non-zero positive integer" of the API's 32-bit Integer type.
-        retentionDays: z
-          .number()
-          .int({ error: "must be a whole number of days" })
-          .min(1, { error: "must be at least 1 day" })
-          .max(2147483647, { error: "must be at most 2147483647 days (S3 lifecycle expiration limit)" })
-          .default(365),
-        /** Let `destroy` delete the trail bucket with its logs. @default false (destroy stops at a non-empty bucket) */
-        deleteLogsOnDestroy: z.boolean().default(false),
-      })
-      .prefault({}),
-
-    state: z
-      .strictObject({
-        /** S3 bucket for Terraform state; env OPENCLAW_STATE_BUCKET also sets it. @default none (local state) */
-        bucket: z
-          .string()
-          .refine(isBucketName, {
-            error: "must be a valid S3 bucket name: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit, no .., not an IP address, no reserved prefix or suffix",
-          })
-          .optional(),
-        /** @default "openclaw/<stackName>/terraform.tfstate" */
-        key: z
-          .string()
-          .min(1, { error: "must not be empty" })
-          .max(1024, { error: "must be at most 1024 characters (S3 key limit)" })
-          .refine((key) => !key.startsWith("/") && !key.endsWith("/") && !key.includes("//"), {
-            error: 'must not start or end with "/" or contain "//" (Terraform S3 backend rule)',
-          })
-          .refine((key) => !/\p{Cc}/u.test(key), { error: "must not contain control characters" })
-          .optional(),
-        /** Same partition as the deployment. @default the deployment's region */
-        region: region.optional(),
-      })
-      .prefault({}),
-
-    /** Where to deploy. Set through env OPENCLAW_LOCAL_ENDPOINT, not by hand. */
-    target: z
-      .discriminatedUnion("kind", [
-        z.strictObject({ kind: z.literal("aws") }),
+  network: z
+    .discriminatedUnion(
+      "mode",
+      [
         z.strictObject({
-          /** A local AWS API emulator (moto); emulator accommodations apply only here. */
-          kind: z.literal("local"),
-          endpoint: url(["http:", "https:"], "http://127.0.0.1:5000"),
+          /** A new VPC with a public subnet (hosts) and a private subnet (endpoints), no NAT (seed 002). */
+          mode: z.literal("create"),
+          /** @default "10.0.0.0/16" */
+          vpcCidr: vpcBlock.default("10.0.0.0/16"),
+          /** Hosts live here, with outbound internet through the internet gateway. @default "10.0.1.0/24" */
+          publicSubnetCidr: vpcBlock.default("10.0.1.0/24"),
+          /** The interface endpoints live here. @default "10.0.2.0/24" */
+          privateSubnetCidr: vpcBlock.default("10.0.2.0/24"),
         }),
-      ])
-      .default({ kind: "aws" }),
-  })
-  .superRefine((config, ctx) => {
-    const zone = config.availabilityZone;
-    const knownZones = zonesOf(config.region);
-    if (zone !== undefined && (knownZones ? !knownZones.includes(zone) : !new RegExp(`^${config.region}[a-z]$`).test(zone))) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["availabilityZone"],
-        input: zone,
-        message: knownZones
-          ? `must be a zone of region ${config.region}: ${knownZones.join(", ")} (${FACT_SOURCES.zones})`
-          : `must be a zone of region ${config.region}, e.g. ${config.region}a`,
-      });
-    }
-    if (config.state.region !== undefined && partitionOf(config.state.region) !== partitionOf(config.region)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["state", "region"],
-        input: config.state.region,
-        message: `must be in the same partition (${partitionOf(config.region)}) as region ${config.region}: one set of credentials reaches both`,
-      });
-    }
-    const hosts: [(string | number)[], string][] = [
-      [["gateway", "instanceType"], config.gateway.instanceType],
-      ...config.nodes.map((node, index): [(string | number)[], string] => [["nodes", index, "instanceType"], node.instanceType]),
-    ];
-    for (const [path, type] of hosts) {
-      // An unknown type already has its own complaint.
-      if (instanceTypeFacts(type) !== undefined && isOffered(type, config.region) === false) {
+        z.strictObject({
+          /** The account's default VPC and its default subnet in the zone (seed 000). */
+          mode: z.literal("default"),
+        }),
+      ],
+      { error: 'must be "create" or "default"' },
+    )
+    .prefault({ mode: "create" }),
+
+  /** Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Each @default true */
+  endpoints: z
+    .strictObject({
+      bedrockRuntime: z.boolean().default(true),
+      ssm: z.boolean().default(true),
+      ssmmessages: z.boolean().default(true),
+      ec2messages: z.boolean().default(true),
+    })
+    .prefault({}),
+
+  openclaw: z
+    .strictObject({
+      /** @default { method: "npm", version: "2026.9.6" } */
+      install: z
+        .discriminatedUnion("method", [npmInstall, sourceInstall], {
+          error: 'must be "npm" or "source"',
+        })
+        .prefault({ method: "npm" }),
+    })
+    .prefault({}),
+
+  gateway: z
+    .strictObject({
+      /** Host name suffix: the host is `<prefix>-<name>`. @default "gw" */
+      name: hostName.default("gw"),
+      /** @default "t3.medium" */
+      instanceType: instanceType.default("t3.medium"),
+      /** @default 100 */
+      rootVolumeGb: rootVolumeGb.default(100),
+      /** Port the gateway listens on. @default 443 */
+      port: tcpPort.default(443),
+      /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
+      bind: z.enum(["lan", "loopback"], { error: 'must be "lan" or "loopback"' }).default("lan"),
+      /** Serve wss:// with a certificate made on the host. @default true */
+      tls: z.boolean().default(true),
+      /** Internet CIDRs allowed to reach the gateway port. @default [] (nodes and SSM only) */
+      publicCidrs: cidrList.default([]),
+      /** A fixed public address (EIP) for the gateway. @default true */
+      elasticIp: z.boolean().default(true),
+    })
+    .prefault({}),
+
+  /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
+  nodes: z.array(nodeHost).prefault([{ name: "node" }]),
+
+  ssh: z
+    .strictObject({
+      /** CIDRs allowed to SSH (22) to the hosts. @default [] (no SSH; SSM Session Manager is the way in) */
+      allowedCidrs: cidrList.default([]),
+    })
+    .prefault({}),
+
+  /** @default { mode: "generate", name: "openclaw-key" } */
+  keyPair: z
+    .discriminatedUnion(
+      "mode",
+      [
+        z.strictObject({
+          /** RSA 2048 key made by Terraform (tls provider); the private key is a sensitive output. */
+          mode: z.literal("generate"),
+          /** @default "<prefix>-key" */
+          name: keyPairName.optional(),
+        }),
+        z.strictObject({
+          /** Your own public key. */
+          mode: z.literal("import"),
+          /** @default "<prefix>-key" */
+          name: keyPairName.optional(),
+          publicKey: z
+            .string()
+            .max(16384, { error: "must be at most 16384 characters" })
+            .refine(isOpenSshPublicKey, {
+              error: 'must be one OpenSSH public key line, "<type> <base64 key of that type> [comment]" (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*)',
+            }),
+        }),
+        z.strictObject({
+          /** No key pair: hosts are reached through SSM Session Manager only. */
+          mode: z.literal("none"),
+        }),
+      ],
+      { error: 'must be "generate", "import" or "none"' },
+    )
+    .default({ mode: "generate" }),
+
+  iam: z
+    .strictObject({
+      /** Bedrock invoke permissions for the gateway (seed 002). @default true */
+      bedrock: z.boolean().default(true),
+      /** Marketplace subscribe for third-party Bedrock models, only when called via Bedrock. @default true */
+      marketplace: z.boolean().default(true),
+    })
+    .prefault({}),
+
+  monitoring: z
+    .strictObject({
+      /** CloudWatch agent metrics namespace. @default "OpenClaw" */
+      namespace: z
+        .string()
+        .regex(/^[A-Za-z0-9./_#: -]{1,255}$/, { error: "must be 1-255 of A-Z a-z 0-9 . / _ # : - and space (a CloudWatch namespace)" })
+        .refine((namespace) => !namespace.startsWith("AWS/"), { error: 'must not start with "AWS/" (reserved for AWS services)' })
+        .default("OpenClaw"),
+      /** @default 30 */
+      logRetentionDays: z
+        .number()
+        .int({ error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
+        .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+          error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(30),
+      /** Address subscribed to the alarm topic (AWS sends a confirmation mail). @default none */
+      alarmEmail: z.email({ error: "must be an e-mail address" }).max(254, { error: "must be at most 254 characters" }).optional(),
+    })
+    .prefault({}),
+
+  audit: z
+    .strictObject({
+      /** A CloudTrail trail with its own encrypted, private bucket. @default true */
+      cloudTrail: z.boolean().default(true),
+      /** Days the trail's log files are kept. @default 365 */
+      // S3 lifecycle expiration Days: "a non-zero positive integer" of the API's 32-bit Integer type.
+      retentionDays: z
+        .number()
+        .int({ error: "must be a whole number of days" })
+        .min(1, { error: "must be at least 1 day" })
+        .max(2147483647, { error: "must be at most 2147483647 days (S3 lifecycle expiration limit)" })
+        .default(365),
+      /** Let `destroy` delete the trail bucket with its logs. @default false (destroy stops at a non-empty bucket) */
+      deleteLogsOnDestroy: z.boolean().default(false),
+    })
+    .prefault({}),
+
+  state: z
+    .strictObject({
+      /** S3 bucket for Terraform state; env OPENCLAW_STATE_BUCKET also sets it. @default none (local state) */
+      bucket: z
+        .string()
+        .refine(isBucketName, {
+          error: "must be a valid S3 bucket name: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit, no .., not an IP address, no reserved prefix or suffix",
+        })
+        .optional(),
+      /** @default "openclaw/<stackName>/terraform.tfstate" */
+      key: z
+        .string()
+        .min(1, { error: "must not be empty" })
+        .max(1024, { error: "must be at most 1024 characters (S3 key limit)" })
+        .refine((key) => !key.startsWith("/") && !key.endsWith("/") && !key.includes("//"), {
+          error: 'must not start or end with "/" or contain "//" (Terraform S3 backend rule)',
+        })
+        .refine((key) => !/\p{Cc}/u.test(key), { error: "must not contain control characters" })
+        .optional(),
+      /** Same partition as the deployment. @default the deployment's region */
+      region: region.optional(),
+    })
+    .prefault({}),
+
+  /** Where to deploy. Set through env OPENCLAW_LOCAL_ENDPOINT, not by hand. */
+  target: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("aws") }),
+      z.strictObject({
+        /** A local AWS API emulator (moto); emulator accommodations apply only here. */
+        kind: z.literal("local"),
+        endpoint: url(["http:", "https:"], "http://127.0.0.1:5000"),
+      }),
+    ])
+    .default({ kind: "aws" }),
+});
+
+export const configSchema = configObject.superRefine((config, ctx) => {
+  // A bad region has its own complaint; what depends on it is checked only against a real one.
+  if (isRegion(config.region)) checkAgainstRegion(config, ctx);
+  if (config.network.mode === "create") {
+    const { vpcCidr, publicSubnetCidr, privateSubnetCidr } = config.network;
+    for (const [key, subnet] of [
+      ["publicSubnetCidr", publicSubnetCidr],
+      ["privateSubnetCidr", privateSubnetCidr],
+    ] as const) {
+      if (!cidrContains(vpcCidr, subnet)) {
         ctx.addIssue({
           code: "custom",
-          path,
-          input: type,
-          message: `is not offered in region ${config.region} (${FACT_SOURCES.instanceTypes}); choose a type the region offers, e.g. ${["t3.medium", "t3.small", "t4g.small"].filter((name) => isOffered(name, config.region)).join(", ")}`,
+          path: ["network", key],
+          input: subnet,
+          message: `must lie inside network.vpcCidr ${vpcCidr}`,
         });
       }
     }
-    if (config.network.mode === "create") {
-      const { vpcCidr, publicSubnetCidr, privateSubnetCidr } = config.network;
-      for (const [key, subnet] of [
-        ["publicSubnetCidr", publicSubnetCidr],
-        ["privateSubnetCidr", privateSubnetCidr],
-      ] as const) {
-        if (!cidrContains(vpcCidr, subnet)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["network", key],
-            input: subnet,
-            message: `must lie inside network.vpcCidr ${vpcCidr}`,
-          });
-        }
-      }
-      if (cidrContains(publicSubnetCidr, privateSubnetCidr) || cidrContains(privateSubnetCidr, publicSubnetCidr)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["network", "privateSubnetCidr"],
-          input: privateSubnetCidr,
-          message: `must not overlap network.publicSubnetCidr ${publicSubnetCidr}`,
-        });
-      }
-    }
-    const names = new Set<string>([config.gateway.name]);
-    config.nodes.forEach((node, index) => {
-      if (names.has(node.name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["nodes", index, "name"],
-          input: node.name,
-          message: "must be unique and differ from gateway.name",
-        });
-      }
-      names.add(node.name);
-    });
-    if (config.nodes.length > 0 && config.gateway.bind !== "lan") {
+    if (cidrContains(publicSubnetCidr, privateSubnetCidr) || cidrContains(privateSubnetCidr, publicSubnetCidr)) {
       ctx.addIssue({
         code: "custom",
-        path: ["gateway", "bind"],
-        input: config.gateway.bind,
-        message: 'must be "lan" when there are nodes (they connect over the VPC); set nodes to [] for a loopback gateway',
+        path: ["network", "privateSubnetCidr"],
+        input: privateSubnetCidr,
+        message: `must not overlap network.publicSubnetCidr ${publicSubnetCidr}`,
       });
     }
-    if (config.nodes.length > 0 && !config.gateway.tls) {
+  }
+  const names = new Set<string>([config.gateway.name]);
+  config.nodes.forEach((node, index) => {
+    if (names.has(node.name)) {
       ctx.addIssue({
         code: "custom",
-        path: ["gateway", "tls"],
-        input: false,
-        message: "must be true when there are nodes: a node pins the gateway certificate's fingerprint",
+        path: ["nodes", index, "name"],
+        input: node.name,
+        message: "must be unique and differ from gateway.name",
       });
     }
-    if (config.gateway.publicCidrs.length > 0 && (config.gateway.bind !== "lan" || !config.gateway.tls)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gateway", "publicCidrs"],
-        input: config.gateway.publicCidrs,
-        message: 'need gateway.bind "lan" and gateway.tls true: the gateway is never exposed to the internet without TLS',
-      });
-    }
-    if (config.gateway.publicCidrs.length > 0 && !config.gateway.elasticIp) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gateway", "elasticIp"],
-        input: false,
-        message: "must be true when gateway.publicCidrs is set: clients and the certificate need a fixed address",
-      });
-    }
-    if (config.ssh.allowedCidrs.length > 0 && config.keyPair.mode === "none") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ssh", "allowedCidrs"],
-        input: config.ssh.allowedCidrs,
-        message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
-      });
-    }
-    if (!config.iam.bedrock && config.iam.marketplace) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["iam", "marketplace"],
-        input: true,
-        message: "only applies with iam.bedrock true (it is granted only for calls made through Bedrock)",
-      });
-    }
+    names.add(node.name);
   });
+  if (config.nodes.length > 0 && config.gateway.bind !== "lan") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "bind"],
+      input: config.gateway.bind,
+      message: 'must be "lan" when there are nodes (they connect over the VPC); set nodes to [] for a loopback gateway',
+    });
+  }
+  if (config.nodes.length > 0 && !config.gateway.tls) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "tls"],
+      input: false,
+      message: "must be true when there are nodes: a node pins the gateway certificate's fingerprint",
+    });
+  }
+  if (config.gateway.publicCidrs.length > 0 && (config.gateway.bind !== "lan" || !config.gateway.tls)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "publicCidrs"],
+      input: config.gateway.publicCidrs,
+      message: 'need gateway.bind "lan" and gateway.tls true: the gateway is never exposed to the internet without TLS',
+    });
+  }
+  if (config.gateway.publicCidrs.length > 0 && !config.gateway.elasticIp) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "elasticIp"],
+      input: false,
+      message: "must be true when gateway.publicCidrs is set: clients and the certificate need a fixed address",
+    });
+  }
+  if (config.ssh.allowedCidrs.length > 0 && config.keyPair.mode === "none") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ssh", "allowedCidrs"],
+      input: config.ssh.allowedCidrs,
+      message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
+    });
+  }
+  if (!config.iam.bedrock && config.iam.marketplace) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["iam", "marketplace"],
+      input: true,
+      message: "only applies with iam.bedrock true (it is granted only for calls made through Bedrock)",
+    });
+  }
+});
+
+/** Zone, state region and instance types against the facts of the (valid) region. */
+function checkAgainstRegion(config: z.output<typeof configObject>, ctx: z.RefinementCtx): void {
+  const zone = config.availabilityZone;
+  const knownZones = zonesOf(config.region);
+  if (zone !== undefined && (knownZones ? !knownZones.includes(zone) : !new RegExp(`^${config.region}[a-z]$`).test(zone))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["availabilityZone"],
+      input: zone,
+      message: knownZones
+        ? `must be a zone of region ${config.region}: ${knownZones.join(", ")} (${FACT_SOURCES.zones})`
+        : `must be a zone of region ${config.region}, e.g. ${config.region}a`,
+    });
+  }
+  if (config.state.region !== undefined && isRegion(config.state.region) && partitionOf(config.state.region) !== partitionOf(config.region)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["state", "region"],
+      input: config.state.region,
+      message: `must be in the same partition (${partitionOf(config.region)}) as region ${config.region}: one set of credentials reaches both`,
+    });
+  }
+  const hosts: [(string | number)[], string][] = [
+    [["gateway", "instanceType"], config.gateway.instanceType],
+    ...config.nodes.map((node, index): [(string | number)[], string] => [["nodes", index, "instanceType"], node.instanceType]),
+  ];
+  for (const [path, type] of hosts) {
+    // An unknown type already has its own complaint.
+    if (instanceTypeFacts(type) !== undefined && isOffered(type, config.region) === false) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        input: type,
+        message: `is not offered in region ${config.region} (${FACT_SOURCES.instanceTypes}); choose a type the region offers, e.g. ${["t3.medium", "t3.small", "t4g.small"].filter((name) => isOffered(name, config.region)).join(", ")}`,
+      });
+    }
+  }
+}
 
 /** Raw, user-written configuration (every field optional). */
 export type OpenClawConfigInput = z.input<typeof configSchema>;
