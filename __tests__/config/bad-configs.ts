@@ -36,6 +36,8 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { why: "token-only userinfo", config: { openclaw: { install: { method: "source", repository: "https://ghp_secret123@github.com/x/openclaw.git" } } }, field: "openclaw.install.repository", hint: /credentials/ },
   { why: "plain http repository", config: { openclaw: { install: { method: "source", repository: "http://github.com/x/openclaw.git" } } }, field: "openclaw.install.repository", hint: /https:\/\/ URL/ },
   { why: "shell quote in the repository", config: { openclaw: { install: { method: "source", repository: "https://github.com/x/o'penclaw.git" } } }, field: "openclaw.install.repository", hint: /quotes/ },
+  { why: "query in the repository URL", config: { openclaw: { install: { method: "source", repository: "https://github.com/x/y.git?ref=main" } } }, field: "openclaw.install.repository", hint: /\?query/ },
+  { why: "an array where an object belongs", config: { gateway: [] }, field: "gateway", hint: /must be an object \{ \.\.\. \}/ },
   { why: "credentials in the emulator endpoint", config: { target: { kind: "local", endpoint: "http://admin:pw@127.0.0.1:5000" } }, field: "target.endpoint", hint: /credentials/ },
   { why: "ref git would read as an option", config: { openclaw: { install: { method: "source", ref: "-uevil" } } }, field: "openclaw.install.ref", hint: /no leading "-"/ },
   { why: "ref with ..", config: { openclaw: { install: { method: "source", ref: "a..b" } } }, field: "openclaw.install.ref", hint: /git ref rules/ },

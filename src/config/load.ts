@@ -205,8 +205,16 @@ function flattenIssue(issue: z.core.$ZodIssue): InputIssue[] {
   const input = "input" in issue ? issue.input : undefined;
   const key = issue.path[issue.path.length - 1];
   const shown = issue.code === "invalid_union" && isRecord(input) && typeof key === "string" && key in input ? input[key] : input;
-  return [{ path: issue.path, input: shown, message: issue.code === "invalid_type" && issue.message.startsWith("Invalid input") ? `must be a ${issue.expected}` : issue.message }];
+  return [{ path: issue.path, input: shown, message: issue.code === "invalid_type" && issue.message.startsWith("Invalid input") ? `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}` : issue.message }];
 }
+
+/** Zod's type names as a config author reads them. */
+const EXPECTED: Record<string, string> = {
+  object: "an object { ... }",
+  array: "an array [ ... ]",
+  record: 'an object of names to values, e.g. { "Owner": "ops" }',
+  int: "a whole number",
+};
 
 /** One line per field: its path, every distinct complaint about it, and the value it had. */
 function describeByField(issues: readonly InputIssue[]): string[] {

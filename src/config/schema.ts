@@ -83,6 +83,8 @@ function url(protocols: readonly string[], example: string) {
           input: maskUrlCredentials(value),
           message: `must not hold credentials (user:token@): they would be written to user data, host files and logs; make the repository public or reachable without them`,
         });
+      } else if (parsed.search !== "" || parsed.hash !== "") {
+        ctx.addIssue({ code: "custom", message: "must not have a ?query or #fragment" });
       } else if (!protocols.includes(parsed.protocol)) {
         ctx.addIssue({ code: "custom", message: `must be a ${protocols.map((protocol) => `${protocol}//`).join(" or ")} URL such as ${example}` });
       }
