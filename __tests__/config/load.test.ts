@@ -35,15 +35,17 @@ describe("validateConfig", () => {
 
   it("names the field, the bad value and what is allowed", () => {
     expect(problemsOf({ gateway: { port: 70000 } })).toEqual(["gateway.port: must be between 1 and 65535 (got 70000)"]);
-    expect(problemsOf({ region: "moon-1" })).toEqual(['region: must be an AWS region such as "us-east-1" (got "moon-1")']);
+    expect(problemsOf({ region: "moon-1" })).toEqual([
+      'region: is not an AWS region (@aws-sdk/core 3.981.0 partitions); e.g. us-east-1, eu-west-1, ap-southeast-2 (got "moon-1")',
+    ]);
     expect(problemsOf({ gateway: { instanceType: "big" } })).toEqual([
-      'gateway.instanceType: must be an EC2 instance type such as t3.medium or t4g.small (got "big")',
+      'gateway.instanceType: is not an EC2 instance type; e.g. t3.medium, t3.small, t4g.small (arm64) (got "big")',
     ]);
     expect(problemsOf({ monitoring: { logRetentionDays: 10 } })[0]).toMatch(
       /^monitoring\.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30.* \(got 10\)$/,
     );
     expect(problemsOf({ ssh: { allowedCidrs: ["10.0.0.1/24"] } })).toEqual([
-      'ssh.allowedCidrs.0: must be an IPv4 CIDR block with its host bits zero, e.g. 10.0.1.0/24 (got "10.0.0.1/24")',
+      'ssh.allowedCidrs[0]: must be an IPv4 CIDR block with its host bits zero, e.g. 10.0.1.0/24 (got "10.0.0.1/24")',
     ]);
     expect(problemsOf({ openclaw: { install: { method: "npm", version: "latest" } } })).toEqual([
       'openclaw.install.version: must be an exact version such as "2026.9.6" (got "latest")',
@@ -51,15 +53,15 @@ describe("validateConfig", () => {
   });
 
   it("rejects unknown settings, so a typo is never silently ignored", () => {
-    expect(problemsOf({ gatway: {} })).toEqual(['(top level): unknown setting "gatway"; remove it or check its spelling']);
+    expect(problemsOf({ gatway: {} })).toEqual(["gatway: unknown setting; remove it or check its spelling"]);
     expect(problemsOf({ gateway: { tls: { enabled: true } } })).toEqual(['gateway.tls: must be a boolean (got {"enabled":true})']);
   });
 
   it("reports every problem at once", () => {
     expect(problemsOf({ gateway: { port: 0 }, nodes: [{}], keyPair: { mode: "rsa" } })).toEqual([
       "gateway.port: must be between 1 and 65535 (got 0)",
-      "nodes.0.name: is required (expected string)",
-      'keyPair.mode: must be "generate", "import" or "none" (got {"mode":"rsa"})',
+      "nodes[0].name: is required (expected string)",
+      'keyPair.mode: must be "generate", "import" or "none" (got "rsa")',
     ]);
   });
 
@@ -71,9 +73,9 @@ describe("validateConfig", () => {
       'network.privateSubnetCidr: must not overlap network.publicSubnetCidr 10.0.1.0/24 (got "10.0.1.0/25")',
     ]);
     expect(problemsOf({ availabilityZone: "eu-west-1a" })).toEqual([
-      'availabilityZone: must be a zone of region us-east-1, e.g. us-east-1a (got "eu-west-1a")',
+      'availabilityZone: must be a zone of region us-east-1: us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f (moto 5.2.1 of 2026-05-20) (got "eu-west-1a")',
     ]);
-    expect(problemsOf({ nodes: [{ name: "alpha" }, { name: "alpha" }] })[0]).toMatch(/^nodes\.1\.name: must be unique/);
+    expect(problemsOf({ nodes: [{ name: "alpha" }, { name: "alpha" }] })[0]).toMatch(/^nodes\[1\]\.name: must be unique/);
     expect(problemsOf({ gateway: { bind: "loopback" } })[0]).toMatch(/^gateway\.bind: must be "lan" when there are nodes/);
     expect(problemsOf({ gateway: { tls: false } })[0]).toMatch(/^gateway\.tls: must be true when there are nodes/);
     expect(problemsOf({ nodes: [], gateway: { tls: false, publicCidrs: ["0.0.0.0/0"] } })[0]).toMatch(
@@ -118,12 +120,12 @@ describe("loadConfig", () => {
     const cwd = folder();
     expect(() => loadConfig({ cwd, env: { OPENCLAW_CONFIG: "nope.json" } })).toThrow(/OPENCLAW_CONFIG: file ".*nope\.json" does not exist/);
     writeFileSync(join(cwd, "openclaw.config.json"), "{ stackName: ");
-    expect(() => loadConfig({ cwd, env: {} })).toThrow(/openclaw\.config\.json[\s\S]*not valid JSON/);
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(/openclaw\.config\.json[\s\S]*not valid JSON at line 1, column 3: expected a string in double quotes/);
   });
 
   it("validates env values like file values", () => {
     expect(() => loadConfig({ cwd: folder(), env: { OPENCLAW_STATE_BUCKET: "Bad_Bucket" } })).toThrow(
-      /state\.bucket: must be a valid S3 bucket name \(got "Bad_Bucket"\)/,
+      /state\.bucket: must be a valid S3 bucket name: .* \(got "Bad_Bucket"\)/,
     );
   });
 });

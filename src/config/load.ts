@@ -6,11 +6,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { z } from "zod";
-import { configSchema, type OpenClawConfig } from "./schema";
+import { configSchema, maskUrlCredentials, terraformTemplateIssues, type InputIssue, type OpenClawConfig } from "./schema";
 
 /** File read from the project root when env OPENCLAW_CONFIG names no other. */
 export const DEFAULT_CONFIG_FILE = "openclaw.config.json";
 
+/** A bad configuration. `message` is the complete text to show the user, as is (no stack trace). */
 export class ConfigError extends Error {
   constructor(
     readonly source: string,
@@ -37,24 +38,138 @@ export function loadConfig({ cwd, env }: LoadOptions): OpenClawConfig {
       `OPENCLAW_CONFIG: file ${JSON.stringify(file)} does not exist; point it at a JSON config such as examples/gateway-node.json, or unset it to use ${DEFAULT_CONFIG_FILE} or the defaults`,
     ]);
   }
-  const raw = source === "defaults" ? {} : readJson(file);
+  const raw = source === "defaults" ? {} : readConfigFile(file);
   return validateConfig(withEnvironment(raw, env), source);
 }
 
 /** Validates an in-memory configuration (tests and tools use this directly). */
 export function validateConfig(raw: unknown, source = "configuration"): OpenClawConfig {
+  const templates = terraformTemplateIssues(raw);
   const result = configSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
-  return result.data;
+  if (templates.length === 0 && result.success) return result.data;
+  const issues: InputIssue[] = [...templates, ...(result.success ? [] : result.error.issues.flatMap(flattenIssue))];
+  throw new ConfigError(source, describeByField(issues));
 }
 
-function readJson(file: string): unknown {
-  const text = readFileSync(file, "utf8");
+function readConfigFile(file: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonc(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
+    if (error instanceof JsoncSyntaxError) throw new ConfigError(file, [error.message]);
+    throw error;
   }
+}
+
+class JsoncSyntaxError extends Error {}
+
+/**
+ * JSON with comments (`//`, `/* *\/`) and trailing commas, as users annotate their configs. Node 20's
+ * JSON.parse reports only an offset, so this parser reports line and column itself; it also rejects
+ * a key given twice (JSON.parse silently keeps the last one).
+ */
+export function parseJsonc(text: string): unknown {
+  let at = 0;
+
+  const expected = (what: string): never => {
+    const found = at >= text.length ? "the end of the file" : JSON.stringify(text.slice(at, at + 12).split("\n")[0]);
+    return fail(`expected ${what}, found ${found}`);
+  };
+  const fail = (problem: string, position = at): never => {
+    const before = text.slice(0, position).split("\n");
+    const line = before.length;
+    const column = before[before.length - 1].length + 1;
+    const source = text.split("\n")[line - 1];
+    throw new JsoncSyntaxError(
+      `not valid JSON at line ${line}, column ${column}: ${problem}\n      ${source}\n      ${" ".repeat(column - 1)}^`,
+    );
+  };
+
+  const skipBlank = (): void => {
+    for (;;) {
+      const blank = /[ \t\r\n]*/y;
+      blank.lastIndex = at;
+      blank.exec(text);
+      at = blank.lastIndex;
+      if (text.startsWith("//", at)) {
+        const end = text.indexOf("\n", at);
+        at = end < 0 ? text.length : end;
+      } else if (text.startsWith("/*", at)) {
+        const end = text.indexOf("*/", at + 2);
+        if (end < 0) expected("the end of the /* comment */");
+        at = end + 2;
+      } else {
+        return;
+      }
+    }
+  };
+
+  const string = (): string => {
+    // JSON forbids raw control characters (U+0000-U+001F) inside strings.
+    // eslint-disable-next-line no-control-regex
+    const token = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+    token.lastIndex = at;
+    if (!token.exec(text)) expected(text[at] === '"' ? 'a string closed on its line with " (escapes: \\" \\\\ \\n \\uXXXX ...)' : "a string in double quotes");
+    const value = JSON.parse(text.slice(at, token.lastIndex)) as string;
+    at = token.lastIndex;
+    return value;
+  };
+
+  const value = (): unknown => {
+    skipBlank();
+    const char = text[at];
+    if (char === "{") return object();
+    if (char === "[") return array();
+    if (char === '"') return string();
+    const token = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+    token.lastIndex = at;
+    const match = token.exec(text);
+    if (!match) return expected("a value (object, array, string, number, true, false or null)");
+    at = token.lastIndex;
+    return match[0] === "true" ? true : match[0] === "false" ? false : match[0] === "null" ? null : Number(match[0]);
+  };
+
+  // Both end at the closer; a trailing comma before it is allowed.
+  const object = (): Record<string, unknown> => {
+    const entries = new Map<string, unknown>();
+    at++;
+    for (;;) {
+      skipBlank();
+      if (text[at] === "}") break;
+      const keyAt = at;
+      const key = string();
+      if (entries.has(key)) fail(`${JSON.stringify(key)} is given twice; each key may appear once`, keyAt);
+      skipBlank();
+      if (text[at] !== ":") expected(`":" after the key ${JSON.stringify(key)}`);
+      at++;
+      entries.set(key, value());
+      skipBlank();
+      if (text[at] === ",") at++;
+      else if (text[at] !== "}") expected(`"," or "}" after the value of ${JSON.stringify(key)}`);
+    }
+    at++;
+    // fromEntries defines own properties: a "__proto__" key stays a key (then fails as unknown).
+    return Object.fromEntries(entries);
+  };
+
+  const array = (): unknown[] => {
+    const items: unknown[] = [];
+    at++;
+    for (;;) {
+      skipBlank();
+      if (text[at] === "]") break;
+      items.push(value());
+      skipBlank();
+      if (text[at] === ",") at++;
+      else if (text[at] !== "]") expected('"," or "]" after an array item');
+    }
+    at++;
+    return items;
+  };
+
+  const result = value();
+  skipBlank();
+  if (at < text.length) expected("the end of the file after the top-level value");
+  return result;
 }
 
 /** Env settings win over the file: they are how CI and the local target steer a deployment. */
@@ -71,15 +186,67 @@ function withEnvironment(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   return config;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+/** Record-key issues carry their reason inside; every other issue stands alone. */
+function flattenIssue(issue: z.core.$ZodIssue): InputIssue[] {
+  if (issue.code === "invalid_key") {
+    return issue.issues.map((inner) => ({ path: issue.path, input: issue.input, message: `key ${inner.message}` }));
+  }
   if (issue.code === "unrecognized_keys") {
-    return `${field}: unknown setting ${issue.keys.map((key) => JSON.stringify(key)).join(", ")}; remove it or check its spelling`;
+    return issue.keys.map((key) => ({
+      path: [...issue.path, key],
+      input: undefined,
+      message: "unknown setting; remove it or check its spelling",
+    }));
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `${field}: is required (expected ${issue.expected})`;
+    return [{ path: issue.path, input: undefined, message: `is required (expected ${issue.expected})` }];
   }
-  const got = "input" in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : "";
-  const message = issue.code === "invalid_type" ? `must be a ${issue.expected}` : issue.message;
-  return `${field}: ${message}${got}`;
+  // A discriminated union reports the whole object; the discriminator is what was wrong.
+  const input = "input" in issue ? issue.input : undefined;
+  const key = issue.path[issue.path.length - 1];
+  const shown = issue.code === "invalid_union" && isRecord(input) && typeof key === "string" && key in input ? input[key] : input;
+  return [{ path: issue.path, input: shown, message: issue.code === "invalid_type" && issue.message.startsWith("Invalid input") ? `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}` : issue.message }];
+}
+
+/** Zod's type names as a config author reads them. */
+const EXPECTED: Record<string, string> = {
+  object: "an object { ... }",
+  array: "an array [ ... ]",
+  record: 'an object of names to values, e.g. { "Owner": "ops" }',
+  int: "a whole number",
+};
+
+/** One line per field: its path, every distinct complaint about it, and the value it had. */
+function describeByField(issues: readonly InputIssue[]): string[] {
+  const byField = new Map<string, { messages: string[]; input: unknown }>();
+  for (const issue of issues) {
+    const field = fieldPath(issue.path);
+    const entry = byField.get(field) ?? { messages: [], input: issue.input };
+    if (!entry.messages.includes(issue.message)) entry.messages.push(issue.message);
+    byField.set(field, entry);
+  }
+  return [...byField].map(([field, { messages, input }]) => `${field}: ${messages.join("; ")}${input === undefined ? "" : ` (got ${formatValue(input)})`}`);
+}
+
+/** `nodes[1].name`, `tags["a b"]`, as one would write it in JavaScript. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  return path
+    .map((part, index) => {
+      if (typeof part === "number") return `[${part}]`;
+      const key = String(part);
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return index === 0 ? key : `.${key}`;
+      return `[${JSON.stringify(key)}]`;
+    })
+    .join("");
+}
+
+/** The bad value as JSON, credentials in URLs masked, long values cut. */
+function formatValue(value: unknown): string {
+  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? maskUrlCredentials(item) : item)) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 100)}…(${text.length} characters)` : text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -6,6 +6,17 @@
  * which has already passed every check below.
  */
 import { z } from "zod";
+import {
+  FACT_SOURCES,
+  instanceTypeFacts,
+  instanceTypesOfFamily,
+  isInstanceTypeWithoutFacts,
+  isOffered,
+  isRegion,
+  partitionOf,
+  regionsOf,
+  zonesOf,
+} from "./aws-facts";
 import versions from "./versions.json";
 
 /** Verified OpenClaw release; the host templates are proven against it (see README). */
@@ -19,6 +30,66 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+/**
+ * Terraform evaluates `${...}` and `%{...}` in every string of its JSON, so a user string holding one
+ * would run at plan time (`${file("/etc/passwd")}` reads the operator's file). Every user string is
+ * rejected when it holds one, by one walk over the whole raw input (keys included: tag keys are
+ * strings too), so no field, present or future, can miss the check. Rejecting beats escaping (`$${`):
+ * no legitimate value here needs the sequence, the same strings also reach shell files on the hosts
+ * where an escape would be wrong, and cdktf's own references are `${...}` tokens that a blanket escape
+ * at synth would break.
+ */
+const TERRAFORM_TEMPLATE = /[$%]\{/;
+
+export interface InputIssue {
+  readonly path: readonly PropertyKey[];
+  readonly input: unknown;
+  readonly message: string;
+}
+
+export function terraformTemplateIssues(raw: unknown, path: PropertyKey[] = []): InputIssue[] {
+  const message = "must not contain ${ or %{: Terraform would evaluate it as an expression (write the literal text without it)";
+  if (typeof raw === "string") return TERRAFORM_TEMPLATE.test(raw) ? [{ path, input: raw, message }] : [];
+  if (Array.isArray(raw)) return raw.flatMap((item, index) => terraformTemplateIssues(item, [...path, index]));
+  if (raw === null || typeof raw !== "object") return [];
+  return Object.entries(raw).flatMap(([key, value]) => [
+    ...(TERRAFORM_TEMPLATE.test(key) ? [{ path: [...path, key], input: key, message: `key ${message}` }] : []),
+    ...terraformTemplateIssues(value, [...path, key]),
+  ]);
+}
+
+/** The URL with any user name and password replaced by "***", for messages and logs. */
+export function maskUrlCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
+}
+
+/** A URL check shared by every URL field: parseable, one of `protocols`, and no credentials in it. */
+function url(protocols: readonly string[], example: string) {
+  return z
+    .string()
+    .max(2048, { error: "must be at most 2048 characters" })
+    .superRefine((value, ctx) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `must be a URL such as ${example}` });
+        return;
+      }
+      if (parsed.username !== "" || parsed.password !== "" || /^[^/?#]*\/\/[^/?#]*@/.test(value)) {
+        ctx.addIssue({
+          code: "custom",
+          input: maskUrlCredentials(value),
+          message: `must not hold credentials (user:token@): they would be written to user data, host files and logs; make the repository public or reachable without them`,
+        });
+      } else if (parsed.search !== "" || parsed.hash !== "") {
+        ctx.addIssue({ code: "custom", message: "must not have a ?query or #fragment" });
+      } else if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({ code: "custom", message: `must be a ${protocols.map((protocol) => `${protocol}//`).join(" or ")} URL such as ${example}` });
+      }
+    });
+}
 
 function isIpv4Cidr(value: string): boolean {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
@@ -35,17 +106,50 @@ const cidr = z
   .string()
   .refine(isIpv4Cidr, { error: "must be an IPv4 CIDR block with its host bits zero, e.g. 10.0.1.0/24" });
 
-const cidrList = z.array(cidr);
+// VPC and subnet CIDR blocks: AWS allows prefixes /16 (65,536 addresses) to /28 (16).
+const vpcBlock = cidr.refine((value) => {
+  const prefix = Number(value.split("/")[1]);
+  return prefix >= 16 && prefix <= 28;
+}, { error: "must have a prefix between /16 and /28 (AWS's limits for VPC and subnet blocks)" });
+
+// A security group holds 60 inbound rules by default (VPC quota "Inbound or outbound rules per
+// security group"); AWS refuses a duplicate rule outright.
+const cidrList = z
+  .array(cidr)
+  .max(60, { error: "must list at most 60 CIDRs (the default quota of inbound rules per security group)" })
+  .superRefine((cidrs, ctx) => {
+    cidrs.forEach((value, index) => {
+      if (cidrs.indexOf(value) !== index) {
+        ctx.addIssue({ code: "custom", path: [index], input: value, message: "is listed twice (AWS rejects a duplicate rule)" });
+      }
+    });
+  });
 
 const instanceType = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as t3.medium or t4g.small" });
+  .max(64, { error: "must be at most 64 characters" })
+  .superRefine((name, ctx) => {
+    const facts = instanceTypeFacts(name);
+    if (facts?.mac) {
+      ctx.addIssue({ code: "custom", message: "is an EC2 Mac type: it runs only macOS on a Dedicated Host, and the hosts here run Amazon Linux 2023" });
+    } else if (facts === undefined && isInstanceTypeWithoutFacts(name)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is newer than (or retired before) the pinned instance type facts (${FACT_SOURCES.instanceTypes}), so its architecture is unknown; run scripts/update-aws-facts.mjs with a newer moto, or choose another type`,
+      });
+    } else if (facts === undefined) {
+      const family = instanceTypesOfFamily(name.split(".")[0]);
+      const hint = family.length > 0 ? `${name.split(".")[0]} sizes: ${family.join(", ")}` : "e.g. t3.medium, t3.small, t4g.small (arm64)";
+      ctx.addIssue({ code: "custom", message: `is not an EC2 instance type; ${hint}` });
+    }
+  });
 
+// gp3 volumes are 1-65,536 GiB (EC2 API reference for VolumeSize, @aws-sdk/client-ec2 3.1169.0).
 const rootVolumeGb = z
   .number()
   .int({ error: "must be a whole number of GiB" })
   .min(8, { error: "must be at least 8 GiB (Amazon Linux 2023 needs it)" })
-  .max(16384, { error: "must be at most 16384 GiB (gp3 limit)" });
+  .max(65536, { error: "must be at most 65536 GiB (gp3 limit)" });
 
 // Host names end up in IAM role names ("openclaw-<stack>-<name>-ec2-role"), which AWS caps at 64.
 const hostName = z
@@ -57,7 +161,66 @@ const tcpPort = z
   .number()
   .int({ error: "must be a whole number" })
   .min(1, { error: "must be between 1 and 65535" })
-  .max(65535, { error: "must be between 1 and 65535" });
+  .max(65535, { error: "must be between 1 and 65535" })
+  .refine((port) => port !== 22, { error: "must not be 22: sshd listens there on every host" });
+
+// AWS tags (EC2, S3, IAM, CloudWatch alike): key 1-128 and value 0-256 of letters, digits, spaces and
+// _ . : / = + - @; keys starting with "aws:" are reserved; 50 tags per resource, 3 of them the stack's.
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const STACK_TAGS = ["Project", "Stack", "ManagedBy"];
+const tags = z
+  .record(
+    z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .max(128, { error: "must be at most 128 characters" })
+      .regex(TAG_TEXT, { error: "may hold only letters, digits, spaces and _ . : / = + - @" })
+      .refine((key) => !key.toLowerCase().startsWith("aws:"), { error: 'must not start with "aws:" (reserved by AWS)' })
+      .refine((key) => !STACK_TAGS.includes(key), { error: `must not be ${STACK_TAGS.join(", ")}: the stack sets those` }),
+    z
+      .string()
+      .max(256, { error: "must be at most 256 characters" })
+      .regex(TAG_TEXT, { error: "may hold only letters, digits, spaces and _ . : / = + - @" }),
+  )
+  .refine((record) => Object.keys(record).length <= 50 - STACK_TAGS.length, {
+    error: `must hold at most ${50 - STACK_TAGS.length} tags (AWS allows 50 per resource; the stack sets ${STACK_TAGS.length})`,
+  });
+
+/** Git's own ref rules (git check-ref-format) plus no leading "-", which git would read as an option. */
+function isGitRef(ref: string): boolean {
+  return (
+    /^[A-Za-z0-9._/-]+$/.test(ref) &&
+    !ref.startsWith("-") &&
+    !ref.startsWith("/") &&
+    !ref.endsWith("/") &&
+    !ref.endsWith(".") &&
+    !ref.endsWith(".lock") &&
+    !ref.includes("..") &&
+    !ref.includes("//") &&
+    !ref.split("/").some((part) => part.startsWith("."))
+  );
+}
+
+/** An OpenSSH public key line whose base64 blob really is a key of the type it names. */
+function isOpenSshPublicKey(line: string): boolean {
+  const match = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,2})(?: [\x20-\x7e]*)?$/.exec(line);
+  if (!match) return false;
+  const blob = Buffer.from(match[2], "base64");
+  if (blob.length < 4) return false;
+  const typeLength = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + typeLength).toString("latin1") === match[1];
+}
+
+/** S3 general purpose bucket naming rules (S3 User Guide, "Bucket naming rules"). */
+function isBucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+  );
+}
 
 const npmInstall = z.strictObject({
   /** Install the `openclaw` npm package. */
@@ -65,6 +228,7 @@ const npmInstall = z.strictObject({
   /** Exact version (not a range, not "latest": a host must get what was verified). @default "2026.9.6" */
   version: z
     .string()
+    .max(64, { error: "must be at most 64 characters" })
     .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'must be an exact version such as "2026.9.6"' })
     .default(DEFAULT_OPENCLAW_VERSION),
 });
@@ -73,16 +237,32 @@ const sourceInstall = z.strictObject({
   /** Build from a git repository, as seed 000 does (`pnpm install && pnpm build`). */
   method: z.literal("source"),
   /** @default the seed's fork */
-  repository: z
-    .string()
-    .regex(/^https:\/\/\S+$/, { error: "must be an https:// git URL" })
+  repository: url(["https:"], "https://github.com/openclaw/openclaw.git")
+    // host.env holds it single-quoted and git takes it as one argument: no quote, space or expansion.
+    .refine((value) => !/[\s'"`$\\]/.test(value), { error: "must not contain spaces, quotes, $ or backslashes" })
     .default(SEED_SOURCE_REPOSITORY),
   /** Branch, tag or commit to check out (shallow). @default "main" */
   ref: z
     .string()
-    .regex(/^[A-Za-z0-9._/-]+$/, { error: "must be a branch, tag or commit" })
+    .max(255, { error: "must be at most 255 characters" })
+    .refine(isGitRef, { error: 'must be a branch, tag or commit such as "main" or "v2026.9.6" (git ref rules; no leading "-")' })
     .default("main"),
 });
+
+/** Similar region names first ("us-east-9" -> us-east-1, us-east-2), else a few examples. */
+function regionHint(name: string): string {
+  const stem = name.replace(/\d+$/, "");
+  const similar = regionsOf(partitionOf(`${stem}1`) ?? "aws").filter((candidate) => candidate.startsWith(stem) && stem.length > 2);
+  return similar.length > 0 ? `${stem}* regions: ${similar.join(", ")}` : "e.g. us-east-1, eu-west-1, ap-southeast-2";
+}
+
+const region = z
+  .string()
+  .max(32, { error: "must be at most 32 characters" })
+  .refine(isRegion, { error: (issue) => `is not an AWS region (${FACT_SOURCES.regions}); ${regionHint(String(issue.input))}` });
+
+// EC2 key pair names: up to 255 ASCII characters; these are the ones that are also safe in a file name.
+const keyPairName = z.string().regex(/^[\w.-]{1,255}$/, { error: "must be 1-255 letters, digits, _ . -" });
 
 const nodeHost = z.strictObject({
   /** Node name; the host is named `<prefix>-<name>`, and it is the node's display name in OpenClaw. */
@@ -93,293 +273,344 @@ const nodeHost = z.strictObject({
   rootVolumeGb: rootVolumeGb.default(100),
 });
 
-export const configSchema = z
-  .strictObject({
-    /**
-     * Distinguishes deployments in one account: every resource name starts with "openclaw" for the
-     * default stack and with "openclaw-<stackName>" for any other. @default "openclaw"
-     */
-    stackName: z
-      .string()
-      .max(20, { error: "must be at most 20 characters" })
-      .regex(NAME, { error: "must be lower-case letters, digits and dashes, starting with a letter" })
-      .default("openclaw"),
-    /** @default "us-east-1" */
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { error: 'must be an AWS region such as "us-east-1"' })
-      .default("us-east-1"),
-    /** Zone of the subnets and hosts. @default "<region>a" */
-    availabilityZone: z
-      .string()
-      .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/, { error: 'must be an availability zone such as "us-east-1a"' })
-      .optional(),
-    /** Extra tags on every resource. @default {} */
-    tags: z.record(z.string(), z.string()).default({}),
+const configObject = z.strictObject({
+  /**
+   * Distinguishes deployments in one account: every resource name starts with "openclaw" for the
+   * default stack and with "openclaw-<stackName>" for any other. @default "openclaw"
+   */
+  stackName: z
+    .string()
+    .max(20, { error: "must be at most 20 characters" })
+    .regex(NAME, { error: "must be lower-case letters, digits and dashes, starting with a letter" })
+    .default("openclaw"),
+  /** @default "us-east-1" */
+  region: region.default("us-east-1"),
+  /** Zone of the subnets and hosts; checked against the region's zones in the pinned facts. @default "<region>a" */
+  availabilityZone: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, { error: 'must be an availability zone such as "us-east-1a"' })
+    .optional(),
+  /** Extra tags on every resource. @default {} */
+  tags: tags.default({}),
 
-    network: z
-      .discriminatedUnion(
-        "mode",
-        [
-          z.strictObject({
-            /** A new VPC with a public subnet (hosts) and a private subnet (endpoints), no NAT (seed 002). */
-            mode: z.literal("create"),
-            /** @default "10.0.0.0/16" */
-            vpcCidr: cidr.default("10.0.0.0/16"),
-            /** Hosts live here, with outbound internet through the internet gateway. @default "10.0.1.0/24" */
-            publicSubnetCidr: cidr.default("10.0.1.0/24"),
-            /** The interface endpoints live here. @default "10.0.2.0/24" */
-            privateSubnetCidr: cidr.default("10.0.2.0/24"),
-          }),
-          z.strictObject({
-            /** The account's default VPC and its default subnet in the zone (seed 000). */
-            mode: z.literal("default"),
-          }),
-        ],
-        { error: 'must be "create" or "default"' },
-      )
-      .prefault({ mode: "create" }),
-
-    /** Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Each @default true */
-    endpoints: z
-      .strictObject({
-        bedrockRuntime: z.boolean().default(true),
-        ssm: z.boolean().default(true),
-        ssmmessages: z.boolean().default(true),
-        ec2messages: z.boolean().default(true),
-      })
-      .prefault({}),
-
-    openclaw: z
-      .strictObject({
-        /** @default { method: "npm", version: "2026.9.6" } */
-        install: z
-          .discriminatedUnion("method", [npmInstall, sourceInstall], {
-            error: 'must be "npm" or "source"',
-          })
-          .prefault({ method: "npm" }),
-      })
-      .prefault({}),
-
-    gateway: z
-      .strictObject({
-        /** Host name suffix: the host is `<prefix>-<name>`. @default "gw" */
-        name: hostName.default("gw"),
-        /** @default "t3.medium" */
-        instanceType: instanceType.default("t3.medium"),
-        /** @default 100 */
-        rootVolumeGb: rootVolumeGb.default(100),
-        /** Port the gateway listens on. @default 443 */
-        port: tcpPort.default(443),
-        /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
-        bind: z.enum(["lan", "loopback"], { error: 'must be "lan" or "loopback"' }).default("lan"),
-        /** Serve wss:// with a certificate made on the host. @default true */
-        tls: z.boolean().default(true),
-        /** Internet CIDRs allowed to reach the gateway port. @default [] (nodes and SSM only) */
-        publicCidrs: cidrList.default([]),
-        /** A fixed public address (EIP) for the gateway. @default true */
-        elasticIp: z.boolean().default(true),
-      })
-      .prefault({}),
-
-    /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
-    nodes: z.array(nodeHost).prefault([{ name: "node" }]),
-
-    ssh: z
-      .strictObject({
-        /** CIDRs allowed to SSH (22) to the hosts. @default [] (no SSH; SSM Session Manager is the way in) */
-        allowedCidrs: cidrList.default([]),
-      })
-      .prefault({}),
-
-    /** @default { mode: "generate", name: "openclaw-key" } */
-    keyPair: z
-      .discriminatedUnion(
-        "mode",
-        [
-          z.strictObject({
-            /** RSA 2048 key made by Terraform (tls provider); the private key is a sensitive output. */
-            mode: z.literal("generate"),
-            /** @default "<prefix>-key" */
-            name: z.string().regex(/^[\w.-]{1,255}$/, { error: "must be a key pair name" }).optional(),
-          }),
-          z.strictObject({
-            /** Your own public key. */
-            mode: z.literal("import"),
-            /** @default "<prefix>-key" */
-            name: z.string().regex(/^[\w.-]{1,255}$/, { error: "must be a key pair name" }).optional(),
-            publicKey: z
-              .string()
-              .regex(/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, {
-                error: "must be an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*)",
-              }),
-          }),
-          z.strictObject({
-            /** No key pair: hosts are reached through SSM Session Manager only. */
-            mode: z.literal("none"),
-          }),
-        ],
-        { error: 'must be "generate", "import" or "none"' },
-      )
-      .default({ mode: "generate" }),
-
-    iam: z
-      .strictObject({
-        /** Bedrock invoke permissions for the gateway (seed 002). @default true */
-        bedrock: z.boolean().default(true),
-        /** Marketplace subscribe for third-party Bedrock models, only when called via Bedrock. @default true */
-        marketplace: z.boolean().default(true),
-      })
-      .prefault({}),
-
-    monitoring: z
-      .strictObject({
-        /** CloudWatch agent metrics namespace. @default "OpenClaw" */
-        namespace: z.string().regex(/^[A-Za-z0-9./_#:-]{1,255}$/, { error: "must be a CloudWatch namespace" }).default("OpenClaw"),
-        /** @default 30 */
-        logRetentionDays: z
-          .number()
-          .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-            error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-          })
-          .default(30),
-        /** Address subscribed to the alarm topic (AWS sends a confirmation mail). @default none */
-        alarmEmail: z.email({ error: "must be an e-mail address" }).optional(),
-      })
-      .prefault({}),
-
-    audit: z
-      .strictObject({
-        /** A CloudTrail trail with its own encrypted, private bucket. @default true */
-        cloudTrail: z.boolean().default(true),
-        /** Days the trail's log files are kept. @default 365 */
-        retentionDays: z.number().int().min(1, { error: "must be at least 1 day" }).default(365),
-        /** Let `destroy` delete the trail bucket with its logs. @default false (destroy stops at a non-empty bucket) */
-        deleteLogsOnDestroy: z.boolean().default(false),
-      })
-      .prefault({}),
-
-    state: z
-      .strictObject({
-        /** S3 bucket for Terraform state; env OPENCLAW_STATE_BUCKET also sets it. @default none (local state) */
-        bucket: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" })
-          .optional(),
-        /** @default "openclaw/<stackName>/terraform.tfstate" */
-        key: z.string().min(1).optional(),
-        /** @default the deployment's region */
-        region: z.string().optional(),
-      })
-      .prefault({}),
-
-    /** Where to deploy. Set through env OPENCLAW_LOCAL_ENDPOINT, not by hand. */
-    target: z
-      .discriminatedUnion("kind", [
-        z.strictObject({ kind: z.literal("aws") }),
+  network: z
+    .discriminatedUnion(
+      "mode",
+      [
         z.strictObject({
-          /** A local AWS API emulator (moto); emulator accommodations apply only here. */
-          kind: z.literal("local"),
-          endpoint: z.url({ error: "must be a URL such as http://127.0.0.1:5000" }),
+          /** A new VPC with a public subnet (hosts) and a private subnet (endpoints), no NAT (seed 002). */
+          mode: z.literal("create"),
+          /** @default "10.0.0.0/16" */
+          vpcCidr: vpcBlock.default("10.0.0.0/16"),
+          /** Hosts live here, with outbound internet through the internet gateway. @default "10.0.1.0/24" */
+          publicSubnetCidr: vpcBlock.default("10.0.1.0/24"),
+          /** The interface endpoints live here. @default "10.0.2.0/24" */
+          privateSubnetCidr: vpcBlock.default("10.0.2.0/24"),
         }),
-      ])
-      .default({ kind: "aws" }),
-  })
-  .superRefine((config, ctx) => {
-    const zone = config.availabilityZone;
-    if (zone !== undefined && !zone.startsWith(config.region)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["availabilityZone"],
-        input: zone,
-        message: `must be a zone of region ${config.region}, e.g. ${config.region}a`,
-      });
-    }
-    if (config.network.mode === "create") {
-      const { vpcCidr, publicSubnetCidr, privateSubnetCidr } = config.network;
-      for (const [key, subnet] of [
-        ["publicSubnetCidr", publicSubnetCidr],
-        ["privateSubnetCidr", privateSubnetCidr],
-      ] as const) {
-        if (!cidrContains(vpcCidr, subnet)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["network", key],
-            input: subnet,
-            message: `must lie inside network.vpcCidr ${vpcCidr}`,
-          });
-        }
-      }
-      if (cidrContains(publicSubnetCidr, privateSubnetCidr) || cidrContains(privateSubnetCidr, publicSubnetCidr)) {
+        z.strictObject({
+          /** The account's default VPC and its default subnet in the zone (seed 000). */
+          mode: z.literal("default"),
+        }),
+      ],
+      { error: 'must be "create" or "default"' },
+    )
+    .prefault({ mode: "create" }),
+
+  /** Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Each @default true */
+  endpoints: z
+    .strictObject({
+      bedrockRuntime: z.boolean().default(true),
+      ssm: z.boolean().default(true),
+      ssmmessages: z.boolean().default(true),
+      ec2messages: z.boolean().default(true),
+    })
+    .prefault({}),
+
+  openclaw: z
+    .strictObject({
+      /** @default { method: "npm", version: "2026.9.6" } */
+      install: z
+        .discriminatedUnion("method", [npmInstall, sourceInstall], {
+          error: 'must be "npm" or "source"',
+        })
+        .prefault({ method: "npm" }),
+    })
+    .prefault({}),
+
+  gateway: z
+    .strictObject({
+      /** Host name suffix: the host is `<prefix>-<name>`. @default "gw" */
+      name: hostName.default("gw"),
+      /** @default "t3.medium" */
+      instanceType: instanceType.default("t3.medium"),
+      /** @default 100 */
+      rootVolumeGb: rootVolumeGb.default(100),
+      /** Port the gateway listens on. @default 443 */
+      port: tcpPort.default(443),
+      /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
+      bind: z.enum(["lan", "loopback"], { error: 'must be "lan" or "loopback"' }).default("lan"),
+      /** Serve wss:// with a certificate made on the host. @default true */
+      tls: z.boolean().default(true),
+      /** Internet CIDRs allowed to reach the gateway port. @default [] (nodes and SSM only) */
+      publicCidrs: cidrList.default([]),
+      /** A fixed public address (EIP) for the gateway. @default true */
+      elasticIp: z.boolean().default(true),
+    })
+    .prefault({}),
+
+  /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
+  nodes: z.array(nodeHost).prefault([{ name: "node" }]),
+
+  ssh: z
+    .strictObject({
+      /** CIDRs allowed to SSH (22) to the hosts. @default [] (no SSH; SSM Session Manager is the way in) */
+      allowedCidrs: cidrList.default([]),
+    })
+    .prefault({}),
+
+  /** @default { mode: "generate", name: "openclaw-key" } */
+  keyPair: z
+    .discriminatedUnion(
+      "mode",
+      [
+        z.strictObject({
+          /** RSA 2048 key made by Terraform (tls provider); the private key is a sensitive output. */
+          mode: z.literal("generate"),
+          /** @default "<prefix>-key" */
+          name: keyPairName.optional(),
+        }),
+        z.strictObject({
+          /** Your own public key. */
+          mode: z.literal("import"),
+          /** @default "<prefix>-key" */
+          name: keyPairName.optional(),
+          publicKey: z
+            .string()
+            .max(16384, { error: "must be at most 16384 characters" })
+            .refine(isOpenSshPublicKey, {
+              error: 'must be one OpenSSH public key line, "<type> <base64 key of that type> [comment]" (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*)',
+            }),
+        }),
+        z.strictObject({
+          /** No key pair: hosts are reached through SSM Session Manager only. */
+          mode: z.literal("none"),
+        }),
+      ],
+      { error: 'must be "generate", "import" or "none"' },
+    )
+    .default({ mode: "generate" }),
+
+  iam: z
+    .strictObject({
+      /** Bedrock invoke permissions for the gateway (seed 002). @default true */
+      bedrock: z.boolean().default(true),
+      /** Marketplace subscribe for third-party Bedrock models, only when called via Bedrock. @default true */
+      marketplace: z.boolean().default(true),
+    })
+    .prefault({}),
+
+  monitoring: z
+    .strictObject({
+      /** CloudWatch agent metrics namespace. @default "OpenClaw" */
+      namespace: z
+        .string()
+        .regex(/^[A-Za-z0-9./_#: -]{1,255}$/, { error: "must be 1-255 of A-Z a-z 0-9 . / _ # : - and space (a CloudWatch namespace)" })
+        .refine((namespace) => !namespace.startsWith("AWS/"), { error: 'must not start with "AWS/" (reserved for AWS services)' })
+        .default("OpenClaw"),
+      /** @default 30 */
+      logRetentionDays: z
+        .number()
+        .int({ error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
+        .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+          error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(30),
+      /** Address subscribed to the alarm topic (AWS sends a confirmation mail). @default none */
+      alarmEmail: z.email({ error: "must be an e-mail address" }).max(254, { error: "must be at most 254 characters" }).optional(),
+    })
+    .prefault({}),
+
+  audit: z
+    .strictObject({
+      /** A CloudTrail trail with its own encrypted, private bucket. @default true */
+      cloudTrail: z.boolean().default(true),
+      /** Days the trail's log files are kept. @default 365 */
+      // S3 lifecycle expiration Days: "a non-zero positive integer" of the API's 32-bit Integer type.
+      retentionDays: z
+        .number()
+        .int({ error: "must be a whole number of days" })
+        .min(1, { error: "must be at least 1 day" })
+        .max(2147483647, { error: "must be at most 2147483647 days (S3 lifecycle expiration limit)" })
+        .default(365),
+      /** Let `destroy` delete the trail bucket with its logs. @default false (destroy stops at a non-empty bucket) */
+      deleteLogsOnDestroy: z.boolean().default(false),
+    })
+    .prefault({}),
+
+  state: z
+    .strictObject({
+      /** S3 bucket for Terraform state; env OPENCLAW_STATE_BUCKET also sets it. @default none (local state) */
+      bucket: z
+        .string()
+        .refine(isBucketName, {
+          error: "must be a valid S3 bucket name: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit, no .., not an IP address, no reserved prefix or suffix",
+        })
+        .optional(),
+      /** @default "openclaw/<stackName>/terraform.tfstate" */
+      key: z
+        .string()
+        .min(1, { error: "must not be empty" })
+        .max(1024, { error: "must be at most 1024 characters (S3 key limit)" })
+        .refine((key) => !key.startsWith("/") && !key.endsWith("/") && !key.includes("//"), {
+          error: 'must not start or end with "/" or contain "//" (Terraform S3 backend rule)',
+        })
+        .refine((key) => !/\p{Cc}/u.test(key), { error: "must not contain control characters" })
+        .optional(),
+      /** Same partition as the deployment. @default the deployment's region */
+      region: region.optional(),
+    })
+    .prefault({}),
+
+  /** Where to deploy. Set through env OPENCLAW_LOCAL_ENDPOINT, not by hand. */
+  target: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("aws") }),
+      z.strictObject({
+        /** A local AWS API emulator (moto); emulator accommodations apply only here. */
+        kind: z.literal("local"),
+        endpoint: url(["http:", "https:"], "http://127.0.0.1:5000"),
+      }),
+    ])
+    .default({ kind: "aws" }),
+});
+
+export const configSchema = configObject.superRefine((config, ctx) => {
+  // A bad region has its own complaint; what depends on it is checked only against a real one.
+  if (isRegion(config.region)) checkAgainstRegion(config, ctx);
+  if (config.network.mode === "create") {
+    const { vpcCidr, publicSubnetCidr, privateSubnetCidr } = config.network;
+    for (const [key, subnet] of [
+      ["publicSubnetCidr", publicSubnetCidr],
+      ["privateSubnetCidr", privateSubnetCidr],
+    ] as const) {
+      if (!cidrContains(vpcCidr, subnet)) {
         ctx.addIssue({
           code: "custom",
-          path: ["network", "privateSubnetCidr"],
-          input: privateSubnetCidr,
-          message: `must not overlap network.publicSubnetCidr ${publicSubnetCidr}`,
+          path: ["network", key],
+          input: subnet,
+          message: `must lie inside network.vpcCidr ${vpcCidr}`,
         });
       }
     }
-    const names = new Set<string>([config.gateway.name]);
-    config.nodes.forEach((node, index) => {
-      if (names.has(node.name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["nodes", index, "name"],
-          input: node.name,
-          message: "must be unique and differ from gateway.name",
-        });
-      }
-      names.add(node.name);
-    });
-    if (config.nodes.length > 0 && config.gateway.bind !== "lan") {
+    if (cidrContains(publicSubnetCidr, privateSubnetCidr) || cidrContains(privateSubnetCidr, publicSubnetCidr)) {
       ctx.addIssue({
         code: "custom",
-        path: ["gateway", "bind"],
-        input: config.gateway.bind,
-        message: 'must be "lan" when there are nodes (they connect over the VPC); set nodes to [] for a loopback gateway',
+        path: ["network", "privateSubnetCidr"],
+        input: privateSubnetCidr,
+        message: `must not overlap network.publicSubnetCidr ${publicSubnetCidr}`,
       });
     }
-    if (config.nodes.length > 0 && !config.gateway.tls) {
+  }
+  const names = new Set<string>([config.gateway.name]);
+  config.nodes.forEach((node, index) => {
+    if (names.has(node.name)) {
       ctx.addIssue({
         code: "custom",
-        path: ["gateway", "tls"],
-        input: false,
-        message: "must be true when there are nodes: a node pins the gateway certificate's fingerprint",
+        path: ["nodes", index, "name"],
+        input: node.name,
+        message: "must be unique and differ from gateway.name",
       });
     }
-    if (config.gateway.publicCidrs.length > 0 && (config.gateway.bind !== "lan" || !config.gateway.tls)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gateway", "publicCidrs"],
-        input: config.gateway.publicCidrs,
-        message: 'need gateway.bind "lan" and gateway.tls true: the gateway is never exposed to the internet without TLS',
-      });
-    }
-    if (config.gateway.publicCidrs.length > 0 && !config.gateway.elasticIp) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gateway", "elasticIp"],
-        input: false,
-        message: "must be true when gateway.publicCidrs is set: clients and the certificate need a fixed address",
-      });
-    }
-    if (config.ssh.allowedCidrs.length > 0 && config.keyPair.mode === "none") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ssh", "allowedCidrs"],
-        input: config.ssh.allowedCidrs,
-        message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
-      });
-    }
-    if (!config.iam.bedrock && config.iam.marketplace) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["iam", "marketplace"],
-        input: true,
-        message: "only applies with iam.bedrock true (it is granted only for calls made through Bedrock)",
-      });
-    }
+    names.add(node.name);
   });
+  if (config.nodes.length > 0 && config.gateway.bind !== "lan") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "bind"],
+      input: config.gateway.bind,
+      message: 'must be "lan" when there are nodes (they connect over the VPC); set nodes to [] for a loopback gateway',
+    });
+  }
+  if (config.nodes.length > 0 && !config.gateway.tls) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "tls"],
+      input: false,
+      message: "must be true when there are nodes: a node pins the gateway certificate's fingerprint",
+    });
+  }
+  if (config.gateway.publicCidrs.length > 0 && (config.gateway.bind !== "lan" || !config.gateway.tls)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "publicCidrs"],
+      input: config.gateway.publicCidrs,
+      message: 'need gateway.bind "lan" and gateway.tls true: the gateway is never exposed to the internet without TLS',
+    });
+  }
+  if (config.gateway.publicCidrs.length > 0 && !config.gateway.elasticIp) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gateway", "elasticIp"],
+      input: false,
+      message: "must be true when gateway.publicCidrs is set: clients and the certificate need a fixed address",
+    });
+  }
+  if (config.ssh.allowedCidrs.length > 0 && config.keyPair.mode === "none") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ssh", "allowedCidrs"],
+      input: config.ssh.allowedCidrs,
+      message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
+    });
+  }
+  if (!config.iam.bedrock && config.iam.marketplace) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["iam", "marketplace"],
+      input: true,
+      message: "only applies with iam.bedrock true (it is granted only for calls made through Bedrock)",
+    });
+  }
+});
+
+/** Zone, state region and instance types against the facts of the (valid) region. */
+function checkAgainstRegion(config: z.output<typeof configObject>, ctx: z.RefinementCtx): void {
+  const zone = config.availabilityZone;
+  const knownZones = zonesOf(config.region);
+  if (zone !== undefined && (knownZones ? !knownZones.includes(zone) : !new RegExp(`^${config.region}[a-z]$`).test(zone))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["availabilityZone"],
+      input: zone,
+      message: knownZones
+        ? `must be a zone of region ${config.region}: ${knownZones.join(", ")} (${FACT_SOURCES.zones})`
+        : `must be a zone of region ${config.region}, e.g. ${config.region}a`,
+    });
+  }
+  if (config.state.region !== undefined && isRegion(config.state.region) && partitionOf(config.state.region) !== partitionOf(config.region)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["state", "region"],
+      input: config.state.region,
+      message: `must be in the same partition (${partitionOf(config.region)}) as region ${config.region}: one set of credentials reaches both`,
+    });
+  }
+  const hosts: [(string | number)[], string][] = [
+    [["gateway", "instanceType"], config.gateway.instanceType],
+    ...config.nodes.map((node, index): [(string | number)[], string] => [["nodes", index, "instanceType"], node.instanceType]),
+  ];
+  for (const [path, type] of hosts) {
+    // An unknown type already has its own complaint.
+    if (instanceTypeFacts(type) !== undefined && isOffered(type, config.region) === false) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        input: type,
+        message: `is not offered in region ${config.region} (${FACT_SOURCES.instanceTypes}); choose a type the region offers, e.g. ${["t3.medium", "t3.small", "t4g.small"].filter((name) => isOffered(name, config.region)).join(", ")}`,
+      });
+    }
+  }
+}
 
 /** Raw, user-written configuration (every field optional). */
 export type OpenClawConfigInput = z.input<typeof configSchema>;
