@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".gen/", "coverage/"] },
+  { ignores: ["node_modules/", "cdktf.out/", ".gen/", "coverage/", ".build/", ".cache/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

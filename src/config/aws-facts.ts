@@ -8,11 +8,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../project-root";
 
-export type InstanceArchitecture = "x86_64" | "arm64";
+/** CPU architecture of an EC2 instance type, as AWS names it in AMI parameter paths. */
+export type Architecture = "x86_64" | "arm64";
 
 export interface InstanceTypeFacts {
   /** The Linux architecture its AMI must have. */
-  readonly architecture: InstanceArchitecture;
+  readonly architecture: Architecture;
   /** EC2 Mac (Apple hardware): runs only macOS AMIs on a Dedicated Host. */
   readonly mac: boolean;
   readonly vcpus: number;
@@ -69,7 +70,7 @@ export function instanceTypeFacts(name: string): InstanceTypeFacts | undefined {
   if (!Object.hasOwn(types, name)) return undefined;
   const [architectures, vcpus, memoryMib] = types[name];
   const mac = architectures.some((architecture) => architecture.endsWith("_mac"));
-  const architecture: InstanceArchitecture = architectures.some((architecture) => architecture.startsWith("arm64")) ? "arm64" : "x86_64";
+  const architecture: Architecture = architectures.some((architecture) => architecture.startsWith("arm64")) ? "arm64" : "x86_64";
   return { architecture, mac, vcpus, memoryMib };
 }
 

@@ -4,7 +4,7 @@
  * IAM, the parameters, the host constructs and the rendering all read these records, so a host's
  * identity is never joined or split again elsewhere.
  */
-import { architectureOf, type Architecture } from "./architecture";
+import { instanceTypeFacts, type Architecture } from "./aws-facts";
 import { alarmLabel, hostName, nodeRoleName, type DeploymentNames } from "./names";
 import type { OpenClawConfig } from "./schema";
 
@@ -69,7 +69,8 @@ function hostRecord(names: DeploymentNames, name: string, settings: { instanceTy
     alarmLabel: alarmLabel(name, isGateway),
     instance: {
       instanceType: settings.instanceType,
-      architecture: architectureOf(settings.instanceType),
+      // The schema admits only instance types the pinned facts describe.
+      architecture: instanceTypeFacts(settings.instanceType)!.architecture,
       rootVolumeGb: settings.rootVolumeGb,
     },
   };

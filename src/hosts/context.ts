@@ -3,7 +3,7 @@
  * be Terraform tokens (strings such as the EIP address) that cdktf resolves when the rendered text is
  * synthesized.
  */
-import type { Architecture } from "../config/architecture";
+import type { Architecture } from "../config/aws-facts";
 import type { GatewayParameters, HostRecord } from "../config/hosts";
 import { PARAMETER_PLACEHOLDER } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";

@@ -1,4 +1,4 @@
-import type { Architecture } from "../config/architecture";
+import type { Architecture } from "../config/aws-facts";
 import versions from "../config/versions.json";
 
 /** A package tarball the host downloads and checks. */
