@@ -25,17 +25,23 @@ export interface EmulatorAccommodations {
   readonly ignoreSecurityGroupDrift: boolean;
   /** Rules that reference a security group carry no description: moto drops it, so the plan would never settle. */
   readonly omitReferencedRuleDescriptions: boolean;
+  /**
+   * The state bucket takes plain HTTP: moto serves only HTTP and enforces a TLS-only bucket policy
+   * (aws:SecureTransport) on objects, so Terraform could not read the state it keeps there.
+   */
+  readonly stateBucketOverHttp: boolean;
 }
 
 const NONE: EmulatorAccommodations = {
   trailLoggingOff: false,
   ignoreSecurityGroupDrift: false,
   omitReferencedRuleDescriptions: false,
+  stateBucketOverHttp: false,
 };
 
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
-  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true };
+  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true };
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

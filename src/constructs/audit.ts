@@ -27,6 +27,7 @@ export class Audit extends Construct {
     const bucket = new PrivateBucket(this, "Default", {
       bucket: `${props.trailName}-${props.accountId}-${props.region}`,
       versioned: false,
+      tlsOnly: true,
       forceDestroy: props.deleteLogsOnDestroy,
       expiry: { ruleId: "expire-trail-logs", days: props.retentionDays },
       grants: (bucketArn) => [
@@ -56,7 +57,7 @@ export class Audit extends Construct {
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
       enableLogging: !props.loggingOff,
-      dependsOn: [bucket.policy],
+      dependsOn: bucket.policy ? [bucket.policy] : undefined,
     });
     this.trailArn = trail.arn;
   }

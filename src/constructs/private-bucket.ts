@@ -27,6 +27,8 @@ export interface PrivateBucketProps {
   readonly forceDestroy?: boolean;
   /** Refuse to destroy the bucket at all. @default false */
   readonly preventDestroy?: boolean;
+  /** Refuse every request that does not come over TLS. */
+  readonly tlsOnly: boolean;
   /** Statements granted on top of the TLS-only rule, given the bucket's ARN. @default none */
   readonly grants?: (bucketArn: string) => readonly BucketPolicyStatement[];
 }
@@ -38,8 +40,8 @@ export interface PrivateBucketProps {
 export class PrivateBucket extends Construct {
   readonly bucketId: string;
   readonly bucketArn: string;
-  /** The bucket policy, for what must wait until it is in place (CloudTrail checks it). */
-  readonly policy: S3BucketPolicy;
+  /** The bucket policy, when it has statements, for what must wait until it is in place (CloudTrail checks it). */
+  readonly policy?: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
@@ -75,21 +77,23 @@ export class PrivateBucket extends Construct {
         rule: [{ id: props.expiry.ruleId, status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: props.expiry.days }] }],
       });
     }
-    const statements: BucketPolicyStatement[] = [
-      ...(props.grants?.(bucket.arn) ?? []),
-      {
+    const statements: BucketPolicyStatement[] = [...(props.grants?.(bucket.arn) ?? [])];
+    if (props.tlsOnly) {
+      statements.push({
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
         Principal: "*",
         Action: "s3:*",
         Resource: [bucket.arn, `${bucket.arn}/*`],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ];
-    this.policy = new S3BucketPolicy(this, "policy", {
-      bucket: bucket.id,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
-    });
+      });
+    }
+    if (statements.length > 0) {
+      this.policy = new S3BucketPolicy(this, "policy", {
+        bucket: bucket.id,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+      });
+    }
     this.bucketId = bucket.id;
     this.bucketArn = bucket.arn;
   }

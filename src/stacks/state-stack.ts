@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { emulatorAccommodations } from "../config/emulator";
 import type { DeploymentTarget } from "../config/schema";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { PrivateBucket } from "../constructs/private-bucket";
@@ -26,7 +27,12 @@ export class StateStack extends TerraformStack {
     addAwsProvider(this, { region: props.region, target: props.target, tags: props.tags });
     new LocalBackend(this, { path: localStatePath(id) });
     // Versioned, so a bad apply can be rolled back; state is the one thing a destroy must never take.
-    new PrivateBucket(this, "state", { bucket: props.bucket, versioned: true, preventDestroy: true });
+    new PrivateBucket(this, "state", {
+      bucket: props.bucket,
+      versioned: true,
+      preventDestroy: true,
+      tlsOnly: !emulatorAccommodations(props.target).stateBucketOverHttp,
+    });
     new TerraformOutput(this, "state_bucket", { value: props.bucket, description: "Bucket holding the Terraform state" });
     new TerraformOutput(this, "monthly_cost_estimate", {
       value: costOutputValue(estimateMonthlyCost(this.toTerraform())),
