@@ -15,6 +15,7 @@ import { loadConfig } from "../src/config/load";
 import { buildHostContexts } from "../src/hosts/build-contexts";
 import type { RenderedHost } from "../src/hosts/context";
 import { renderGatewayHost, renderNodeHost } from "../src/hosts/render";
+import { runCli } from "./lib/cli";
 
 export const PLACEHOLDER_ADDRESSES = {
   gatewayPublicAddress: "GATEWAY-ELASTIC-IP",
@@ -72,4 +73,4 @@ function main(): void {
   }
 }
 
-main();
+runCli(main);

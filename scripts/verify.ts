@@ -13,9 +13,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { GetCommandInvocationCommand, GetParameterCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { EMULATOR_CREDENTIALS } from "../src/config/emulator";
 import { loadConfig } from "../src/config/load";
 import type { OpenClawConfig } from "../src/config/schema";
-import { runTerraform } from "./lib/local-target";
+import { runTerraform } from "./lib/cdktf";
+import { runCli } from "./lib/cli";
 import { PROJECT_ROOT, terraformEnv } from "./lib/terraform-env";
 import {
   COMMANDS,
@@ -142,7 +144,7 @@ async function main(): Promise<number> {
   const outputs = await readStackOutputs(stack, values.outputs);
   const ssm = new SSMClient({
     region: config.region,
-    ...(config.target.kind === "local" ? { endpoint: config.target.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } } : {}),
+    ...(config.target.kind === "local" ? { endpoint: config.target.endpoint, credentials: EMULATOR_CREDENTIALS } : {}),
   });
   console.log(`Verifying stack ${stack} in ${config.region} through SSM Run Command${config.target.kind === "local" ? ` (local emulator ${config.target.endpoint}: it runs no commands, so the checks FAIL)` : ""}\n`);
   const results = await verify({ config, outputs, ssm, commandTimeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined });
@@ -151,11 +153,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error((error as Error).message);
-      process.exitCode = 1;
-    },
-  );
+  runCli(async () => {
+    process.exitCode = await main();
+  });
 }

@@ -15,7 +15,8 @@ import type { Instance } from "@aws-sdk/client-ec2";
 import { buildHostContexts } from "../../src/hosts/build-contexts";
 import { renderGatewayHost, renderNodeHost } from "../../src/hosts/render";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
-import { LocalDeployment, readExample, REGION } from "./deployment";
+import type { LocalDeployment } from "../../scripts/lib/local-deployment";
+import { openDeployment, REGION } from "./deployment";
 
 jest.setTimeout(15 * 60_000);
 
@@ -42,13 +43,13 @@ async function policyOf(role: string) {
 function lifecycle(example: string) {
   const state: { deployment?: LocalDeployment; destroyed: boolean } = { destroyed: false };
   beforeAll(async () => {
-    state.deployment = await LocalDeployment.start(readExample(example));
+    state.deployment = await openDeployment(example);
     aws = clients(state.deployment.endpoint);
     await state.deployment.deploy();
   });
   afterAll(async () => {
     if (state.deployment && !state.destroyed) await state.deployment.destroy().catch(() => undefined);
-    await state.deployment?.stop();
+    await state.deployment?.release();
   });
   return state;
 }
