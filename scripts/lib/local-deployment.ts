@@ -318,6 +318,8 @@ export class LocalDeployment {
           "(versioned; deleting it hangs on moto).",
       );
       if (failed.length === 0) forget(root, record);
+    } else {
+      forget(root, record); // the caller's emulator is gone, and what was deployed to it
     }
     return { recorded: true, failed };
   }
