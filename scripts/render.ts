@@ -17,6 +17,7 @@ import { deploymentNames } from "../src/config/names";
 import { gatewayHostContext, renderGatewayHost } from "../src/hosts/gateway";
 import { nodeHostContext, renderNodeHost } from "../src/hosts/node";
 import type { RenderedHost } from "../src/hosts/render";
+import { Failure, runCli } from "./lib/cli";
 
 export const PLACEHOLDER_ADDRESSES = {
   gatewayPublicAddress: "GATEWAY-ELASTIC-IP",
@@ -24,8 +25,7 @@ export const PLACEHOLDER_ADDRESSES = {
 };
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run render -- <dir> [--config <file>]\n`);
-  process.exit(2);
+  throw new Failure(`${message}\nusage: npm run render -- <dir> [--config <file>]`);
 }
 
 function readArguments(): { dir: string; config?: string } {
@@ -76,4 +76,4 @@ function main(): void {
   }
 }
 
-main();
+runCli(main);

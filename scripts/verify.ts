@@ -13,9 +13,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { GetCommandInvocationCommand, GetParameterCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { EMULATOR_CREDENTIALS } from "../src/config/emulator";
 import { loadConfig } from "../src/config/load";
 import type { OpenClawConfig } from "../src/config/schema";
-import { runTerraform } from "./lib/local-target";
+import { runTerraform } from "./lib/cdktf";
+import { Failure, runCli } from "./lib/cli";
 import { PROJECT_ROOT, terraformEnv } from "./lib/terraform-env";
 import {
   COMMANDS,
@@ -130,11 +132,17 @@ export async function verify({ config, outputs, ssm, commandTimeoutMs, intervalM
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { outputs: { type: "string" }, stack: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
+  const usage = "usage: npm run verify [-- --outputs <cdktf outputs file>] [--stack <name>] [--timeout <seconds per command>]";
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { outputs: { type: "string" }, stack: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (error) {
+    throw new Failure(`${(error as Error).message}\n${usage}`);
+  }
   if (values.help) {
-    console.log("usage: npm run verify [-- --outputs <cdktf outputs file>] [--stack <name>] [--timeout <seconds per command>]");
+    console.log(usage);
     return 0;
   }
   const config = loadConfig({ cwd: PROJECT_ROOT, env: process.env });
@@ -142,7 +150,7 @@ async function main(): Promise<number> {
   const outputs = await readStackOutputs(stack, values.outputs);
   const ssm = new SSMClient({
     region: config.region,
-    ...(config.target.kind === "local" ? { endpoint: config.target.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } } : {}),
+    ...(config.target.kind === "local" ? { endpoint: config.target.endpoint, credentials: EMULATOR_CREDENTIALS } : {}),
   });
   console.log(`Verifying stack ${stack} in ${config.region} through SSM Run Command${config.target.kind === "local" ? ` (local emulator ${config.target.endpoint}: it runs no commands, so the checks FAIL)` : ""}\n`);
   const results = await verify({ config, outputs, ssm, commandTimeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined });
@@ -151,11 +159,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error((error as Error).message);
-      process.exitCode = 1;
-    },
-  );
+  runCli(async () => {
+    process.exitCode = await main();
+  });
 }

@@ -20,11 +20,12 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { S3Client } from "@aws-sdk/client-s3";
-import { credentials, REGION } from "./deployment";
+import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
+import { REGION } from "./deployment";
 
 /** SDK clients for one emulator. */
 export function clients(endpoint: string) {
-  const common = { endpoint, region: REGION, credentials };
+  const common = { endpoint, region: REGION, credentials: EMULATOR_CREDENTIALS };
   return {
     ec2: new EC2Client(common),
     iam: new IAMClient(common),

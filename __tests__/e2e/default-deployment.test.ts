@@ -6,6 +6,8 @@
  * The default keyPair "generate" needs the tls provider, which is not in the offline mirror: this
  * deployment imports a key pair generated at run time instead (as `npm run local` does).
  */
+import fs from "node:fs";
+import path from "node:path";
 import {
   DescribeInternetGatewaysCommand,
   DescribeKeyPairsCommand,
@@ -35,7 +37,8 @@ import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import { contextsFor } from "../hosts/fixtures";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf, waitFor } from "./aws";
-import { ACCOUNT, LocalDeployment, REGION } from "./deployment";
+import type { LocalDeployment } from "../../scripts/lib/local-deployment";
+import { ACCOUNT, openDeployment, REGION } from "./deployment";
 
 jest.setTimeout(15 * 60_000);
 
@@ -54,7 +57,7 @@ async function inlinePolicy(role: string, name: string): Promise<{ Statement: { 
 }
 
 beforeAll(async () => {
-  deployment = await LocalDeployment.start({});
+  deployment = await openDeployment();
   aws = clients(deployment.endpoint);
   await deployment.deploy();
   gateway = await instanceNamed(aws.ec2, "openclaw-gw");
@@ -67,7 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (deployment && !destroyed) await deployment.destroy().catch(() => undefined);
-  await deployment?.stop();
+  await deployment?.release();
 });
 
 test('the default keyPair "generate" was switched to an imported key (the tls provider is not offline), and said so', async () => {
@@ -319,7 +322,7 @@ test("a second deploy is a no-op, and holds the S3 lock file: a concurrent plan 
   const ids = async () =>
     (await deployment.state()).resources.flatMap((resource) => resource.instances.map((instance) => `${resource.type}.${resource.name}=${instance.attributes.id}`));
   const before = await ids();
-  const second = deployment.deployInBackground("deploy-2");
+  const second = deployment.deployAgain("deploy-2");
   let sawLock = false;
   try {
     await waitFor(async () => (sawLock = await deployment.lockFileExists()), 120_000);
@@ -337,6 +340,34 @@ test("a second deploy is a no-op, and holds the S3 lock file: a concurrent plan 
   // Nothing replaced (Terraform may still persist refreshed attributes, so the serial is no measure).
   expect(await ids()).toEqual(before);
   expect(await deployment.lockFileExists()).toBe(false);
+});
+
+/** Every folder and file below `dir` (symbolic links not followed), with its permission bits. */
+function modesBelow(dir: string): { path: string; directory: boolean; mode: number }[] {
+  const found = [{ path: dir, directory: true, mode: fs.statSync(dir).mode & 0o777 }];
+  for (const entry of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const stat = fs.lstatSync(path.join(dir, entry));
+    if (!stat.isSymbolicLink()) found.push({ path: path.join(dir, entry), directory: stat.isDirectory(), mode: stat.mode & 0o777 });
+  }
+  return found;
+}
+
+test("what holds a secret is the user's only: the key, the bootstrap state, the outputs (sensitive ones too) 0600, every folder 0700", () => {
+  const root = path.dirname(deployment.dir);
+  const secrets = [
+    path.join(root, "id_rsa"),
+    path.join(deployment.dir, `terraform.${deployment.stateStack}.tfstate`),
+    deployment.outputsFile,
+  ];
+  for (const file of secrets) expect([path.relative(root, file), fs.statSync(file).mode & 0o777]).toEqual([path.relative(root, file), 0o600]);
+  const entries = modesBelow(root);
+  expect(entries.filter((entry) => entry.directory && entry.mode !== 0o700).map((entry) => entry.path)).toEqual([]);
+  // Nothing else is open to others either, but what holds no secret and keeps its own mode: the provider
+  // packages (copied from the mirror as they are), the provider lock files (checksums, which terraform
+  // writes 0644 whatever the umask) and the emulator's log.
+  const kept = (file: string) => file.includes(`${path.sep}.terraform${path.sep}providers${path.sep}`) || [".terraform.lock.hcl", "moto.log"].includes(path.basename(file));
+  const open = entries.filter((entry) => !entry.directory && entry.mode & 0o077 && !kept(entry.path));
+  expect(open.map((entry) => `${entry.path} ${entry.mode.toString(8)}`)).toEqual([]);
 });
 
 test("destroy leaves nothing of the stack (except, on moto only, the CloudTrail trail: see below)", async () => {
@@ -367,4 +398,12 @@ test("destroy leaves nothing of the stack (except, on moto only, the CloudTrail 
   await expect(aws.s3.send(new HeadBucketCommand({ Bucket: `openclaw-trail-${ACCOUNT}-${REGION}` }))).rejects.toThrow();
   // What stays: the state bucket (prevent_destroy) with the now empty state.
   await aws.s3.send(new HeadBucketCommand({ Bucket: deployment.bucket }));
+});
+
+test("then, as npm run local:destroy does, the emulator is stopped and the key, the config copy and the stack's folder are gone", async () => {
+  const root = path.dirname(deployment.dir);
+  expect(fs.existsSync(deployment.configFile)).toBe(true);
+  expect(await deployment.release()).toBe(true);
+  for (const gone of ["id_rsa", "id_rsa.pub", "emulator.json", deployment.stack]) expect([gone, fs.existsSync(path.join(root, gone))]).toEqual([gone, false]);
+  expect(fs.readdirSync(root)).toEqual(["moto.log"]);
 });

@@ -16,7 +16,8 @@ import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import { contextsFor } from "../hosts/fixtures";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
-import { LocalDeployment, readExample, REGION } from "./deployment";
+import type { LocalDeployment } from "../../scripts/lib/local-deployment";
+import { openDeployment, REGION } from "./deployment";
 
 jest.setTimeout(15 * 60_000);
 
@@ -43,13 +44,13 @@ async function policyOf(role: string) {
 function lifecycle(example: string) {
   const state: { deployment?: LocalDeployment; destroyed: boolean } = { destroyed: false };
   beforeAll(async () => {
-    state.deployment = await LocalDeployment.start(readExample(example));
+    state.deployment = await openDeployment(example);
     aws = clients(state.deployment.endpoint);
     await state.deployment.deploy();
   });
   afterAll(async () => {
     if (state.deployment && !state.destroyed) await state.deployment.destroy().catch(() => undefined);
-    await state.deployment?.stop();
+    await state.deployment?.release();
   });
   return state;
 }

@@ -25,7 +25,8 @@ import {
   parseOutputs,
   type Invocation,
 } from "../../scripts/lib/verify-checks";
-import { credentials, REGION, testEndpoint } from "./deployment";
+import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
+import { REGION, testEndpoint } from "./deployment";
 
 const ok = (stdout: string, exitCode = 0): Invocation => ({ status: "Success", exitCode, stdout, stderr: "" });
 describe("verdicts", () => {
@@ -152,7 +153,7 @@ describe("the check commands, run for real against local servers", () => {
 });
 
 describe("SSM Run Command plumbing against the emulator (it runs nothing: every check FAILs)", () => {
-  const ssm = new SSMClient({ endpoint: testEndpoint(), region: REGION, credentials });
+  const ssm = new SSMClient({ endpoint: testEndpoint(), region: REGION, credentials: EMULATOR_CREDENTIALS });
 
   test("SendCommand + GetCommandInvocation round trip", async () => {
     const invocation = await runShell(ssm, "i-0123456789abcdef0", ["systemctl is-active openclaw-gateway"], { timeoutMs: 20_000, intervalMs: 200 });

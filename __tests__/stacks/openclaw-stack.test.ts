@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
 import { propertiesOf, synthStack, type TerraformJson } from "../helpers";
 
 const EXAMPLES = join(__dirname, "../../examples");
@@ -23,7 +24,7 @@ describe("OpenClawStack", () => {
   it("points every service at the emulator on the local target only", () => {
     const { tf } = synthStack({ target: { kind: "local", endpoint: "http://127.0.0.1:4566" } });
     const [provider] = tf.provider.aws as Record<string, unknown>[];
-    expect(provider).toMatchObject({ access_key: "test", skip_credentials_validation: true, s3_use_path_style: true });
+    expect(provider).toMatchObject({ access_key: EMULATOR_CREDENTIALS.accessKeyId, skip_credentials_validation: true, s3_use_path_style: true });
     expect(provider.endpoints).toEqual([
       expect.objectContaining({ ec2: "http://127.0.0.1:4566", iam: "http://127.0.0.1:4566", ssm: "http://127.0.0.1:4566", cloudtrail: "http://127.0.0.1:4566" }),
     ]);

@@ -14,7 +14,7 @@ import { Testing } from "cdktf";
 import { validateConfig } from "../../src/config/load";
 import type { OpenClawConfigInput } from "../../src/config/schema";
 import { OpenClawStack } from "../../src/stacks/openclaw-stack";
-import { generateSshKeyPair } from "../../scripts/lib/local-target";
+import { generateSshKeyPair } from "../../scripts/lib/ssh-key";
 import { applyTerraformEnv, PROJECT_ROOT } from "../../scripts/lib/terraform-env";
 
 // validate or plan: init + provider start + plan; 40-50 s each on 2 cores.

@@ -51,7 +51,8 @@ export function validateConfig(raw: unknown, source = "configuration"): OpenClaw
   throw new ConfigError(source, describeByField(issues));
 }
 
-function readConfigFile(file: string): unknown {
+/** A configuration file as written (JSON with comments), unvalidated; a syntax error is a ConfigError. */
+export function readConfigFile(file: string): unknown {
   try {
     return parseJsonc(readFileSync(file, "utf8"));
   } catch (error) {
