@@ -7,6 +7,14 @@ import { propertiesOf, synthStack, type TerraformJson } from "../helpers";
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
 
+/** The resource (or data source) a `${type.name.attribute}` reference points at. */
+function referenced(tf: TerraformJson, reference: unknown): Record<string, unknown> {
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[a-z_]+\}$/.exec(String(reference));
+  const target = match && (match[1] ? tf.data : tf.resource)[match[2]]?.[match[3]];
+  if (!target) throw new Error(`not a reference to a resource of the stack: ${String(reference)}`);
+  return target;
+}
+
 function ingressCidrs(tf: TerraformJson): [unknown, unknown][] {
   return propertiesOf(tf, "aws_vpc_security_group_ingress_rule").map((rule): [unknown, unknown] => [rule.from_port, rule.cidr_ipv4 ?? "group"]);
 }
@@ -101,6 +109,16 @@ describe("OpenClawStack", () => {
       expect(propertiesOf(tf, "aws_instance")).toHaveLength(4);
       expect(propertiesOf(tf, "aws_sns_topic_subscription")).toHaveLength(1);
       expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(4 + 3 * 3);
+    });
+  });
+
+  describe("how it wires its constructs together", () => {
+    it("puts the hosts into the default subnet in network mode default", () => {
+      const { tf } = synthStack({ network: { mode: "default" }, availabilityZone: "us-east-1b" });
+      for (const instance of propertiesOf(tf, "aws_instance")) {
+        expect(instance.subnet_id).toMatch(/^\$\{data\.aws_subnet\./);
+        expect(referenced(tf, instance.subnet_id)).toMatchObject({ availability_zone: "us-east-1b", default_for_az: true });
+      }
     });
   });
 });
