@@ -113,6 +113,24 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("puts the endpoints into the private subnet, behind the endpoint group", () => {
+      const { tf } = synthStack();
+      const endpoints = propertiesOf(tf, "aws_vpc_endpoint");
+      expect(endpoints).toHaveLength(4);
+      for (const endpoint of endpoints) {
+        const [subnet] = endpoint.subnet_ids as string[];
+        const [group] = endpoint.security_group_ids as string[];
+        expect(referenced(tf, subnet).tags).toEqual({ Name: "openclaw-private", Tier: "private" });
+        expect(referenced(tf, group).name).toBe("openclaw-endpoints-sg");
+      }
+    });
+
+    it("drops the endpoints and their group when every endpoint is off", () => {
+      const { json, tf } = synthStack({ endpoints: { bedrockRuntime: false, ssm: false, ssmmessages: false, ec2messages: false } });
+      expect(json).not.toHaveResource(VpcEndpoint);
+      expect(propertiesOf(tf, "aws_security_group").map((group) => group.name)).not.toContain("openclaw-endpoints-sg");
+    });
+
     it("puts the hosts into the default subnet in network mode default", () => {
       const { tf } = synthStack({ network: { mode: "default" }, availabilityZone: "us-east-1b" });
       for (const instance of propertiesOf(tf, "aws_instance")) {
