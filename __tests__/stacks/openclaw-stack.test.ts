@@ -113,6 +113,20 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("admits nothing from the internet by default, and opens the configured gateway port between the groups", () => {
+      expect(ingressCidrs(synthStack().tf).filter(([, source]) => source !== "group")).toEqual([]);
+      const { tf } = synthStack({ gateway: { port: 8443 } });
+      const portsBetweenGroups = [...propertiesOf(tf, "aws_vpc_security_group_ingress_rule"), ...propertiesOf(tf, "aws_vpc_security_group_egress_rule")]
+        .filter((rule) => rule.referenced_security_group_id !== undefined)
+        .map((rule) => [referenced(tf, rule.security_group_id).name, rule.from_port, referenced(tf, rule.referenced_security_group_id).name]);
+      expect(portsBetweenGroups).toEqual(
+        expect.arrayContaining([
+          ["openclaw-sg", 8443, "openclaw-node-sg"],
+          ["openclaw-node-sg", 8443, "openclaw-sg"],
+        ]),
+      );
+    });
+
     it("puts the endpoints into the private subnet, behind the endpoint group", () => {
       const { tf } = synthStack();
       const endpoints = propertiesOf(tf, "aws_vpc_endpoint");
