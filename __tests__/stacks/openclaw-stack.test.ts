@@ -113,6 +113,34 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("scopes the gateway role to the stack's parameter path and each node role to its own three parameters", () => {
+      const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
+      /** Resources of a role's inline policy, with Terraform references (partition, account) shown as REF. */
+      const resourcesOfRole = (role: string) => {
+        const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === `${role}-policy`);
+        const statements = JSON.parse(String(policy?.policy).replace(/\$\{[^}]+\}/g, "REF")).Statement as { Resource: unknown }[];
+        return statements[0].Resource;
+      };
+      expect(resourcesOfRole("openclaw-ec2-role")).toEqual(["arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/*"]);
+      for (const node of ["node", "arm"]) {
+        expect(resourcesOfRole(`openclaw-${node}-ec2-role`)).toEqual([
+          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
+          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
+          `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
+        ]);
+      }
+      // The partition and the account come from the stack's data sources.
+      const [policy] = propertiesOf(tf, "aws_iam_role_policy");
+      expect(String(policy.policy)).toMatch(/arn:\$\{data\.aws_partition\.[^.]+\.partition\}:ssm:us-east-1:\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:parameter/);
+      expect(String(propertiesOf(tf, "aws_iam_role_policy_attachment")[0].policy_arn)).toMatch(/^arn:\$\{data\.aws_partition\./);
+    });
+
+    it("takes Bedrock and Marketplace access from the configuration", () => {
+      const { tf } = synthStack({ iam: { bedrock: false, marketplace: false } });
+      const gatewayPolicy = propertiesOf(tf, "aws_iam_role_policy").find((policy) => policy.name === "openclaw-ec2-role-policy");
+      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters"]);
+    });
+
     it("admits nothing from the internet by default, and opens the configured gateway port between the groups", () => {
       expect(ingressCidrs(synthStack().tf).filter(([, source]) => source !== "group")).toEqual([]);
       const { tf } = synthStack({ gateway: { port: 8443 } });
