@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { propertiesOf, synthStack, type TerraformJson } from "../helpers";
@@ -113,6 +114,28 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("gives every host the generated key pair and its private key only as a sensitive output", () => {
+      const { tf } = synthStack();
+      expect(tf.output.ssh_private_key_pem).toMatchObject({ sensitive: true, value: expect.stringMatching(/^\$\{tls_private_key\.[^.]+\.private_key_pem\}$/) });
+      expect(tf.provider.tls).toBeDefined();
+      const instances = propertiesOf(tf, "aws_instance");
+      expect(instances).toHaveLength(2);
+      for (const instance of instances) expect(referenced(tf, instance.key_name).key_name).toBe("openclaw-key");
+    });
+
+    it("outputs no private key for an imported key pair", () => {
+      const { tf } = synthStack({ keyPair: { mode: "import", name: "mine", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb0Zz1bUuHb5l8Sg4iTi0Hc6y1p6nA7x7mJxCkq2dTn ops@example" } });
+      expect(tf.output.ssh_private_key_pem).toBeUndefined();
+      expect(tf.provider.tls).toBeUndefined();
+      for (const instance of propertiesOf(tf, "aws_instance")) expect(referenced(tf, instance.key_name).key_name).toBe("mine");
+    });
+
+    it("creates no key pair at all in mode none, and the hosts get none", () => {
+      const { json, tf } = synthStack({ keyPair: { mode: "none" } });
+      expect(json).not.toHaveResource(KeyPair);
+      for (const instance of propertiesOf(tf, "aws_instance")) expect(instance.key_name).toBeUndefined();
+    });
+
     it("scopes the gateway role to the stack's parameter path and each node role to its own three parameters", () => {
       const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
       /** Resources of a role's inline policy, with Terraform references (partition, account) shown as REF. */
