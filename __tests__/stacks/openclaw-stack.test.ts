@@ -16,6 +16,11 @@ function referenced(tf: TerraformJson, reference: unknown): Record<string, unkno
   return target;
 }
 
+/** The instance of each host, by host name. */
+function instancesByName(tf: TerraformJson): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(propertiesOf(tf, "aws_instance").map((instance) => [(instance.tags as Record<string, string>).Name, instance]));
+}
+
 function ingressCidrs(tf: TerraformJson): [unknown, unknown][] {
   return propertiesOf(tf, "aws_vpc_security_group_ingress_rule").map((rule): [unknown, unknown] => [rule.from_port, rule.cidr_ipv4 ?? "group"]);
 }
@@ -114,6 +119,17 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("gives each host its configured type and root volume, the AMI of its architecture and its own instance profile", () => {
+      const { tf } = synthStack({ gateway: { rootVolumeGb: 100 }, nodes: [{ name: "arm", instanceType: "t4g.small", rootVolumeGb: 30 }] });
+      const { "openclaw-gw": gateway, "openclaw-arm": arm } = instancesByName(tf);
+      expect(gateway).toMatchObject({ instance_type: "t3.medium", root_block_device: expect.objectContaining({ volume_size: 100 }) });
+      expect(arm).toMatchObject({ instance_type: "t4g.small", root_block_device: expect.objectContaining({ volume_size: 30 }) });
+      expect(referenced(tf, gateway.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+      expect(referenced(tf, arm.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+      expect(referenced(tf, gateway.iam_instance_profile).name).toBe("openclaw-ec2-role");
+      expect(referenced(tf, arm.iam_instance_profile).name).toBe("openclaw-arm-ec2-role");
+    });
+
     it("gives every host the generated key pair and its private key only as a sensitive output", () => {
       const { tf } = synthStack();
       expect(tf.output.ssh_private_key_pem).toMatchObject({ sensitive: true, value: expect.stringMatching(/^\$\{tls_private_key\.[^.]+\.private_key_pem\}$/) });
