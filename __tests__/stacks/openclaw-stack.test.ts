@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { propertiesOf, synthStack, type TerraformJson } from "../helpers";
+import { propertiesOf, resourcesOf, synthStack, type TerraformJson } from "../helpers";
 
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
@@ -119,6 +120,24 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("makes the gateway seed 000's t3.medium with 100 GB in the gateway group, its EIP in its certificate and associated with it", () => {
+      const { tf } = synthStack();
+      const [[gatewayId, gateway]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
+      expect(gateway).toMatchObject({ instance_type: "t3.medium", root_block_device: expect.objectContaining({ volume_size: 100 }) });
+      expect((gateway.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-sg"]);
+      // The boot script gets the address, so it can go into the certificate.
+      expect(gateway.user_data_base64).toMatch(/\$\{aws_eip\.[^.]+\.public_ip\}/);
+      const [association] = propertiesOf(tf, "aws_eip_association");
+      expect(association.instance_id).toBe(`\${aws_instance.${gatewayId}.id}`);
+    });
+
+    it("renders the gateway without an address when it has no Elastic IP", () => {
+      const { json, tf } = synthStack({ nodes: [], gateway: { elasticIp: false, bind: "loopback", tls: false } });
+      expect(json).not.toHaveResource(Eip);
+      expect(String(propertiesOf(tf, "aws_instance")[0].user_data_base64)).not.toContain("aws_eip");
+      expect(tf.output.gateway_public_ip).toBeUndefined();
+    });
+
     it("gives each host its configured type and root volume, the AMI of its architecture and its own instance profile", () => {
       const { tf } = synthStack({ gateway: { rootVolumeGb: 100 }, nodes: [{ name: "arm", instanceType: "t4g.small", rootVolumeGb: 30 }] });
       const { "openclaw-gw": gateway, "openclaw-arm": arm } = instancesByName(tf);
