@@ -120,6 +120,33 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("makes the node seed 000's t3.small with 100 GB in the node group with its own profile, told the gateway's private address", () => {
+      const { tf } = synthStack();
+      const [[gatewayId]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
+      const node = instancesByName(tf)["openclaw-node"];
+      expect(node).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 100 }) });
+      expect(node.user_data_base64).toContain(`\${aws_instance.${gatewayId}.private_ip}`);
+      expect((node.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-node-sg"]);
+      expect(referenced(tf, node.iam_instance_profile).name).toBe("openclaw-node-ec2-role");
+    });
+
+    it("creates one host per configured node, each with its own name and type", () => {
+      const { tf } = synthStack({
+        nodes: [{ name: "node-1" }, { name: "node-2", instanceType: "t3.large" }, { name: "arm", instanceType: "c7g.medium" }],
+      });
+      const types = Object.fromEntries(Object.entries(instancesByName(tf)).map(([name, instance]) => [name, instance.instance_type]));
+      expect(types).toEqual({ "openclaw-gw": "t3.medium", "openclaw-node-1": "t3.small", "openclaw-node-2": "t3.large", "openclaw-arm": "c7g.medium" });
+    });
+
+    it("allows zero nodes: the gateway alone, no node group, no node role, no pairing parameter", () => {
+      const { tf } = synthStack({ nodes: [] });
+      expect(resourcesOf(tf, "aws_instance")).toHaveLength(1);
+      expect(tf.output.node_instance_ids.value).toBe("{}");
+      expect(propertiesOf(tf, "aws_security_group").map((group) => group.name).sort()).toEqual(["openclaw-endpoints-sg", "openclaw-sg"]);
+      expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
+      expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name)).not.toContainEqual(expect.stringContaining("/nodes/"));
+    });
+
     it("makes the gateway seed 000's t3.medium with 100 GB in the gateway group, its EIP in its certificate and associated with it", () => {
       const { tf } = synthStack();
       const [[gatewayId, gateway]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
