@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -120,6 +122,47 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("watches each host's own instance, labels its alarms from the host records, and recovers it in the stack's partition", () => {
+      const { tf } = synthStack({ nodes: [{ name: "node-1" }, { name: "node-2" }] });
+      const instanceIds = Object.fromEntries(
+        resourcesOf(tf, "aws_instance").map(([id, instance]) => [(instance.tags as Record<string, string>).Name, `\${aws_instance.${id}.id}`]),
+      );
+      const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
+      expect(alarms["OpenClaw-GW-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"] });
+      expect(alarms["OpenClaw-GW-Memory-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"], InstanceType: "t3.medium" });
+      expect(alarms["OpenClaw-Node-1-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-1"] });
+      expect(alarms["OpenClaw-Node-2-StatusCheck"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-2"] });
+      expect(Object.keys(alarms)).toHaveLength(4 + 3 * 2);
+      expect(alarms["OpenClaw-GW-SystemCheck-Recover"].alarm_actions).toEqual([
+        expect.stringMatching(/aws_sns_topic/),
+        expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:automate:us-east-1:ec2:recover$/),
+      ]);
+    });
+
+    it("takes the alarm email and log retention from the configuration", () => {
+      const { json } = synthStack({ monitoring: { alarmEmail: "ops@example.com", logRetentionDays: 90 } });
+      expect(json).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "email", endpoint: "ops@example.com" });
+      expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 90 });
+    });
+
+    it("creates the shared parameters under the stack's path, and makes the hosts wait for them", () => {
+      const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
+      expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name).sort()).toEqual([
+        "/openclaw/openclaw/gateway/tls-certificate",
+        "/openclaw/openclaw/gateway/tls-fingerprint",
+        "/openclaw/openclaw/gateway/token",
+        "/openclaw/openclaw/nodes/arm/pairing",
+        "/openclaw/openclaw/nodes/node/pairing",
+      ]);
+      const { tf: single } = synthStack();
+      for (const instance of propertiesOf(single, "aws_instance")) {
+        expect(instance.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ssm_parameter\./)]));
+        expect(instance.depends_on).toHaveLength(4);
+      }
+      const { tf: plain } = synthStack({ nodes: [], gateway: { tls: false } });
+      expect(propertiesOf(plain, "aws_ssm_parameter").map((parameter) => parameter.name)).toEqual(["/openclaw/openclaw/gateway/token"]);
+    });
+
     it("makes the node seed 000's t3.small with 100 GB in the node group with its own profile, told the gateway's private address", () => {
       const { tf } = synthStack();
       const [[gatewayId]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
