@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -122,6 +123,27 @@ describe("OpenClawStack", () => {
   });
 
   describe("how it wires its constructs together", () => {
+    it("keeps state in the stack's local file by default, and under the stack's key in the configured bucket and region", () => {
+      expect(synthStack().tf.terraform.backend).toEqual({ local: { path: "../../../terraform.openclaw.tfstate" } });
+      const { tf } = synthStack({ stackName: "prod", state: { bucket: "acme-openclaw-state", region: "eu-west-1" } });
+      expect(tf.terraform.backend).toEqual({
+        s3: { bucket: "acme-openclaw-state", key: "openclaw/prod/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+      });
+      const local = synthStack({ state: { bucket: "local-state" }, target: { kind: "local", endpoint: "http://127.0.0.1:5000" } });
+      expect(local.tf.terraform.backend).toEqual({ s3: expect.objectContaining({ endpoints: expect.objectContaining({ s3: "http://127.0.0.1:5000" }) }) });
+    });
+
+    it("names the trail bucket after the caller's account, stops the trail only on the emulator, and has no trail when turned off", () => {
+      const { tf } = synthStack();
+      expect(propertiesOf(tf, "aws_s3_bucket")[0].bucket).toMatch(/^openclaw-trail-\$\{data\.aws_caller_identity\..+\.account_id\}-us-east-1$/);
+      expect(propertiesOf(tf, "aws_cloudtrail")[0].enable_logging).toBe(true);
+      const local = synthStack({ target: { kind: "local", endpoint: "http://127.0.0.1:5000" } });
+      expect(local.json).toHaveResourceWithProperties(Cloudtrail, { enable_logging: false });
+      const off = synthStack({ audit: { cloudTrail: false } });
+      expect(off.json).not.toHaveResource(Cloudtrail);
+      expect(propertiesOf(off.tf, "aws_s3_bucket")).toHaveLength(0);
+    });
+
     it("watches each host's own instance, labels its alarms from the host records, and recovers it in the stack's partition", () => {
       const { tf } = synthStack({ nodes: [{ name: "node-1" }, { name: "node-2" }] });
       const instanceIds = Object.fromEntries(
