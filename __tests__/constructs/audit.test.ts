@@ -1,13 +1,31 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { propertiesOf, synthStack } from "../helpers";
+import { Audit, type AuditProps } from "../../src/constructs/audit";
+import { configWith, propertiesOf } from "../helpers";
+import { referenceToOnly, synthConstruct } from "./bare-stack";
+
+const props: AuditProps = {
+  trailName: "openclaw-trail",
+  accountId: "123456789012",
+  region: "us-east-1",
+  partition: "aws",
+  retentionDays: configWith().audit.retentionDays,
+  deleteLogsOnDestroy: false,
+  loggingOff: false,
+};
+
+function synthAudit(overrides: Partial<AuditProps> = {}) {
+  return synthConstruct((stack) => ({ trailArn: new Audit(stack, "audit", { ...props, ...overrides }).trailArn }));
+}
 
 describe("Audit", () => {
-  it("records every API call into an encrypted, private bucket that CloudTrail alone may write", () => {
-    const { json, tf } = synthStack();
+  it("given a trail name and account, when synthesized, then every API call is recorded into an encrypted, private bucket that CloudTrail alone may write", () => {
+    const { json, tf, exposed } = synthAudit();
     expect(json).toHaveResourceWithProperties(Cloudtrail, {
       name: "openclaw-trail",
+      s3_bucket_name: referenceToOnly(tf, "aws_s3_bucket", "id"),
       is_multi_region_trail: true,
       include_global_service_events: true,
       enable_log_file_validation: true,
@@ -22,30 +40,30 @@ describe("Audit", () => {
     expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
     });
+    expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+      rule: [expect.objectContaining({ id: "expire-trail-logs", expiration: [{ days: 365 }] })],
+    });
     const [bucket] = propertiesOf(tf, "aws_s3_bucket");
-    expect(bucket).toMatchObject({ force_destroy: false });
-    expect(bucket.bucket).toMatch(/^openclaw-trail-\$\{data\.aws_caller_identity\..+\.account_id\}-us-east-1$/);
+    expect(bucket).toMatchObject({ bucket: "openclaw-trail-123456789012-us-east-1", force_destroy: false });
 
     const policy = JSON.parse(String(propertiesOf(tf, "aws_s3_bucket_policy")[0].policy).replace(/\$\{[^}]+\}/g, "REF"));
-    expect(policy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual([
-      "CloudTrailAclCheck",
-      "CloudTrailWrite",
-      "DenyInsecureTransport",
-    ]);
+    expect(policy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["CloudTrailAclCheck", "CloudTrailWrite", "DenyInsecureTransport"]);
     expect(policy.Statement[1]).toMatchObject({
       Principal: { Service: "cloudtrail.amazonaws.com" },
       Action: "s3:PutObject",
-      Condition: { StringEquals: { "aws:SourceArn": "arn:REF:cloudtrail:us-east-1:REF:trail/openclaw-trail", "s3:x-amz-acl": "bucket-owner-full-control" } },
+      Resource: "REF/AWSLogs/123456789012/*",
+      Condition: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/openclaw-trail", "s3:x-amz-acl": "bucket-owner-full-control" } },
     });
-    const [trail] = propertiesOf(tf, "aws_cloudtrail");
-    expect(trail.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
+    // CloudTrail checks the bucket policy when the trail is created.
+    expect(propertiesOf(tf, "aws_cloudtrail")[0].depends_on).toEqual([`aws_s3_bucket_policy.${Object.keys(tf.resource.aws_s3_bucket_policy)[0]}`]);
+    expect(exposed.trailArn).toBe(referenceToOnly(tf, "aws_cloudtrail", "arn"));
   });
 
-  it("creates the trail stopped only on the local emulator, and nothing when turned off", () => {
-    const local = synthStack({ target: { kind: "local", endpoint: "http://127.0.0.1:5000" } });
-    expect(local.json).toHaveResourceWithProperties(Cloudtrail, { enable_logging: false });
-    const off = synthStack({ audit: { cloudTrail: false } });
-    expect(off.json).not.toHaveResource(Cloudtrail);
-    expect(propertiesOf(off.tf, "aws_s3_bucket")).toHaveLength(0);
+  it("given logs deleted on destroy, when synthesized, then destroy may empty the bucket", () => {
+    expect(propertiesOf(synthAudit({ deleteLogsOnDestroy: true }).tf, "aws_s3_bucket")[0].force_destroy).toBe(true);
+  });
+
+  it("given the emulator accommodation, when synthesized, then the trail is created stopped", () => {
+    expect(synthAudit({ loggingOff: true }).json).toHaveResourceWithProperties(Cloudtrail, { enable_logging: false });
   });
 });

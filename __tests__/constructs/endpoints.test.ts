@@ -1,38 +1,59 @@
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { propertiesOf, synthStack } from "../helpers";
+import { anyEndpoint, Endpoints, type EndpointsProps } from "../../src/constructs/endpoints";
+import { configWith, propertiesOf } from "../helpers";
+import { synthConstruct } from "./bare-stack";
+
+const ALL_ON = configWith().endpoints;
+
+const props: EndpointsProps = {
+  vpcId: "vpc-1",
+  subnetId: "subnet-private",
+  securityGroupId: "sg-endpoints",
+  region: "us-east-1",
+  services: ALL_ON,
+  namePrefix: "openclaw",
+};
+
+const synthEndpoints = (overrides: Partial<EndpointsProps> = {}) =>
+  synthConstruct((stack) => void new Endpoints(stack, "endpoints", { ...props, ...overrides }));
+
+const serviceNames = (tf: ReturnType<typeof synthEndpoints>["tf"]) => propertiesOf(tf, "aws_vpc_endpoint").map((endpoint) => endpoint.service_name);
 
 describe("Endpoints", () => {
-  it("creates the four interface endpoints with private DNS in the private subnet", () => {
-    const { json, tf } = synthStack();
-    const endpoints = propertiesOf(tf, "aws_vpc_endpoint");
-    expect(endpoints.map((endpoint) => endpoint.service_name).sort()).toEqual([
+  it("given every endpoint on (the default), when synthesized, then it creates the four interface endpoints with private DNS in the given subnet and group", () => {
+    const { json, tf } = synthEndpoints();
+    expect(serviceNames(tf).sort()).toEqual([
       "com.amazonaws.us-east-1.bedrock-runtime",
       "com.amazonaws.us-east-1.ec2messages",
       "com.amazonaws.us-east-1.ssm",
       "com.amazonaws.us-east-1.ssmmessages",
     ]);
-    for (const endpoint of endpoints) {
-      expect(endpoint).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
-      expect(endpoint.subnet_ids).toEqual([expect.stringContaining("aws_subnet.network_private-subnet")]);
-      expect(endpoint.security_group_ids).toEqual([expect.stringContaining("security-groups_endpoints")]);
+    for (const endpoint of propertiesOf(tf, "aws_vpc_endpoint")) {
+      expect(endpoint).toMatchObject({
+        vpc_id: "vpc-1",
+        vpc_endpoint_type: "Interface",
+        private_dns_enabled: true,
+        subnet_ids: ["subnet-private"],
+        security_group_ids: ["sg-endpoints"],
+      });
     }
-    expect(json).toHaveResourceWithProperties(VpcEndpoint, { service_name: "com.amazonaws.us-east-1.ssm" });
+    expect(json).toHaveResourceWithProperties(VpcEndpoint, { service_name: "com.amazonaws.us-east-1.ssm", tags: { Name: "openclaw-ssm" } });
   });
 
-  it("turns each endpoint off on its own, and drops the endpoint group when none is left", () => {
-    const some = synthStack({ endpoints: { bedrockRuntime: false } });
-    expect(propertiesOf(some.tf, "aws_vpc_endpoint").map((endpoint) => endpoint.service_name)).not.toContain(
-      "com.amazonaws.us-east-1.bedrock-runtime",
-    );
-    expect(propertiesOf(some.tf, "aws_vpc_endpoint")).toHaveLength(3);
-
-    const none = synthStack({ endpoints: { bedrockRuntime: false, ssm: false, ssmmessages: false, ec2messages: false } });
-    expect(none.json).not.toHaveResource(VpcEndpoint);
-    expect(propertiesOf(none.tf, "aws_security_group").map((group) => group.name)).not.toContain("openclaw-endpoints-sg");
+  it("given bedrockRuntime off, when synthesized, then it creates the other three", () => {
+    const { tf } = synthEndpoints({ services: { ...ALL_ON, bedrockRuntime: false } });
+    expect(serviceNames(tf)).not.toContain("com.amazonaws.us-east-1.bedrock-runtime");
+    expect(serviceNames(tf)).toHaveLength(3);
   });
 
-  it("follows the region", () => {
-    const { tf } = synthStack({ region: "eu-west-1" });
-    expect(propertiesOf(tf, "aws_vpc_endpoint").map((endpoint) => endpoint.service_name)).toContain("com.amazonaws.eu-west-1.ssm");
+  it("given every endpoint off, when synthesized, then it creates none", () => {
+    const none = { bedrockRuntime: false, ssm: false, ssmmessages: false, ec2messages: false };
+    expect(synthEndpoints({ services: none }).json).not.toHaveResource(VpcEndpoint);
+    expect(anyEndpoint(none)).toBe(false);
+    expect(anyEndpoint({ ...none, ssm: true })).toBe(true);
+  });
+
+  it("given region eu-west-1, when synthesized, then the service names follow it", () => {
+    expect(serviceNames(synthEndpoints({ region: "eu-west-1" }).tf)).toContain("com.amazonaws.eu-west-1.ssm");
   });
 });

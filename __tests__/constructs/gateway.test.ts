@@ -1,26 +1,78 @@
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
-import { propertiesOf, resourcesOf, synthStack } from "../helpers";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import type { GatewayRecord } from "../../src/config/hosts";
+import { GatewayHost, type GatewayHostProps } from "../../src/constructs/gateway";
+import { propertiesOf } from "../helpers";
+import { referenceToOnly, synthConstruct } from "./bare-stack";
 
-describe("Gateway", () => {
-  it("is seed 000's t3.medium with 100 GB, its own Elastic IP allocated first and associated", () => {
-    const { json, tf } = synthStack();
-    const [[gatewayId, gateway]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
-    expect(gateway).toMatchObject({ instance_type: "t3.medium", root_block_device: expect.objectContaining({ volume_size: 100 }) });
-    expect(json).toHaveResourceWithProperties(Eip, { domain: "vpc", tags: { Name: "openclaw-gw" } });
-    expect(json).toHaveResourceWithProperties(EipAssociation, {
-      allocation_id: expect.stringMatching(/^\$\{aws_eip\.[^.]+\.allocation_id\}$/),
-      instance_id: `\${aws_instance.${gatewayId}.id}`,
+const GATEWAY: GatewayRecord = {
+  name: "gw",
+  hostName: "openclaw-gw",
+  roleName: "openclaw-ec2-role",
+  alarmLabel: "GW",
+  instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
+};
+
+/** The gateway of `props`, with a parameter to wait for; `addresses` collects what its user data was rendered with. */
+function synthGateway(props: Pick<GatewayHostProps, "elasticIp">, addresses: (string | undefined)[] = []) {
+  return synthConstruct((stack) => {
+    const parameter = new SsmParameter(stack, "parameter", { name: "/p", type: "String", value: "pending" });
+    const gateway = new GatewayHost(stack, "gateway", {
+      host: GATEWAY,
+      renderUserData: (publicAddress) => {
+        addresses.push(publicAddress);
+        return `#!/bin/bash\necho "address: ${publicAddress ?? "none"}"\n`;
+      },
+      subnetId: "subnet-1",
+      securityGroupId: "sg-gateway",
+      instanceProfileName: "gateway-profile",
+      keyName: "openclaw-key",
+      dependsOn: [parameter],
+      ignoreSecurityGroupDrift: false,
+      ...props,
     });
-    // The boot script gets the address, so it can go into the certificate.
-    expect(gateway.user_data_base64).toMatch(/\$\{aws_eip\.[^.]+\.public_ip\}/);
-    expect(gateway.vpc_security_group_ids).toEqual([expect.stringContaining("security-groups_gateway")]);
+    return { instanceId: gateway.instance.id, publicIp: gateway.publicIp };
+  });
+}
+
+describe("GatewayHost", () => {
+  it("given its record and an Elastic IP, when synthesized, then it is one host of the record's settings, in the given subnet, group and profile", () => {
+    const { json, tf } = synthGateway({ elasticIp: true });
+    expect(propertiesOf(tf, "aws_instance")).toHaveLength(1);
+    expect(json).toHaveResourceWithProperties(Instance, {
+      instance_type: "t3.medium",
+      root_block_device: expect.objectContaining({ volume_size: 100 }),
+      subnet_id: "subnet-1",
+      vpc_security_group_ids: ["sg-gateway"],
+      iam_instance_profile: "gateway-profile",
+      key_name: "openclaw-key",
+      depends_on: [`aws_ssm_parameter.${Object.keys(tf.resource.aws_ssm_parameter)[0]}`],
+      tags: { Name: "openclaw-gw" },
+    });
   });
 
-  it("has no Elastic IP when turned off (seed 002's private gateway)", () => {
-    const { json, tf } = synthStack({ nodes: [], gateway: { elasticIp: false, bind: "loopback", tls: false } });
+  it("given an Elastic IP, when synthesized, then the EIP is allocated first, handed to the user data (for the certificate) and associated", () => {
+    const addresses: (string | undefined)[] = [];
+    const { json, tf, exposed } = synthGateway({ elasticIp: true }, addresses);
+    expect(json).toHaveResourceWithProperties(Eip, { domain: "vpc", tags: { Name: "openclaw-gw" } });
+    expect(json).toHaveResourceWithProperties(EipAssociation, {
+      allocation_id: referenceToOnly(tf, "aws_eip", "allocation_id"),
+      instance_id: referenceToOnly(tf, "aws_instance", "id"),
+    });
+    expect(addresses).toHaveLength(1);
+    expect(String(propertiesOf(tf, "aws_instance")[0].user_data_base64)).toContain(`address: ${referenceToOnly(tf, "aws_eip", "public_ip")}`);
+    expect(exposed).toEqual({ instanceId: referenceToOnly(tf, "aws_instance", "id"), publicIp: referenceToOnly(tf, "aws_eip", "public_ip") });
+  });
+
+  it("given no Elastic IP (seed 002's private gateway), when synthesized, then there is no EIP and the user data is rendered without an address", () => {
+    const addresses: (string | undefined)[] = [];
+    const { json, tf, exposed } = synthGateway({ elasticIp: false }, addresses);
     expect(json).not.toHaveResource(Eip);
     expect(json).not.toHaveResource(EipAssociation);
-    expect(String(propertiesOf(tf, "aws_instance")[0].user_data_base64)).not.toContain("aws_eip");
+    expect(addresses).toEqual([undefined]);
+    expect(String(propertiesOf(tf, "aws_instance")[0].user_data_base64)).toContain("address: none");
+    expect(exposed.publicIp).toBeUndefined();
   });
 });

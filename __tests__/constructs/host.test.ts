@@ -3,40 +3,55 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { Testing } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { Host, hclStringLiteral } from "../../src/constructs/host";
-import { synthStack } from "../helpers";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { Host, hclStringLiteral, type HostProps } from "../../src/constructs/host";
+import { propertiesOf } from "../helpers";
+import { referenceToOnly, synthConstruct } from "./bare-stack";
 import { terraformEnv } from "../terraform-env";
 
-const hostProps = {
+/** An x86 host with a 20 GB root volume, plainly given ids. */
+const hostProps: HostProps = {
   name: "h",
-  instance: { instanceType: "t3.small", architecture: "x86_64" as const, rootVolumeGb: 20 },
+  instance: { instanceType: "t3.small", architecture: "x86_64", rootVolumeGb: 20 },
   subnetId: "subnet-1",
   securityGroupIds: ["sg-1"],
   instanceProfileName: "profile",
+  userData: "#cloud-config\n{}\n",
   ignoreSecurityGroupDrift: false,
 };
 
+const synthHost = (overrides: Partial<HostProps> = {}) =>
+  synthConstruct((stack) => ({ instanceId: new Host(stack, "host", { ...hostProps, ...overrides }).instance.id }));
+
 describe("Host", () => {
-  it("runs Amazon Linux 2023 for its architecture, IMDSv2 only, on an encrypted gp3 root volume", () => {
-    const { json } = synthStack({ gateway: { rootVolumeGb: 100 }, nodes: [{ name: "arm", instanceType: "t4g.small", rootVolumeGb: 30 }] });
+  it("given an x86 t3.medium with 100 GB, when synthesized, then it runs Amazon Linux 2023 for x86_64, IMDSv2 only, on an encrypted gp3 root volume", () => {
+    const { json, tf, exposed } = synthHost({ name: "openclaw-gw", instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 } });
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
       name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     });
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
-      name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
-    });
+    const [ami] = Object.keys(tf.data.aws_ssm_parameter);
     expect(json).toHaveResourceWithProperties(Instance, {
+      ami: `\${data.aws_ssm_parameter.${ami}.value}`,
       instance_type: "t3.medium",
+      subnet_id: "subnet-1",
+      vpc_security_group_ids: ["sg-1"],
+      iam_instance_profile: "profile",
       associate_public_ip_address: true,
       metadata_options: { http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
       root_block_device: { volume_type: "gp3", volume_size: 100, encrypted: true, delete_on_termination: true },
       user_data_replace_on_change: true,
       lifecycle: { ignore_changes: ["ami"] },
-      iam_instance_profile: expect.stringContaining("aws_iam_instance_profile"),
       tags: { Name: "openclaw-gw" },
+    });
+    expect(exposed.instanceId).toBe(referenceToOnly(tf, "aws_instance", "id"));
+  });
+
+  it("given an arm64 t4g.small with 30 GB, when synthesized, then it runs the arm64 AMI", () => {
+    const { json } = synthHost({ name: "openclaw-arm", instance: { instanceType: "t4g.small", architecture: "arm64", rootVolumeGb: 30 } });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
+      name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
     });
     expect(json).toHaveResourceWithProperties(Instance, {
       instance_type: "t4g.small",
@@ -45,16 +60,29 @@ describe("Host", () => {
     });
   });
 
-  it("passes gzip'd user data through user_data_base64", () => {
-    const json = Testing.synthScope((scope) => new Host(scope, "host", { ...hostProps, userData: "#cloud-config\n{}\n" }));
-    expect(json).toHaveResourceWithProperties(Instance, {
+  it("given a key pair, something to wait for and the emulator accommodation, when synthesized, then the instance has the key, waits, and ignores security group drift", () => {
+    const { tf } = synthConstruct((stack) => {
+      const parameter = new SsmParameter(stack, "parameter", { name: "/p", type: "String", value: "pending" });
+      new Host(stack, "host", { ...hostProps, keyName: "openclaw-key", dependsOn: [parameter], ignoreSecurityGroupDrift: true });
+    });
+    const [instance] = propertiesOf(tf, "aws_instance");
+    expect(instance).toMatchObject({ key_name: "openclaw-key", lifecycle: { ignore_changes: ["ami", "vpc_security_group_ids"] } });
+    expect(instance.depends_on).toEqual([`aws_ssm_parameter.${Object.keys(tf.resource.aws_ssm_parameter)[0]}`]);
+  });
+
+  it("given no key pair, when synthesized, then the instance has none", () => {
+    expect(propertiesOf(synthHost().tf, "aws_instance")[0].key_name).toBeUndefined();
+  });
+
+  it("given user data, when synthesized, then it passes it gzip'd through user_data_base64", () => {
+    expect(synthHost().json).toHaveResourceWithProperties(Instance, {
       user_data_base64: '${base64gzip("#cloud-config\\n{}\\n")}',
     });
   });
 
-  it("refuses user data that is over EC2's 16 KB after gzip, naming the host", () => {
+  it("given user data over EC2's 16 KB after gzip, when built, then it refuses, naming the host", () => {
     const userData = randomBytes(18 * 1024).toString("hex"); // hex of random bytes gzips to about 19.5 KiB
-    expect(() => Testing.synthScope((scope) => new Host(scope, "host", { ...hostProps, userData }))).toThrow(
+    expect(() => synthHost({ userData })).toThrow(
       /User data of host h is \d+ bytes after gzip; EC2 accepts at most 16384/,
     );
   });

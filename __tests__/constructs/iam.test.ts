@@ -1,6 +1,8 @@
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { propertiesOf, synthStack, type TerraformJson } from "../helpers";
+import { Iam, type IamProps } from "../../src/constructs/iam";
+import { propertiesOf, resourcesOf, type TerraformJson } from "../helpers";
+import { synthConstruct } from "./bare-stack";
 
 interface Statement {
   Sid: string;
@@ -10,31 +12,60 @@ interface Statement {
   Condition?: unknown;
 }
 
-/** The inline policy statements of a role, with Terraform references (partition, account) shown as REF. */
+/** The inline policy statements of a role. */
 function statementsOf(tf: TerraformJson, roleName: string): Statement[] {
   const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === `${roleName}-policy`);
   if (!policy) throw new Error(`no inline policy for ${roleName}`);
-  return (JSON.parse(String(policy.policy).replace(/\$\{[^}]+\}/g, "REF")) as { Statement: Statement[] }).Statement;
+  return (JSON.parse(String(policy.policy)) as { Statement: Statement[] }).Statement;
+}
+
+const GATEWAY_PARAMETERS = "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/*";
+const nodeParameters = (node: string) => [
+  "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/tls-fingerprint",
+  "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/tls-certificate",
+  `arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/${node}/pairing`,
+];
+
+/** The default deployment's roles: the gateway, one node, Bedrock and Marketplace on. */
+const props: IamProps = {
+  gatewayRoleName: "openclaw-ec2-role",
+  gatewayParameterArns: [GATEWAY_PARAMETERS],
+  nodes: [{ node: "node", roleName: "openclaw-node-ec2-role", parameterArns: nodeParameters("node") }],
+  bedrock: true,
+  marketplace: true,
+  partition: "aws",
+};
+
+function synthIam(overrides: Partial<IamProps> = {}) {
+  return synthConstruct((stack) => {
+    const iam = new Iam(stack, "iam", { ...props, ...overrides });
+    return {
+      gateway: iam.gatewayInstanceProfileName,
+      ...Object.fromEntries(Object.entries(iam.nodeInstanceProfileNames).map(([node, profile]) => [`node-${node}`, profile])),
+    };
+  });
 }
 
 describe("Iam", () => {
-  it("gives each host role the CloudWatch agent and SSM core managed policies", () => {
-    const { json, tf } = synthStack();
+  it("given a gateway and a node, when synthesized, then each host role has the CloudWatch agent and SSM core managed policies and EC2 trust", () => {
+    const { json, tf } = synthIam();
     expect(json).toHaveResourceWithProperties(IamRole, { name: "openclaw-ec2-role" });
     expect(json).toHaveResourceWithProperties(IamRole, { name: "openclaw-node-ec2-role" });
     expect(json).toHaveResourceWithProperties(IamInstanceProfile, { name: "openclaw-ec2-role" });
+    expect(json).toHaveResourceWithProperties(IamInstanceProfile, { name: "openclaw-node-ec2-role" });
     const attachments = propertiesOf(tf, "aws_iam_role_policy_attachment").map((attachment) => String(attachment.policy_arn));
-    expect(attachments.filter((arn) => arn.endsWith(":iam::aws:policy/CloudWatchAgentServerPolicy"))).toHaveLength(2);
-    expect(attachments.filter((arn) => arn.endsWith(":iam::aws:policy/AmazonSSMManagedInstanceCore"))).toHaveLength(2);
-    const trust = String(propertiesOf(tf, "aws_iam_role")[0].assume_role_policy);
-    expect(trust).toContain('"Service":"ec2.amazonaws.com"');
+    expect(attachments.filter((arn) => arn === "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy")).toHaveLength(2);
+    expect(attachments.filter((arn) => arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")).toHaveLength(2);
+    for (const role of propertiesOf(tf, "aws_iam_role")) {
+      expect(JSON.parse(String(role.assume_role_policy)).Statement).toEqual([
+        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
   });
 
-  it("lets the gateway invoke Bedrock, subscribe via Bedrock only, and use its own parameters", () => {
-    const { tf } = synthStack();
-    const statements = statementsOf(tf, "openclaw-ec2-role");
-    expect(statements).toEqual([
-      { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: ["arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/*"] },
+  it("given Bedrock and Marketplace on, when synthesized, then the gateway may invoke Bedrock, subscribe via Bedrock only, and use the parameters it is given", () => {
+    expect(statementsOf(synthIam().tf, "openclaw-ec2-role")).toEqual([
+      { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [GATEWAY_PARAMETERS] },
       {
         Sid: "BedrockInvoke",
         Effect: "Allow",
@@ -51,20 +82,14 @@ describe("Iam", () => {
     ]);
   });
 
-  it("lets each node read only the certificate, its fingerprint and its own pairing: no token, no writes", () => {
-    const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
-    const readable = (node: string) => [
-      {
-        Sid: "ReadPairingParameters",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter"],
-        Resource: [
-          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
-          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
-          `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
-        ],
-      },
-    ];
+  it("given two nodes, when synthesized, then each node's own role may only read the parameters it is given: no token, no writes", () => {
+    const { tf, exposed } = synthIam({
+      nodes: [
+        { node: "node", roleName: "openclaw-node-ec2-role", parameterArns: nodeParameters("node") },
+        { node: "arm", roleName: "openclaw-arm-ec2-role", parameterArns: nodeParameters("arm") },
+      ],
+    });
+    const readable = (node: string) => [{ Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: nodeParameters(node) }];
     expect(statementsOf(tf, "openclaw-node-ec2-role")).toEqual(readable("node"));
     expect(statementsOf(tf, "openclaw-arm-ec2-role")).toEqual(readable("arm"));
     expect(propertiesOf(tf, "aws_iam_instance_profile").map((profile) => profile.name).sort()).toEqual([
@@ -72,10 +97,21 @@ describe("Iam", () => {
       "openclaw-ec2-role",
       "openclaw-node-ec2-role",
     ]);
+
+    // Each host is handed its own instance profile.
+    const profileNamed = (name: string) => {
+      const [[id]] = resourcesOf(tf, "aws_iam_instance_profile").filter(([, profile]) => profile.name === name);
+      return `\${aws_iam_instance_profile.${id}.name}`;
+    };
+    expect(exposed).toEqual({
+      gateway: profileNamed("openclaw-ec2-role"),
+      "node-node": profileNamed("openclaw-node-ec2-role"),
+      "node-arm": profileNamed("openclaw-arm-ec2-role"),
+    });
   });
 
-  it("drops Bedrock and Marketplace when turned off, and the node role without nodes", () => {
-    const { tf } = synthStack({ iam: { bedrock: false, marketplace: false }, nodes: [] });
+  it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
+    const { tf } = synthIam({ bedrock: false, marketplace: false, nodes: [] });
     expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters"]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });

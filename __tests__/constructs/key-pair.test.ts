@@ -1,30 +1,34 @@
-import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
+import { KeyPair as AwsKeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
-import { propertiesOf, synthStack } from "../helpers";
+import { KeyPair, type KeyPairProps } from "../../src/constructs/key-pair";
+import { referenceToOnly, synthConstruct } from "./bare-stack";
 
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb0Zz1bUuHb5l8Sg4iTi0Hc6y1p6nA7x7mJxCkq2dTn ops@example";
 
+function synthKeyPair(keyPair: KeyPairProps["keyPair"]) {
+  return synthConstruct((stack) => {
+    const key = new KeyPair(stack, "key-pair", { keyPair, defaultName: "openclaw-key" });
+    return { keyName: key.keyName, privateKeyPem: key.privateKeyPem };
+  });
+}
+
 describe("KeyPair", () => {
-  it("generates seed 000's RSA 2048 openclaw-key and exposes the private key only as a sensitive output", () => {
-    const { json, tf } = synthStack();
+  it("given mode generate without a name (seed 000), when synthesized, then Terraform makes an RSA 2048 openclaw-key with the tls provider and hands out its private key", () => {
+    const { json, tf, exposed } = synthKeyPair({ mode: "generate" });
     expect(json).toHaveResourceWithProperties(PrivateKey, { algorithm: "RSA", rsa_bits: 2048 });
-    expect(json).toHaveResourceWithProperties(KeyPair, { key_name: "openclaw-key" });
-    expect(tf.output.ssh_private_key_pem).toMatchObject({ sensitive: true });
+    expect(json).toHaveResourceWithProperties(AwsKeyPair, { key_name: "openclaw-key", public_key: referenceToOnly(tf, "tls_private_key", "public_key_openssh") });
     expect(tf.provider.tls).toBeDefined();
-    for (const instance of propertiesOf(tf, "aws_instance")) expect(instance.key_name).toContain("aws_key_pair");
+    expect(exposed).toEqual({
+      keyName: referenceToOnly(tf, "aws_key_pair", "key_name"),
+      privateKeyPem: referenceToOnly(tf, "tls_private_key", "private_key_pem"),
+    });
   });
 
-  it("imports a public key without the tls provider", () => {
-    const { json, tf } = synthStack({ keyPair: { mode: "import", name: "mine", publicKey: PUBLIC_KEY } });
-    expect(json).toHaveResourceWithProperties(KeyPair, { key_name: "mine", public_key: PUBLIC_KEY });
+  it("given mode import with a name, when synthesized, then it imports that public key under that name, without the tls provider or a private key", () => {
+    const { json, tf, exposed } = synthKeyPair({ mode: "import", name: "mine", publicKey: PUBLIC_KEY });
+    expect(json).toHaveResourceWithProperties(AwsKeyPair, { key_name: "mine", public_key: PUBLIC_KEY });
     expect(json).not.toHaveResource(PrivateKey);
-    expect(tf.provider.tls).toBeUndefined();
-    expect(tf.output.ssh_private_key_pem).toBeUndefined();
-  });
-
-  it("creates no key at all in mode none", () => {
-    const { json, tf } = synthStack({ keyPair: { mode: "none" } });
-    expect(json).not.toHaveResource(KeyPair);
-    for (const instance of propertiesOf(tf, "aws_instance")) expect(instance.key_name).toBeUndefined();
+    expect(tf.provider?.tls).toBeUndefined();
+    expect(exposed.privateKeyPem).toBeUndefined();
   });
 });

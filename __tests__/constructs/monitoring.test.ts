@@ -1,23 +1,44 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { propertiesOf, resourcesOf, synthStack } from "../helpers";
+import { Monitoring, type MonitoringProps } from "../../src/constructs/monitoring";
+import { configWith, propertiesOf } from "../helpers";
+import { referenceToOnly, synthConstruct } from "./bare-stack";
+
+const defaults = configWith().monitoring;
+
+/** Seed 000's two hosts, with the default namespace and retention. */
+const props: MonitoringProps = {
+  alarmPrefix: "OpenClaw",
+  topicName: "openclaw-alarms",
+  namespace: defaults.namespace,
+  applicationLogGroup: "/openclaw/application",
+  systemLogGroup: "/openclaw/system",
+  logRetentionDays: defaults.logRetentionDays,
+  region: "us-east-1",
+  partition: "aws",
+  hosts: [
+    { label: "GW", instanceId: "i-gw", instanceType: "t3.medium", memoryAlarm: true },
+    { label: "Node", instanceId: "i-node", instanceType: "t3.small", memoryAlarm: false },
+  ],
+};
+
+function synthMonitoring(overrides: Partial<MonitoringProps> = {}) {
+  return synthConstruct((stack) => ({ topicArn: new Monitoring(stack, "monitoring", { ...props, ...overrides }).topicArn }));
+}
 
 describe("Monitoring", () => {
-  it("creates seed 000's five alarms with its names, metrics, thresholds and periods", () => {
-    const { tf } = synthStack();
-    const instanceIds = Object.fromEntries(
-      resourcesOf(tf, "aws_instance").map(([id, instance]) => [(instance.tags as Record<string, string>).Name, `\${aws_instance.${id}.id}`]),
-    );
+  it("given seed 000's gateway (memory alarm) and node, when synthesized, then it creates seed 000's five alarms with its names, metrics, thresholds and periods", () => {
+    const { tf, exposed } = synthMonitoring();
+    const topic = referenceToOnly(tf, "aws_sns_topic", "arn");
+    expect(exposed.topicArn).toBe(topic);
     const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
-    const gw = instanceIds["openclaw-gw"];
-    const node = instanceIds["openclaw-node"];
     const seed = [
-      ["OpenClaw-GW-CPU-High", "AWS/EC2", "CPUUtilization", "GreaterThanThreshold", 80, 300, { InstanceId: gw }],
-      ["OpenClaw-GW-Memory-High", "OpenClaw", "mem_used_percent", "GreaterThanThreshold", 85, 300, { InstanceId: gw, InstanceType: "t3.medium" }],
-      ["OpenClaw-GW-StatusCheck", "AWS/EC2", "StatusCheckFailed", "GreaterThanOrEqualToThreshold", 1, 60, { InstanceId: gw }],
-      ["OpenClaw-Node-CPU-High", "AWS/EC2", "CPUUtilization", "GreaterThanThreshold", 80, 300, { InstanceId: node }],
-      ["OpenClaw-Node-StatusCheck", "AWS/EC2", "StatusCheckFailed", "GreaterThanOrEqualToThreshold", 1, 60, { InstanceId: node }],
+      ["OpenClaw-GW-CPU-High", "AWS/EC2", "CPUUtilization", "GreaterThanThreshold", 80, 300, { InstanceId: "i-gw" }],
+      ["OpenClaw-GW-Memory-High", "OpenClaw", "mem_used_percent", "GreaterThanThreshold", 85, 300, { InstanceId: "i-gw", InstanceType: "t3.medium" }],
+      ["OpenClaw-GW-StatusCheck", "AWS/EC2", "StatusCheckFailed", "GreaterThanOrEqualToThreshold", 1, 60, { InstanceId: "i-gw" }],
+      ["OpenClaw-Node-CPU-High", "AWS/EC2", "CPUUtilization", "GreaterThanThreshold", 80, 300, { InstanceId: "i-node" }],
+      ["OpenClaw-Node-StatusCheck", "AWS/EC2", "StatusCheckFailed", "GreaterThanOrEqualToThreshold", 1, 60, { InstanceId: "i-node" }],
     ] as const;
     for (const [name, namespace, metric, comparison, threshold, period, dimensions] of seed) {
       expect(alarms[name]).toMatchObject({
@@ -28,7 +49,7 @@ describe("Monitoring", () => {
         period,
         evaluation_periods: 1,
         dimensions,
-        alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\..+\.arn\}$/)],
+        alarm_actions: [topic],
       });
     }
     expect(Object.keys(alarms).sort()).toEqual(
@@ -36,33 +57,38 @@ describe("Monitoring", () => {
     );
   });
 
-  it("recovers a host whose system status check fails", () => {
-    const { tf } = synthStack();
+  it("given two hosts, when synthesized, then each is recovered when its system status check fails", () => {
+    const { tf } = synthMonitoring();
     const recover = propertiesOf(tf, "aws_cloudwatch_metric_alarm").filter((alarm) => String(alarm.alarm_name).endsWith("-SystemCheck-Recover"));
-    expect(recover).toHaveLength(2);
+    expect(recover.map((alarm) => (alarm.dimensions as Record<string, string>).InstanceId).sort()).toEqual(["i-gw", "i-node"]);
     for (const alarm of recover) {
       expect(alarm).toMatchObject({ metric_name: "StatusCheckFailed_System", namespace: "AWS/EC2", period: 60, threshold: 1 });
-      expect(alarm.alarm_actions).toEqual([
-        expect.stringMatching(/aws_sns_topic/),
-        expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:automate:us-east-1:ec2:recover$/),
-      ]);
+      expect(alarm.alarm_actions).toEqual([referenceToOnly(tf, "aws_sns_topic", "arn"), "arn:aws:automate:us-east-1:ec2:recover"]);
     }
   });
 
-  it("keeps the application and system logs with retention, and mails alarms when asked", () => {
-    const quiet = synthStack();
-    expect(quiet.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 30 });
-    expect(quiet.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/system", retention_in_days: 30 });
-    expect(quiet.json).toHaveResourceWithProperties(SnsTopic, { name: "openclaw-alarms" });
-    expect(quiet.json).not.toHaveResource(SnsTopicSubscription);
-
-    const mailed = synthStack({ monitoring: { alarmEmail: "ops@example.com", logRetentionDays: 90 } });
-    expect(mailed.json).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "email", endpoint: "ops@example.com" });
-    expect(mailed.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 90 });
+  it("given no alarm email and the default retention, when synthesized, then the logs are kept 30 days and nobody is mailed", () => {
+    const { json } = synthMonitoring();
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 30 });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/system", retention_in_days: 30 });
+    expect(json).toHaveResourceWithProperties(SnsTopic, { name: "openclaw-alarms" });
+    expect(json).not.toHaveResource(SnsTopicSubscription);
   });
 
-  it("watches every node", () => {
-    const { tf } = synthStack({ nodes: [{ name: "node-1" }, { name: "node-2" }] });
+  it("given an alarm email and 90 days, when synthesized, then the alarms are mailed and the logs kept 90 days", () => {
+    const { json } = synthMonitoring({ alarmEmail: "ops@example.com", logRetentionDays: 90 });
+    expect(json).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "email", endpoint: "ops@example.com" });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 90 });
+  });
+
+  it("given a gateway and two nodes, when synthesized, then every node is watched", () => {
+    const { tf } = synthMonitoring({
+      hosts: [
+        props.hosts[0],
+        { label: "Node-1", instanceId: "i-1", instanceType: "t3.small", memoryAlarm: false },
+        { label: "Node-2", instanceId: "i-2", instanceType: "t3.small", memoryAlarm: false },
+      ],
+    });
     const names = propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name);
     expect(names).toEqual(expect.arrayContaining(["OpenClaw-Node-1-CPU-High", "OpenClaw-Node-2-StatusCheck", "OpenClaw-Node-2-SystemCheck-Recover"]));
     expect(names).toHaveLength(4 + 3 * 2);

@@ -1,12 +1,30 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
-import { propertiesOf, synthStack, type TerraformJson } from "../helpers";
+import { propertiesOf, resourcesOf, synthStack, type TerraformJson } from "../helpers";
 
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
+
+/** The resource (or data source) a `${type.name.attribute}` reference points at. */
+function referenced(tf: TerraformJson, reference: unknown): Record<string, unknown> {
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[a-z_]+\}$/.exec(String(reference));
+  const target = match && (match[1] ? tf.data : tf.resource)[match[2]]?.[match[3]];
+  if (!target) throw new Error(`not a reference to a resource of the stack: ${String(reference)}`);
+  return target;
+}
+
+/** The instance of each host, by host name. */
+function instancesByName(tf: TerraformJson): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(propertiesOf(tf, "aws_instance").map((instance) => [(instance.tags as Record<string, string>).Name, instance]));
+}
 
 function ingressCidrs(tf: TerraformJson): [unknown, unknown][] {
   return propertiesOf(tf, "aws_vpc_security_group_ingress_rule").map((rule): [unknown, unknown] => [rule.from_port, rule.cidr_ipv4 ?? "group"]);
@@ -102,6 +120,216 @@ describe("OpenClawStack", () => {
       expect(propertiesOf(tf, "aws_instance")).toHaveLength(4);
       expect(propertiesOf(tf, "aws_sns_topic_subscription")).toHaveLength(1);
       expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(4 + 3 * 3);
+    });
+  });
+
+  describe("how it wires its constructs together", () => {
+    it("keeps state in the stack's local file by default, and under the stack's key in the configured bucket and region", () => {
+      expect(synthStack().tf.terraform.backend).toEqual({ local: { path: "../../../terraform.openclaw.tfstate" } });
+      const { tf } = synthStack({ stackName: "prod", state: { bucket: "acme-openclaw-state", region: "eu-west-1" } });
+      expect(tf.terraform.backend).toEqual({
+        s3: { bucket: "acme-openclaw-state", key: "openclaw/prod/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+      });
+      const local = synthStack({ state: { bucket: "local-state" }, target: { kind: "local", endpoint: "http://127.0.0.1:5000" } });
+      expect(local.tf.terraform.backend).toEqual({ s3: expect.objectContaining({ endpoints: expect.objectContaining({ s3: "http://127.0.0.1:5000" }) }) });
+    });
+
+    it("names the trail bucket after the caller's account, stops the trail only on the emulator, and has no trail when turned off", () => {
+      const { tf } = synthStack();
+      expect(propertiesOf(tf, "aws_s3_bucket")[0].bucket).toMatch(/^openclaw-trail-\$\{data\.aws_caller_identity\..+\.account_id\}-us-east-1$/);
+      expect(propertiesOf(tf, "aws_cloudtrail")[0].enable_logging).toBe(true);
+      const local = synthStack({ target: { kind: "local", endpoint: "http://127.0.0.1:5000" } });
+      expect(local.json).toHaveResourceWithProperties(Cloudtrail, { enable_logging: false });
+      const off = synthStack({ audit: { cloudTrail: false } });
+      expect(off.json).not.toHaveResource(Cloudtrail);
+      expect(propertiesOf(off.tf, "aws_s3_bucket")).toHaveLength(0);
+    });
+
+    it("watches each host's own instance, labels its alarms from the host records, and recovers it in the stack's partition", () => {
+      const { tf } = synthStack({ nodes: [{ name: "node-1" }, { name: "node-2" }] });
+      const instanceIds = Object.fromEntries(
+        resourcesOf(tf, "aws_instance").map(([id, instance]) => [(instance.tags as Record<string, string>).Name, `\${aws_instance.${id}.id}`]),
+      );
+      const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
+      expect(alarms["OpenClaw-GW-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"] });
+      expect(alarms["OpenClaw-GW-Memory-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"], InstanceType: "t3.medium" });
+      expect(alarms["OpenClaw-Node-1-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-1"] });
+      expect(alarms["OpenClaw-Node-2-StatusCheck"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-2"] });
+      expect(Object.keys(alarms)).toHaveLength(4 + 3 * 2);
+      expect(alarms["OpenClaw-GW-SystemCheck-Recover"].alarm_actions).toEqual([
+        expect.stringMatching(/aws_sns_topic/),
+        expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:automate:us-east-1:ec2:recover$/),
+      ]);
+    });
+
+    it("takes the alarm email and log retention from the configuration", () => {
+      const { json } = synthStack({ monitoring: { alarmEmail: "ops@example.com", logRetentionDays: 90 } });
+      expect(json).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "email", endpoint: "ops@example.com" });
+      expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 90 });
+    });
+
+    it("creates the shared parameters under the stack's path, and makes the hosts wait for them", () => {
+      const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
+      expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name).sort()).toEqual([
+        "/openclaw/openclaw/gateway/tls-certificate",
+        "/openclaw/openclaw/gateway/tls-fingerprint",
+        "/openclaw/openclaw/gateway/token",
+        "/openclaw/openclaw/nodes/arm/pairing",
+        "/openclaw/openclaw/nodes/node/pairing",
+      ]);
+      const { tf: single } = synthStack();
+      for (const instance of propertiesOf(single, "aws_instance")) {
+        expect(instance.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ssm_parameter\./)]));
+        expect(instance.depends_on).toHaveLength(4);
+      }
+      const { tf: plain } = synthStack({ nodes: [], gateway: { tls: false } });
+      expect(propertiesOf(plain, "aws_ssm_parameter").map((parameter) => parameter.name)).toEqual(["/openclaw/openclaw/gateway/token"]);
+    });
+
+    it("makes the node seed 000's t3.small with 100 GB in the node group with its own profile, told the gateway's private address", () => {
+      const { tf } = synthStack();
+      const [[gatewayId]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
+      const node = instancesByName(tf)["openclaw-node"];
+      expect(node).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 100 }) });
+      expect(node.user_data_base64).toContain(`\${aws_instance.${gatewayId}.private_ip}`);
+      expect((node.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-node-sg"]);
+      expect(referenced(tf, node.iam_instance_profile).name).toBe("openclaw-node-ec2-role");
+    });
+
+    it("creates one host per configured node, each with its own name and type", () => {
+      const { tf } = synthStack({
+        nodes: [{ name: "node-1" }, { name: "node-2", instanceType: "t3.large" }, { name: "arm", instanceType: "c7g.medium" }],
+      });
+      const types = Object.fromEntries(Object.entries(instancesByName(tf)).map(([name, instance]) => [name, instance.instance_type]));
+      expect(types).toEqual({ "openclaw-gw": "t3.medium", "openclaw-node-1": "t3.small", "openclaw-node-2": "t3.large", "openclaw-arm": "c7g.medium" });
+    });
+
+    it("allows zero nodes: the gateway alone, no node group, no node role, no pairing parameter", () => {
+      const { tf } = synthStack({ nodes: [] });
+      expect(resourcesOf(tf, "aws_instance")).toHaveLength(1);
+      expect(tf.output.node_instance_ids.value).toBe("{}");
+      expect(propertiesOf(tf, "aws_security_group").map((group) => group.name).sort()).toEqual(["openclaw-endpoints-sg", "openclaw-sg"]);
+      expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
+      expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name)).not.toContainEqual(expect.stringContaining("/nodes/"));
+    });
+
+    it("makes the gateway seed 000's t3.medium with 100 GB in the gateway group, its EIP in its certificate and associated with it", () => {
+      const { tf } = synthStack();
+      const [[gatewayId, gateway]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
+      expect(gateway).toMatchObject({ instance_type: "t3.medium", root_block_device: expect.objectContaining({ volume_size: 100 }) });
+      expect((gateway.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-sg"]);
+      // The boot script gets the address, so it can go into the certificate.
+      expect(gateway.user_data_base64).toMatch(/\$\{aws_eip\.[^.]+\.public_ip\}/);
+      const [association] = propertiesOf(tf, "aws_eip_association");
+      expect(association.instance_id).toBe(`\${aws_instance.${gatewayId}.id}`);
+    });
+
+    it("renders the gateway without an address when it has no Elastic IP", () => {
+      const { json, tf } = synthStack({ nodes: [], gateway: { elasticIp: false, bind: "loopback", tls: false } });
+      expect(json).not.toHaveResource(Eip);
+      expect(String(propertiesOf(tf, "aws_instance")[0].user_data_base64)).not.toContain("aws_eip");
+      expect(tf.output.gateway_public_ip).toBeUndefined();
+    });
+
+    it("gives each host its configured type and root volume, the AMI of its architecture and its own instance profile", () => {
+      const { tf } = synthStack({ gateway: { rootVolumeGb: 100 }, nodes: [{ name: "arm", instanceType: "t4g.small", rootVolumeGb: 30 }] });
+      const { "openclaw-gw": gateway, "openclaw-arm": arm } = instancesByName(tf);
+      expect(gateway).toMatchObject({ instance_type: "t3.medium", root_block_device: expect.objectContaining({ volume_size: 100 }) });
+      expect(arm).toMatchObject({ instance_type: "t4g.small", root_block_device: expect.objectContaining({ volume_size: 30 }) });
+      expect(referenced(tf, gateway.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+      expect(referenced(tf, arm.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+      expect(referenced(tf, gateway.iam_instance_profile).name).toBe("openclaw-ec2-role");
+      expect(referenced(tf, arm.iam_instance_profile).name).toBe("openclaw-arm-ec2-role");
+    });
+
+    it("gives every host the generated key pair and its private key only as a sensitive output", () => {
+      const { tf } = synthStack();
+      expect(tf.output.ssh_private_key_pem).toMatchObject({ sensitive: true, value: expect.stringMatching(/^\$\{tls_private_key\.[^.]+\.private_key_pem\}$/) });
+      expect(tf.provider.tls).toBeDefined();
+      const instances = propertiesOf(tf, "aws_instance");
+      expect(instances).toHaveLength(2);
+      for (const instance of instances) expect(referenced(tf, instance.key_name).key_name).toBe("openclaw-key");
+    });
+
+    it("outputs no private key for an imported key pair", () => {
+      const { tf } = synthStack({ keyPair: { mode: "import", name: "mine", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb0Zz1bUuHb5l8Sg4iTi0Hc6y1p6nA7x7mJxCkq2dTn ops@example" } });
+      expect(tf.output.ssh_private_key_pem).toBeUndefined();
+      expect(tf.provider.tls).toBeUndefined();
+      for (const instance of propertiesOf(tf, "aws_instance")) expect(referenced(tf, instance.key_name).key_name).toBe("mine");
+    });
+
+    it("creates no key pair at all in mode none, and the hosts get none", () => {
+      const { json, tf } = synthStack({ keyPair: { mode: "none" } });
+      expect(json).not.toHaveResource(KeyPair);
+      for (const instance of propertiesOf(tf, "aws_instance")) expect(instance.key_name).toBeUndefined();
+    });
+
+    it("scopes the gateway role to the stack's parameter path and each node role to its own three parameters", () => {
+      const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
+      /** Resources of a role's inline policy, with Terraform references (partition, account) shown as REF. */
+      const resourcesOfRole = (role: string) => {
+        const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === `${role}-policy`);
+        const statements = JSON.parse(String(policy?.policy).replace(/\$\{[^}]+\}/g, "REF")).Statement as { Resource: unknown }[];
+        return statements[0].Resource;
+      };
+      expect(resourcesOfRole("openclaw-ec2-role")).toEqual(["arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/*"]);
+      for (const node of ["node", "arm"]) {
+        expect(resourcesOfRole(`openclaw-${node}-ec2-role`)).toEqual([
+          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
+          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
+          `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
+        ]);
+      }
+      // The partition and the account come from the stack's data sources.
+      const [policy] = propertiesOf(tf, "aws_iam_role_policy");
+      expect(String(policy.policy)).toMatch(/arn:\$\{data\.aws_partition\.[^.]+\.partition\}:ssm:us-east-1:\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:parameter/);
+      expect(String(propertiesOf(tf, "aws_iam_role_policy_attachment")[0].policy_arn)).toMatch(/^arn:\$\{data\.aws_partition\./);
+    });
+
+    it("takes Bedrock and Marketplace access from the configuration", () => {
+      const { tf } = synthStack({ iam: { bedrock: false, marketplace: false } });
+      const gatewayPolicy = propertiesOf(tf, "aws_iam_role_policy").find((policy) => policy.name === "openclaw-ec2-role-policy");
+      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters"]);
+    });
+
+    it("admits nothing from the internet by default, and opens the configured gateway port between the groups", () => {
+      expect(ingressCidrs(synthStack().tf).filter(([, source]) => source !== "group")).toEqual([]);
+      const { tf } = synthStack({ gateway: { port: 8443 } });
+      const portsBetweenGroups = [...propertiesOf(tf, "aws_vpc_security_group_ingress_rule"), ...propertiesOf(tf, "aws_vpc_security_group_egress_rule")]
+        .filter((rule) => rule.referenced_security_group_id !== undefined)
+        .map((rule) => [referenced(tf, rule.security_group_id).name, rule.from_port, referenced(tf, rule.referenced_security_group_id).name]);
+      expect(portsBetweenGroups).toEqual(
+        expect.arrayContaining([
+          ["openclaw-sg", 8443, "openclaw-node-sg"],
+          ["openclaw-node-sg", 8443, "openclaw-sg"],
+        ]),
+      );
+    });
+
+    it("puts the endpoints into the private subnet, behind the endpoint group", () => {
+      const { tf } = synthStack();
+      const endpoints = propertiesOf(tf, "aws_vpc_endpoint");
+      expect(endpoints).toHaveLength(4);
+      for (const endpoint of endpoints) {
+        const [subnet] = endpoint.subnet_ids as string[];
+        const [group] = endpoint.security_group_ids as string[];
+        expect(referenced(tf, subnet).tags).toEqual({ Name: "openclaw-private", Tier: "private" });
+        expect(referenced(tf, group).name).toBe("openclaw-endpoints-sg");
+      }
+    });
+
+    it("drops the endpoints and their group when every endpoint is off", () => {
+      const { json, tf } = synthStack({ endpoints: { bedrockRuntime: false, ssm: false, ssmmessages: false, ec2messages: false } });
+      expect(json).not.toHaveResource(VpcEndpoint);
+      expect(propertiesOf(tf, "aws_security_group").map((group) => group.name)).not.toContain("openclaw-endpoints-sg");
+    });
+
+    it("puts the hosts into the default subnet in network mode default", () => {
+      const { tf } = synthStack({ network: { mode: "default" }, availabilityZone: "us-east-1b" });
+      for (const instance of propertiesOf(tf, "aws_instance")) {
+        expect(instance.subnet_id).toMatch(/^\$\{data\.aws_subnet\./);
+        expect(referenced(tf, instance.subnet_id)).toMatchObject({ availability_zone: "us-east-1b", default_for_az: true });
+      }
     });
   });
 });

@@ -1,0 +1,21 @@
+import { Testing } from "cdktf";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { StateStack } from "../../src/stacks/state-stack";
+
+describe("StateStack", () => {
+  it("bootstraps a versioned, encrypted, private state bucket that destroy cannot remove, its own state kept locally", () => {
+    const app = Testing.app();
+    const json = Testing.synth(new StateStack(app, "openclaw-state", { bucket: "acme-openclaw-state", region: "us-east-1", target: { kind: "aws" }, tags: {} }));
+    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "acme-openclaw-state", lifecycle: { prevent_destroy: true } });
+    expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
+    expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { block_public_acls: true, restrict_public_buckets: true });
+    // As strict as the trail bucket: ACLs off and TLS only (it was the one of the two without them).
+    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(JSON.parse(json).resource.aws_s3_bucket_policy).toBeDefined();
+    expect(json).toContain("aws:SecureTransport");
+    expect(JSON.parse(json).terraform.backend).toEqual({ local: { path: "../../../terraform.openclaw-state.tfstate" } });
+  });
+});
