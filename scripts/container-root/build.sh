@@ -40,13 +40,16 @@ echo "container-root: apt-get install ${packages[*]}" >&2
 # The host's resolver for apt; the network is the host's (no --private-network) only while building.
 cp -L /etc/resolv.conf "${work}/etc/resolv.conf"
 systemd-nspawn --quiet --register=no --keep-unit -D "$work" -E DEBIAN_FRONTEND=noninteractive \
-  sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $(printf '%q ' "${packages[@]}") && apt-get clean" \
+  sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $(printf '%q ' "${packages[@]}") && apt-get clean \
+    && sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' /etc/locale.gen && locale-gen" \
   >"${cache}/apt.log" 2>&1 ||
   { tail -n 20 "${cache}/apt.log" >&2; echo "container-root: apt-get install failed (log: ${cache}/apt.log)" >&2; exit 1; }
 
 install -m 0755 "${here}/dnf" "${work}/usr/bin/dnf"
 install -D -m 0755 "${here}/amazon-cloudwatch-agent-ctl" "${work}/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl"
 install -m 0644 "${here}/90-openclaw-aws-test.cfg" "${work}/etc/cloud/cloud.cfg.d/90-openclaw-aws-test.cfg"
+# en_US.UTF-8 is generated above, as in Debian's cloud images: cloud-init's locale module sets it and
+# Debian's locale-gen only builds what /etc/locale.gen lists.
 # Each container gets its own hostname and machine id at boot.
 rm -f "${work}/etc/hostname"
 : >"${work}/etc/machine-id"
