@@ -15,6 +15,8 @@
  *   - Node.js and OpenClaw are pre-seeded under /opt/openclaw-aws from the test toolchain (with the
  *     `.complete` markers the install scripts check): the namespaces have no route out, so the boot takes
  *     the install scripts' "already installed" path;
+ *   - each container runs in a cgroup of its own with only cgroup v2 inside (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1,
+ *     Amazon Linux 2023's layout): the machine has no systemd to give each container its own cgroup;
  *   - the IAM role name in IMDS is made up (`<host>-role`): moto accepts any credentials.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
