@@ -259,10 +259,11 @@ if (skipReason) {
         const pid = (await host.container.run(["systemctl", "show", "-P", "MainPID", service])).trim();
         expect(Number(pid)).toBeGreaterThan(0);
         expect((await host.container.run(["ps", "-o", "user=", "-p", pid])).trim()).toBe("openclaw");
-        // The sandbox is in force for that process: no new privileges, /usr read-only (ProtectSystem=).
+        // The sandbox is in force for that process: no new privileges, /usr read-only (ProtectSystem=:
+        // "strict" makes all of / read-only, "full" mounts /usr read-only on its own).
         expect(await host.container.run(["grep", "^NoNewPrivs:", `/proc/${pid}/status`])).toMatch(/NoNewPrivs:\s+1/);
         const mounts = await host.container.run(["cat", `/proc/${pid}/mountinfo`]);
-        expect(mounts).toMatch(/^\S+ \S+ \S+ \S+ \/usr ro\b/m);
+        expect(mounts).toMatch(/^\S+ \S+ \S+ \S+ \/(usr)? ro\b/m);
       }
     });
 
