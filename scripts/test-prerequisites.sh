@@ -12,6 +12,9 @@ command -v jq >/dev/null || missing+=(jq)
 command -v curl >/dev/null || missing+=(curl)
 command -v aws >/dev/null || missing+=(awscli)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+# The systemd-boot test (__tests__/hosts/systemd-boot.test.ts) boots the hosts in containers.
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
 
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then

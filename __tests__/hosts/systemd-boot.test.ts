@@ -1,0 +1,338 @@
+/**
+ * The hosts' rendered user data booted on real systemd (issue 9, "A host boot on real systemd"): the
+ * gateway and one node, each in its own systemd-nspawn container on a private LAN, cloud-init (NoCloud)
+ * running the boot scripts, moto as the AWS API, an IMDSv2 endpoint per container. It shows cloud-init
+ * finishes, the units run under their real sandbox, the gateway answers /healthz (inside its container
+ * and from the node's over the LAN), and the node pairs and connects; it prints boot-to-healthy and
+ * boot-to-paired. What differs from EC2 is listed in systemd-boot-harness.ts.
+ * Skipped, loudly, only where systemd-nspawn cannot run (not root, not installed).
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import type * as net from "node:net";
+import * as path from "node:path";
+import { PutParameterCommand, SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
+import { startMoto, stopMoto, type Moto } from "../../scripts/lib/moto";
+import { stopProcess, tempDir, toolchain, waitFor, type Started } from "./helpers";
+import {
+  AWS_ENDPOINT_ADDRESS,
+  Container,
+  DATA_DEVICE,
+  DataImage,
+  PrivateLan,
+  assignAddresses,
+  bridgeToMoto,
+  cleanUp,
+  containerRoot,
+  makeTestCa,
+  nspawnUnavailable,
+  onCleanUp,
+  openclawLayer,
+  renderHosts,
+  startNetnsServices,
+  type RenderedHostDir,
+  type TestCa,
+  type UndoHandle,
+} from "./systemd-boot-harness";
+
+jest.setTimeout(30 * 60_000);
+
+/** Addresses on the private LAN (the default config's public subnet) and the Elastic IP stand-in. */
+const GATEWAY_ADDRESS = "10.0.1.10";
+const NODE_ADDRESS = "10.0.1.20";
+const ELASTIC_IP = "198.51.100.10"; // TEST-NET-2: only a name in the certificate, never contacted
+/** Bounds: cloud-init on both hosts, and the node's pairing after that. */
+const BOOT_TIMEOUT_MS = 12 * 60_000;
+const PAIRING_TIMEOUT_MS = 6 * 60_000;
+
+const skipReason = nspawnUnavailable();
+
+/** A host's place on the LAN. */
+interface LanPlace {
+  readonly rendered: RenderedHostDir;
+  readonly address: string;
+  readonly namespace: string;
+}
+
+/** One instance booted at a place: its IMDS + AWS endpoint services and its container. */
+interface BootedHost extends LanPlace {
+  readonly instanceId: string;
+  readonly services: Started;
+  readonly container: Container;
+}
+
+/** What `openclaw nodes status --json` says about a node. */
+interface NodeStatus {
+  displayName?: string;
+  nodeId?: string;
+  paired?: boolean;
+  connected?: boolean;
+}
+
+if (skipReason) {
+  console.warn(`\n*** systemd-boot test SKIPPED: ${skipReason} ***\n`);
+  test.skip(`boots the hosts on real systemd (skipped: ${skipReason})`, () => undefined);
+} else {
+  describe("the rendered hosts on real systemd (systemd-nspawn, cloud-init NoCloud, moto)", () => {
+    const region = "us-east-1";
+    let work: string;
+    let moto: Moto | undefined;
+    let motoUndo: UndoHandle | undefined;
+    let bridge: net.Server | undefined;
+    let ssm: SSMClient;
+    let ca: TestCa;
+    let layers: string[];
+    let lan: PrivateLan;
+    let awsEndpoint: Started | undefined;
+    let dataImage: DataImage;
+    /** Every instance booted, for afterAll. */
+    const booted: BootedHost[] = [];
+    let gateway: BootedHost;
+    let node: BootedHost;
+    let healthyAt: Promise<number>;
+    let pairedAt: Promise<NodeStatus & { at: number }>;
+
+    /** The files a container gets besides the cached root: seed, names, the AWS endpoint's trust. */
+    function containerFiles(host: RenderedHostDir, instanceId: string): Record<string, string> {
+      const userData = assignAddresses(host.userData, { gatewayPrivateAddress: GATEWAY_ADDRESS, gatewayPublicAddress: ELASTIC_IP });
+      const serviceNames = ["ssm", "sts", "ec2", "logs", "monitoring"].map((service) => `${service}.${region}.amazonaws.com`);
+      return {
+        "/var/lib/cloud/seed/nocloud/user-data": userData,
+        "/var/lib/cloud/seed/nocloud/meta-data": `instance-id: ${instanceId}\nlocal-hostname: ${host.hostName}\n`,
+        "/etc/hostname": `${host.hostName}\n`,
+        "/etc/hosts": `127.0.0.1 localhost\n::1 localhost\n127.0.1.1 ${host.hostName}\n${AWS_ENDPOINT_ADDRESS} ${serviceNames.join(" ")}\n`,
+        "/etc/openclaw-aws-test/aws-ca.pem": fs.readFileSync(ca.caFile, "utf8"),
+        "/etc/systemd/system.conf.d/90-openclaw-aws-test.conf": "[Manager]\nDefaultEnvironment=AWS_CA_BUNDLE=/etc/openclaw-aws-test/aws-ca.pem\n",
+      };
+    }
+
+    /** Starts a new instance (its own IMDS facts, a fresh root) at `place`; `name` names its work dir. */
+    async function bootInstance(place: LanPlace, name: string, dataDevice?: string): Promise<BootedHost> {
+      const instanceId = `i-0${crypto.randomBytes(8).toString("hex")}`;
+      const services = await startNetnsServices(place.namespace, {
+        imds: { instanceId, localIpv4: place.address, region, availabilityZone: `${region}a`, role: `${place.rendered.hostName}-role` },
+      });
+      const container = await Container.boot({
+        name: place.rendered.hostName,
+        layers,
+        workDir: path.join(work, name),
+        netnsPath: `/run/netns/${place.namespace}`,
+        files: containerFiles(place.rendered, instanceId),
+        dataDevice,
+      });
+      const host = { ...place, instanceId, services, container };
+      booted.push(host);
+      return host;
+    }
+
+    function place(rendered: RenderedHostDir, address: string): LanPlace {
+      return { rendered, address, namespace: lan.addHost({ name: rendered.hostName, address }) };
+    }
+
+    async function gatewayNodes(): Promise<NodeStatus[]> {
+      const result = await gateway.container.exec(["/usr/local/bin/openclaw", "nodes", "status", "--connected", "--json"], 60_000);
+      if (result.code !== 0) return [];
+      return (JSON.parse(result.stdout) as { nodes?: NodeStatus[] }).nodes ?? [];
+    }
+
+    async function ssmValue(name: string): Promise<string | undefined> {
+      return (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
+    }
+
+    /** The journal of a container's units, for the failure message. */
+    async function diagnostics(host: BootedHost): Promise<string> {
+      const result = await host.container.exec(["sh", "-c", "systemctl --failed --no-pager; tail -n 60 /var/log/cloud-init-output.log; journalctl -n 60 --no-pager -u 'openclaw*'"], 30_000);
+      return `--- ${host.rendered.hostName}\n${result.stdout}${result.stderr}`;
+    }
+
+    beforeAll(async () => {
+      work = tempDir("systemd-boot");
+      const started = Date.now();
+      const tc = toolchain();
+      const root = containerRoot();
+      // The default configuration (gateway + one node, TLS on 443), whatever openclaw.config.json says.
+      fs.writeFileSync(path.join(work, "config.json"), "{}\n");
+      const rendered = renderHosts(path.join(work, "rendered"), path.join(work, "config.json"));
+      const gatewayRendered = rendered.find((host) => host.role === "gateway")!;
+      const nodeRendered = rendered.find((host) => host.role === "node")!;
+      expect(gatewayRendered.env.AWS_DEFAULT_REGION).toBe(region);
+      layers = [openclawLayer(gatewayRendered.env, tc), root];
+      process.stdout.write(`systemd-boot: root, OpenClaw layer and rendering ready after ${Math.round((Date.now() - started) / 1000)} s\n`);
+
+      // AWS: moto on loopback, reached from the namespaces through a unix socket.
+      moto = await startMoto({ logFile: path.join(work, "moto.log") });
+      motoUndo = onCleanUp("moto", `kill -TERM -- -${moto.pid} 2>/dev/null; true`);
+      bridge = await bridgeToMoto(path.join(work, "aws.sock"), moto.port);
+      ssm = new SSMClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+      // The shared parameters as Terraform creates them (src/constructs/shared-parameters.ts): the placeholder.
+      const env = gatewayRendered.env;
+      const parameters: [string, "String" | "SecureString"][] = [[env.OPENCLAW_AWS_PARAM_GATEWAY_TOKEN, "SecureString"]];
+      if (env.OPENCLAW_AWS_GATEWAY_TLS === "true") {
+        parameters.push([env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT, "String"], [env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE, "String"]);
+      }
+      const nodesTsv = fs.readFileSync(path.join(gatewayRendered.dir, "etc/openclaw-aws/nodes.tsv"), "utf8");
+      for (const line of nodesTsv.split("\n")) {
+        const [name, parameter] = line.split("\t");
+        if (name && parameter && !name.startsWith("#")) parameters.push([parameter, "SecureString"]);
+      }
+      expect(parameters.map(([name]) => name)).toContain(nodeRendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING);
+      for (const [name, type] of parameters) {
+        await ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: env.OPENCLAW_AWS_PLACEHOLDER }));
+      }
+
+      ca = makeTestCa(path.join(work, "ca"), region);
+      lan = new PrivateLan(`oc${process.pid}`);
+      awsEndpoint = await startNetnsServices(lan.namespace, {
+        aws: { address: AWS_ENDPOINT_ADDRESS, certFile: ca.certFile, keyFile: ca.keyFile, socket: path.join(work, "aws.sock") },
+      });
+      dataImage = new DataImage(path.join(work, "gateway-data.img"), 1024);
+      [gateway, node] = await Promise.all([
+        bootInstance(place(gatewayRendered, GATEWAY_ADDRESS), "gateway-1", dataImage.attach()),
+        bootInstance(place(nodeRendered, NODE_ADDRESS), "node-1"),
+      ]);
+
+      // Measured from the moment systemd-nspawn started each container.
+      const health = ["curl", "-fsS", "-m", "5", "--cacert", "/etc/openclaw/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${env.OPENCLAW_AWS_GATEWAY_PORT}/healthz`];
+      healthyAt = waitFor("the gateway's /healthz", BOOT_TIMEOUT_MS, async () => ((await gateway.container.exec(health, 10_000)).code === 0 ? Date.now() : undefined), 1000);
+      pairedAt = waitFor("the node to be paired and connected", BOOT_TIMEOUT_MS + PAIRING_TIMEOUT_MS, async () => {
+        if ((await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"], 10_000)).code !== 0) return undefined;
+        const found = (await gatewayNodes()).find((n) => n.displayName === nodeRendered.hostName && n.paired && n.connected);
+        return found ? { ...found, at: Date.now() } : undefined;
+      }, 3000);
+      // Settled here so that a failure shows in the tests that need them, not as an unhandled rejection.
+      healthyAt.catch(() => undefined);
+      pairedAt.catch(() => undefined);
+    });
+
+    afterAll(async () => {
+      const problems: string[] = [];
+      for (const host of booted.reverse()) {
+        await host.container.stop().catch((error: Error) => problems.push(error.message));
+        await stopProcess(host.services, 5_000);
+      }
+      if (awsEndpoint) await stopProcess(awsEndpoint, 5_000);
+      bridge?.close();
+      if (moto) await stopMoto(moto.pid);
+      motoUndo?.done();
+      problems.push(...cleanUp());
+      if (work && !process.env.KEEP_SYSTEMD_BOOT) fs.rmSync(work, { recursive: true, force: true });
+      expect(problems).toEqual([]);
+    });
+
+    /** Waits (bounded) for cloud-init's result and expects no errors in it. */
+    async function expectCloudInitDone(host: BootedHost): Promise<void> {
+      const result = await waitFor(`cloud-init on ${host.rendered.hostName}`, BOOT_TIMEOUT_MS, async () => {
+        const read = await host.container.exec(["cat", "/run/cloud-init/result.json"], 10_000);
+        return read.code === 0 ? (JSON.parse(read.stdout) as { v1: { errors: string[] } }) : undefined;
+      }, 3000);
+      const message = result.v1.errors.length > 0 ? await diagnostics(host) : "";
+      expect({ host: host.rendered.hostName, errors: result.v1.errors, message }).toEqual({ host: host.rendered.hostName, errors: [], message: "" });
+      expect(await host.container.run(["cloud-init", "status", "--long"])).toMatch(/status: done/);
+    }
+
+    test("cloud-init finishes without errors on both hosts", async () => {
+      for (const host of [gateway, node]) {
+        await expectCloudInitDone(host);
+        // The boot script ran to its end (runcmd), and the dnf shim and the agent stub saw what AL2023 would get.
+        const bootLog = await host.container.run(["cat", "/var/log/openclaw-boot.log"]);
+        expect(bootLog).toMatch(new RegExp(`boot of ${host.rendered.role} ${host.rendered.hostName} finished`));
+        expect(bootLog).toMatch(/dnf \(test shim\): already installed: -y -q openssl jq tar gzip rsyslog amazon-cloudwatch-agent/);
+        expect(bootLog).toMatch(/Node\.js \S+ already installed/);
+        expect(bootLog).toMatch(/openclaw@\S+ already installed/);
+        expect(await host.container.run(["cat", "/var/log/amazon-cloudwatch-agent-ctl.calls"])).toMatch(/^-a fetch-config -m ec2 -c file:\/etc\/openclaw-aws\/amazon-cloudwatch-agent\.json -s$/m);
+      }
+    });
+
+    test("the units run under their sandbox, as the service user, and no unit failed", async () => {
+      const checks: [BootedHost, string[]][] = [
+        [gateway, ["openclaw-gateway.service", "openclaw-gateway-pairing.timer", "rsyslog.service"]],
+        [node, ["openclaw-node.service", "rsyslog.service"]],
+      ];
+      for (const [host, units] of checks) {
+        for (const unit of units) {
+          const state = await host.container.exec(["systemctl", "is-active", unit]);
+          expect(`${unit}: ${state.stdout.trim()}`).toBe(`${unit}: active`);
+        }
+        const failed = await host.container.run(["systemctl", "list-units", "--failed", "--plain", "--no-legend", "--no-pager"]);
+        expect(failed.trim() === "" ? "" : `${failed}\n${await diagnostics(host)}`).toBe("");
+        const service = units[0];
+        const pid = (await host.container.run(["systemctl", "show", "-P", "MainPID", service])).trim();
+        expect(Number(pid)).toBeGreaterThan(0);
+        expect((await host.container.run(["ps", "-o", "user=", "-p", pid])).trim()).toBe("openclaw");
+        // The sandbox is in force for that process: no new privileges, /usr read-only (ProtectSystem=:
+        // "strict" makes all of / read-only, "full" mounts /usr read-only on its own).
+        expect(await host.container.run(["grep", "^NoNewPrivs:", `/proc/${pid}/status`])).toMatch(/NoNewPrivs:\s+1/);
+        const mounts = await host.container.run(["cat", `/proc/${pid}/mountinfo`]);
+        expect(mounts).toMatch(/^\S+ \S+ \S+ \S+ \/(usr)? ro\b/m);
+      }
+    });
+
+    test("the gateway answers /healthz inside its container and from the node over the private LAN", async () => {
+      const at = await healthyAt;
+      const port = gateway.rendered.env.OPENCLAW_AWS_GATEWAY_PORT;
+      const inside = await gateway.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/etc/openclaw/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
+      expect(JSON.parse(inside)).toMatchObject({ ok: true });
+      // The node trusts the certificate the gateway published in SSM (node-pairing.sh keeps a copy).
+      await waitFor("the gateway certificate on the node", PAIRING_TIMEOUT_MS, async () => ((await node.container.exec(["test", "-s", "/var/lib/openclaw/aws/gateway.crt"])).code === 0 ? true : undefined), 2000);
+      const fromNode = await node.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/var/lib/openclaw/aws/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
+      expect(JSON.parse(fromNode)).toMatchObject({ ok: true });
+      process.stdout.write(`systemd-boot: gateway boot-to-healthy ${((at - gateway.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
+    });
+
+    test("the node pairs through SSM and connects; the gateway withdraws the used join code", async () => {
+      const paired = await pairedAt;
+      expect(paired).toMatchObject({ displayName: node.rendered.hostName, paired: true, connected: true });
+      process.stdout.write(
+        `systemd-boot: node boot-to-paired ${((paired.at - node.container.bootStartedAt) / 1000).toFixed(1)} s ` +
+          `(gateway boot to node paired: ${((paired.at - gateway.container.bootStartedAt) / 1000).toFixed(1)} s)\n`,
+      );
+      const pairing = node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING;
+      await waitFor("the join code to be withdrawn", 3 * 60_000, async () => ((await ssmValue(pairing)) === node.rendered.env.OPENCLAW_AWS_PLACEHOLDER ? true : undefined), 5000);
+    });
+
+    test(`the harness presents the data image to the gateway as ${DATA_DEVICE}`, async () => {
+      // Today's boot does not use it; the data volume (issue 9) will format and mount it.
+      const type = await gateway.container.run(["stat", "-L", "-c", "%F", DATA_DEVICE]);
+      expect(type.trim()).toBe("block special file");
+      const size = await gateway.container.run(["blockdev", "--getsize64", DATA_DEVICE]);
+      expect(Number(size)).toBe(dataImage.sizeMiB * 1024 * 1024);
+    });
+
+    /**
+     * The upgrade case of issue 9: a replaced gateway (a fresh root, a new instance id) on the same data
+     * volume keeps its state. The first test must pass today; the second fails today, for the reason the
+     * data volume fixes: the state dir (device pairings) and the TLS key live on the root volume, so the new
+     * gateway makes a new certificate and the node has to pair again. It passes once the boot script
+     * formats /dev/sdf only when blank, mounts it by UUID at the state dir and keeps the TLS key and the
+     * live config there (then drop `.failing`).
+     */
+    describe("a replaced gateway on the same data volume", () => {
+      let before: { fingerprint?: string; node?: NodeStatus };
+      let replacement: BootedHost;
+
+      test("a fresh gateway container boots on the same data image and becomes healthy", async () => {
+        await pairedAt;
+        before = { fingerprint: await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT), node: (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName) };
+        expect(before.node?.nodeId).toBeTruthy();
+        await gateway.container.stop();
+        await stopProcess(gateway.services, 5_000);
+        replacement = await bootInstance({ rendered: gateway.rendered, address: gateway.address, namespace: gateway.namespace }, "gateway-2", dataImage.attach());
+        await expectCloudInitDone(replacement);
+        process.stdout.write(`systemd-boot: replaced gateway boot-to-cloud-init-done ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
+      });
+
+      test.failing("keeps the TLS fingerprint and the node's pairing (the node reconnects with its device token)", async () => {
+        expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(before.fingerprint);
+        const reconnected = await waitFor("the node to reconnect to the replaced gateway", 3 * 60_000, async () => {
+          const result = await replacement.container.exec(["/usr/local/bin/openclaw", "nodes", "status", "--connected", "--json"], 60_000);
+          if (result.code !== 0) return undefined;
+          const nodes = (JSON.parse(result.stdout) as { nodes?: NodeStatus[] }).nodes ?? [];
+          return nodes.find((n) => n.displayName === node.rendered.hostName && n.connected);
+        }, 5000);
+        expect(reconnected.nodeId).toBe(before.node?.nodeId);
+        // No new join code was needed.
+        expect(await ssmValue(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)).toBe(node.rendered.env.OPENCLAW_AWS_PLACEHOLDER);
+      });
+    });
+  });
+}
