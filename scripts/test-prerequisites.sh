@@ -12,6 +12,7 @@ command -v jq >/dev/null || missing+=(jq)
 command -v curl >/dev/null || missing+=(curl)
 command -v aws >/dev/null || missing+=(awscli)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+command -v chromium >/dev/null || missing+=(chromium)
 
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then
