@@ -15,10 +15,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { validateConfig } from "../../src/config/load";
-import { buildHostContexts } from "../../src/hosts/build-contexts";
-import type { GatewayHostContext } from "../../src/hosts/context";
-import { renderGatewayHost } from "../../src/hosts/render";
-import { exampleContexts, RESOLVED_ADDRESSES } from "./fixtures";
+import { renderGatewayHost, type GatewayHostContext } from "../../src/hosts/gateway";
+import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { contextsFor, exampleContexts, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
 jest.setTimeout(8 * 60_000);
@@ -39,7 +38,7 @@ function inNetns(name: string, command: string, args: readonly string[]): [strin
 }
 
 const cases: [string, () => GatewayHostContext][] = [
-  ["the default (TLS on 443)", () => buildHostContexts(validateConfig({}, "default"), { gatewayPublicAddress: RESOLVED_ADDRESSES.gatewayPublicAddress, gatewayPrivateAddress: "127.0.0.1" }).gateway],
+  ["the default (TLS on 443)", () => contextsFor(validateConfig({}, "default"), { ...RESOLVED_ADDRESSES, gatewayPrivateAddress: "127.0.0.1" }).gateway],
   ["examples/private-gateway.json (loopback 18789, no TLS)", () => exampleContexts("private-gateway.json", { ...RESOLVED_ADDRESSES, gatewayPrivateAddress: "127.0.0.1" }).gateway],
 ];
 
@@ -79,19 +78,23 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
 
     // The host paths the rendered config names, moved into the temp dir.
     const hostPaths: [string, string][] = [
-      ["/etc/openclaw/tls", path.join(work, "tls")],
-      ["/var/log/openclaw", path.join(work, "log")],
-      ["/var/lib/openclaw", state],
+      [HOST_LAYOUT.tlsDir, path.join(work, "tls")],
+      [HOST_LAYOUT.appLogDir, path.join(work, "log")],
+      [HOST_LAYOUT.stateDir, state],
     ];
-    const mapped = hostPaths.reduce((text, [from, to]) => text.split(from).join(to), fileContent(rendered, "/etc/openclaw/openclaw.json"));
+    const mapped = hostPaths.reduce((text, [from, to]) => text.split(from).join(to), fileContent(rendered, HOST_LAYOUT.configPath));
     managedFragment = path.join(work, "managed.json");
     fs.writeFileSync(managedFragment, mapped);
 
     if (tls) {
       // As boot-gateway.sh runs it: the private IP and the Elastic IP; the script adds localhost.
       const envFile = path.join(work, "cert.env");
-      fs.writeFileSync(envFile, `OPENCLAW_AWS_LIB_DIR='${path.join(root, "usr/local/lib/openclaw-aws")}'\nOPENCLAW_AWS_TLS_DIR='${path.join(work, "tls")}'\nOPENCLAW_AWS_USER='root'\n`);
-      const cert = run(path.join(root, "usr/local/lib/openclaw-aws/gateway-cert.sh"), ["10.0.1.23", RESOLVED_ADDRESSES.gatewayPublicAddress], { env: { ...process.env, OPENCLAW_AWS_ENV_FILE: envFile } });
+      const tlsDir = path.join(work, "tls");
+      fs.writeFileSync(
+        envFile,
+        `OPENCLAW_AWS_LIB_DIR='${path.join(root, HOST_LAYOUT.libDir)}'\nOPENCLAW_AWS_TLS_DIR='${tlsDir}'\nOPENCLAW_AWS_TLS_CERTIFICATE='${tlsDir}/gateway.crt'\nOPENCLAW_AWS_TLS_KEY='${tlsDir}/gateway.key'\nOPENCLAW_AWS_USER='root'\n`,
+      );
+      const cert = run(path.join(root, HOST_LAYOUT.libDir, "gateway-cert.sh"), ["10.0.1.23", RESOLVED_ADDRESSES.gatewayPublicAddress], { env: { ...process.env, OPENCLAW_AWS_ENV_FILE: envFile } });
       expect(cert.status).toBe(0);
     }
 

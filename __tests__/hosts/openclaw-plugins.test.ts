@@ -14,7 +14,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OPENCLAW_VERSION } from "../../src/hosts/runtime";
+import { DEFAULT_OPENCLAW_VERSION as OPENCLAW_VERSION } from "../../src/config/schema";
 import { startLocalNpmRegistry, npmPack, type LocalNpmRegistry } from "./local-npm-registry";
 import { PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, type Started, type Toolchain } from "./helpers";
 

@@ -8,7 +8,7 @@
 # the pinned version installed -> nothing to do; another version -> replaced (--force); none -> installed.
 # The npm registry is the one npm is configured with (npm_config_registry).
 # shellcheck source=/dev/null
-source "${OPENCLAW_AWS_ENV_FILE:-/etc/openclaw-aws/host.env}"
+source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
 OPENCLAW_AWS_TAG=install-plugins
