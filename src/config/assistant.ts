@@ -88,3 +88,15 @@ export const assistantFields = {
     .refine((list) => new Set(list).size === list.length, { error: "must not name a channel twice" })
     .default([]),
 };
+
+/** A channel secret's SSM parameter (SecureString, created by Terraform with the placeholder, filled by the user). */
+export interface ChannelSecretParameter extends ChannelSecret {
+  readonly channel: ChannelName;
+  /** Full parameter name: `<stack parameter path>/channels/<parameter>`. */
+  readonly name: string;
+}
+
+/** Every secret parameter of the configured channels, in the order of `openclaw.channels`. */
+export function channelSecretParameters(channels: readonly ChannelName[], parameterPath: string): ChannelSecretParameter[] {
+  return channels.flatMap((channel) => CHANNELS[channel].secrets.map((secret) => ({ ...secret, channel, name: `${parameterPath}/channels/${secret.parameter}` })));
+}
