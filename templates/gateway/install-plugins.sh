@@ -11,7 +11,7 @@
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
-OPENCLAW_AWS_TAG=install-plugins
+OPENCLAW_AWS_TAG="install-plugins"
 enable_error_trap
 
 cli="${OPENCLAW_AWS_BIN_DIR}/openclaw"
