@@ -14,49 +14,17 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_OPENCLAW_VERSION as OPENCLAW_VERSION } from "../../src/config/schema";
+import versions from "../../src/config/versions.json";
+import { PACKAGE, standInPackage } from "./bedrock-stand-in";
 import { startLocalNpmRegistry, npmPack, type LocalNpmRegistry } from "./local-npm-registry";
 import { PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, type Started, type Toolchain } from "./helpers";
 
 jest.setTimeout(6 * 60_000);
 
-const PACKAGE = "@openclaw/amazon-bedrock-provider";
 // Official OpenClaw plugins are released in the core's cohort: the plugin version that pairs with a core.
-const PINNED = OPENCLAW_VERSION;
-const NEXT = `${OPENCLAW_VERSION}-1`;
+const PINNED = versions.plugins[PACKAGE];
+const NEXT = `${PINNED}-1`;
 const RELAY = path.join(__dirname, "port-relay.mjs");
-
-/** A package with the layout of @openclaw/amazon-bedrock-provider at `version`; its code registers nothing. */
-function standInPackage(dir: string, version: string): string {
-  fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({
-      name: PACKAGE,
-      version,
-      description: "Stand-in with the layout of the Amazon Bedrock provider plugin (install mechanics only)",
-      type: "module",
-      peerDependencies: { openclaw: `>=${OPENCLAW_VERSION}` },
-      peerDependenciesMeta: { openclaw: { optional: true } },
-      openclaw: {
-        extensions: ["./dist/index.js"],
-        install: { npmSpec: PACKAGE, defaultChoice: "npm", minHostVersion: ">=2026.5.12-beta.1" },
-        compat: { pluginApi: `>=${OPENCLAW_VERSION}` },
-        build: { openclawVersion: OPENCLAW_VERSION, bundledDist: false },
-      },
-      files: ["dist/**", "openclaw.plugin.json"],
-    }),
-  );
-  fs.writeFileSync(
-    path.join(dir, "openclaw.plugin.json"),
-    JSON.stringify({ id: "amazon-bedrock", name: "Amazon Bedrock", description: "stand-in", providers: ["amazon-bedrock"], configSchema: { type: "object", additionalProperties: false, properties: {} } }),
-  );
-  fs.writeFileSync(
-    path.join(dir, "dist", "index.js"),
-    'import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";\nexport default definePluginEntry({ id: "amazon-bedrock", name: "Amazon Bedrock", description: "stand-in", register() {} });\n',
-  );
-  return dir;
-}
 
 describe("the Bedrock provider plugin installed by install-plugins.sh with the real `openclaw plugins install`", () => {
   let tc: Toolchain;
