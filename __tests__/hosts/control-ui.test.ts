@@ -17,6 +17,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { validateConfig } from "../../src/config/load";
 import { renderGatewayHost, type GatewayHostContext } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { installBedrockStandIn } from "./bedrock-stand-in";
 import { contextsFor, exampleContexts, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
@@ -98,8 +99,11 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
       expect(cert.status).toBe(0);
     }
 
-    // The live config in the state dir, made by the boot's merge from the rendered fragment.
+    // As the boot does before it starts the unit: the pinned Bedrock provider plugin (here the stand-in),
+    // then the live config in the state dir, merged from the rendered fragment.
     liveConfig = path.join(state, "openclaw.json");
+    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins);
+    if (bedrockPin) expect(await installBedrockStandIn(tc, bedrockPin[1], state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
     const merged = run(tc.node, [MERGE, "--managed", managedFragment, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir]);
     expect(merged.status).toBe(0);
 
