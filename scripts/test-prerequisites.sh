@@ -15,6 +15,8 @@ command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 # The systemd-boot test (__tests__/hosts/systemd-boot.test.ts) boots the hosts in containers.
 command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
+# The Control UI test (__tests__/hosts/control-ui.test.ts) drives Debian's chromium.
+command -v chromium >/dev/null || missing+=(chromium)
 
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then

@@ -62,7 +62,12 @@ const COMPLETE_CONFIGS = [
     availabilityZone: "us-east-1b",
     tags: { Owner: "ops" },
     network: { mode: "create", vpcCidr: "10.0.0.0/16", publicSubnetCidr: "10.0.1.0/24", privateSubnetCidr: "10.0.2.0/24" },
-    openclaw: { install: { method: "source", repository: "https://github.com/openclaw/openclaw.git", ref: "main" } },
+    openclaw: {
+      install: { method: "source", repository: "https://github.com/openclaw/openclaw.git", ref: "main" },
+      model: "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+      bedrockRegion: "us-west-2",
+      channels: ["telegram"],
+    },
     gateway: { name: "gw", instanceType: "t3.medium", publicCidrs: ["192.0.2.0/24"], bind: "lan" },
     nodes: [{ name: "node", instanceType: "t3.small" }],
     ssh: { allowedCidrs: ["198.51.100.0/24"] },
@@ -73,7 +78,10 @@ const COMPLETE_CONFIGS = [
   },
   {
     network: { mode: "default" },
-    openclaw: { install: { method: "npm", version: "2026.9.6" } },
+    openclaw: {
+      install: { method: "npm", version: "2026.9.6" },
+      model: { id: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0", name: "Claude Sonnet 4.5 (EU)", contextWindow: 200000, maxTokens: 8192, input: ["text"] },
+    },
     keyPair: { mode: "generate", name: "gen-key" },
     target: { kind: "aws" },
   },

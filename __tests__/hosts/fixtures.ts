@@ -6,7 +6,7 @@ import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
-import { gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
+import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
 import { PROJECT_ROOT } from "./helpers";
@@ -52,6 +52,8 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       ...overrides,
     },
     nodes: pairedNodes,
+    // The default model and no channels, as for the default configuration.
+    assistant: assistantContext(validateConfig({ stackName: "test" }, "fixture"), deploymentNames(validateConfig({ stackName: "test" }, "fixture"))),
     ...rest,
   };
 }

@@ -249,6 +249,14 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   });
 
   it("starts the gateway from the rendered unit and config; the token is not on its command line", async () => {
+    // As boot-gateway.sh does before it starts the unit: the channel secrets (none here), then the
+    // rendered config merged into the live one in the state dir.
+    const bootEnv: NodeJS.ProcessEnv = { ...awsEnv, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
+    expect(script(gw, "channel-secrets.sh", [], bootEnv).status).toBe(0);
+    const hostEnv = parseEnvFile(fs.readFileSync(bootEnv.OPENCLAW_AWS_ENV_FILE!, "utf8"));
+    fs.mkdirSync(path.dirname(hostEnv.OPENCLAW_AWS_APPLIED_CONFIG), { recursive: true });
+    const merge = run(tc.node, [gw.file("/usr/local/lib/openclaw-aws/merge-config.mjs"), "--managed", hostEnv.OPENCLAW_AWS_MANAGED_CONFIG, "--live", hostEnv.OPENCLAW_AWS_CONFIG_PATH, "--applied", hostEnv.OPENCLAW_AWS_APPLIED_CONFIG, "--openclaw-dir", tc.packageDir]);
+    expect(merge.status).toBe(0);
     const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway.service");
     expect(env.OPENCLAW_GATEWAY_TOKEN).toBe(token);
     const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway.service", env);

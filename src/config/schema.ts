@@ -17,6 +17,7 @@ import {
   regionsOf,
   zonesOf,
 } from "./aws-facts";
+import { assistantFields } from "./assistant";
 import versions from "./versions.json";
 
 /** Verified OpenClaw release; the host templates are proven against it (see README). */
@@ -334,6 +335,7 @@ const configObject = z.strictObject({
           error: 'must be "npm" or "source"',
         })
         .prefault({ method: "npm" }),
+      ...assistantFields,
     })
     .prefault({}),
 

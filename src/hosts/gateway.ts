@@ -1,6 +1,8 @@
 /**
  * The gateway host: what its templates know, which files it gets, and its render.
  */
+import { CHANNELS, channelSecretParameters, type ChannelSecretParameter } from "../config/assistant";
+import { BEDROCK_MODELS } from "../config/bedrock-models";
 import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
@@ -8,6 +10,7 @@ import type { OpenClawConfig } from "../config/schema";
 import { hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
+import versions from "../config/versions.json";
 
 /** A node the gateway pairs automatically: its display name and the parameter its join code goes to. */
 export interface PairedNode {
@@ -31,6 +34,59 @@ export interface GatewayHostContext extends HostContext {
   };
   /** The nodes the gateway pairs automatically. */
   readonly nodes: readonly PairedNode[];
+  readonly assistant: AssistantContext;
+}
+
+/** The model and channels of the gateway's openclaw.json, and what the boot installs and reads for them. */
+export interface AssistantContext {
+  /** `models.providers` and the `agents.defaults.model.primary` ref; null without Bedrock (`iam.bedrock: false`). */
+  readonly model: { readonly providers: object; readonly primary: string } | null;
+  /** The `channels` block (secrets as env SecretRefs), or null without channels. */
+  readonly channels: object | null;
+  /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<pinned version>`. */
+  readonly plugins: string;
+  /** The SSM parameters the boot reads into the channel secrets' EnvironmentFile. */
+  readonly channelSecrets: readonly ChannelSecretParameter[];
+}
+
+const BEDROCK_PLUGIN = "@openclaw/amazon-bedrock-provider";
+
+function pinned(pkg: string): string {
+  const version = (versions.plugins as Record<string, string>)[pkg];
+  if (!version) throw new Error(`no pinned version for ${pkg} in src/config/versions.json`);
+  return `${pkg}@${version}`;
+}
+
+export function assistantContext(config: OpenClawConfig, names: DeploymentNames): AssistantContext {
+  const { model, channels } = config.openclaw;
+  const bedrock = config.iam.bedrock;
+  const region = config.openclaw.bedrockRegion ?? config.region;
+  const definition = typeof model === "string" ? { id: model, ...BEDROCK_MODELS[model] } : { name: model.id, ...model };
+  const plugins = [
+    ...(bedrock ? [`amazon-bedrock=${pinned(BEDROCK_PLUGIN)}`] : []),
+    ...channels.flatMap((channel) => {
+      const plugin = CHANNELS[channel].plugin;
+      return plugin ? [`${channel}=${pinned(plugin)}`] : [];
+    }),
+  ];
+  return {
+    model: bedrock
+      ? {
+          providers: {
+            "amazon-bedrock": {
+              baseUrl: `https://bedrock-runtime.${region}.amazonaws.com`,
+              api: "bedrock-converse-stream",
+              auth: "aws-sdk",
+              models: [{ id: definition.id, name: definition.name, input: definition.input, contextWindow: definition.contextWindow, maxTokens: definition.maxTokens }],
+            },
+          },
+          primary: `amazon-bedrock/${definition.id}`,
+        }
+      : null,
+    channels: channels.length > 0 ? Object.fromEntries(channels.map((channel) => [channel, { enabled: true, ...CHANNELS[channel].settings }])) : null,
+    plugins: plugins.join(" "),
+    channelSecrets: channelSecretParameters(channels, names.parameterPath),
+  };
 }
 
 export const GATEWAY_BOOT_SCRIPT = hostScript("gateway/boot-gateway.sh");
@@ -43,6 +99,9 @@ const GATEWAY_FILES: readonly FileSpec[] = [
   hostScript("gateway/gateway-cert.sh"),
   hostScript("gateway/gateway-publish.sh"),
   hostScript("gateway/gateway-pairing.sh"),
+  hostScript("gateway/channel-secrets.sh"),
+  hostScript("gateway/install-plugins.sh"),
+  hostScript("gateway/merge-config.mjs", "0644"),
   systemdUnit("gateway/openclaw-gateway.service"),
   systemdUnit("gateway/openclaw-gateway-pairing.service"),
   systemdUnit("gateway/openclaw-gateway-pairing.timer"),
@@ -68,6 +127,7 @@ export function gatewayHostContext(
       publicUrlScheme: gateway.tls ? "https" : "http",
     },
     nodes: hosts.nodes.map((node) => ({ name: node.hostName, parameter: node.pairingParameter })),
+    assistant: assistantContext(config, names),
   };
 }
 

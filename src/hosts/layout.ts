@@ -34,7 +34,14 @@ export const HOST_LAYOUT = {
   /** A node's copy of the gateway's certificate and fingerprint, refreshed before every start. */
   nodeGatewayDir: `${STATE_DIR}/aws`,
   nodeGatewayEnv: `${STATE_DIR}/aws/gateway.env`,
+  /** The rendered openclaw.json: the node's config; on the gateway the keys the project owns (merged into the live one). */
   configPath: `${OPENCLAW_ETC_DIR}/openclaw.json`,
+  /** The gateway's live config, which OpenClaw itself writes (config set, plugins install, the Control UI). */
+  liveConfigPath: `${STATE_DIR}/openclaw.json`,
+  /** What the last boot merged into the live config (to remove what the project no longer configures). */
+  appliedConfigPath: `${STATE_DIR}/aws/openclaw.applied.json`,
+  /** The channel secrets read from SSM, for the gateway unit (EnvironmentFile, mode 0600). */
+  channelSecretsEnv: `${ETC_DIR}/channel-secrets.env`,
   tlsDir: `${OPENCLAW_ETC_DIR}/tls`,
   tlsCertificate: `${OPENCLAW_ETC_DIR}/tls/gateway.crt`,
   tlsKey: `${OPENCLAW_ETC_DIR}/tls/gateway.key`,

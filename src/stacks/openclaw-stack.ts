@@ -2,12 +2,13 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { channelSecretParameters } from "../config/assistant";
 import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
 import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
+import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
 import { nodeHostContext, renderNodeHost } from "../hosts/node";
 import { Audit } from "../constructs/audit";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
@@ -77,10 +78,12 @@ export class OpenClawStack extends TerraformStack {
       });
     }
 
+    const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameters = new SharedParameters(this, "parameters", {
       gateway: hosts.gatewayParameters,
       tls: config.gateway.tls,
       pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
+      channelSecrets,
       placeholder: PARAMETER_PLACEHOLDER,
     });
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
@@ -195,6 +198,27 @@ export class OpenClawStack extends TerraformStack {
     output("gateway_token_parameter", hosts.gatewayParameters.token, "SSM SecureString holding the gateway token");
     if (config.gateway.tls) {
       output("gateway_tls_fingerprint_parameter", hosts.gatewayParameters.tlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
+    }
+    for (const secret of channelSecrets) {
+      output(
+        `${secret.parameter.replace(/-/g, "_")}_command`,
+        `aws ssm put-parameter --region ${region} --name ${secret.name} --type SecureString --overwrite --value "$${secret.env}"`,
+        `Stores the ${secret.description} (export ${secret.env} first); then run channels_apply_command`,
+      );
+    }
+    if (config.openclaw.channels.length > 0) {
+      output(
+        "channels_apply_command",
+        `aws ssm send-command --region ${region} --instance-ids ${gatewayId} --document-name AWS-RunShellScript --parameters 'commands=["${GATEWAY_BOOT_SCRIPT.path}"]'`,
+        "Re-runs the gateway's boot: reads the channel tokens from SSM, turns on the channels that have one, restarts the gateway",
+      );
+    }
+    if (config.openclaw.channels.includes("whatsapp")) {
+      output(
+        "whatsapp_login_command",
+        `${session} --document-name AWS-StartInteractiveCommand --parameters '{"command":["sudo openclaw channels login --channel whatsapp"]}'`,
+        "Links WhatsApp: shows the QR code to scan with the phone (credentials stay in the gateway's state dir)",
+      );
     }
     output("alarm_topic_arn", monitoring.topicArn, "SNS topic the alarms notify");
     if (audit) output("audit_trail_arn", audit.trailArn, "CloudTrail trail of this deployment");

@@ -25,6 +25,25 @@ if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
 fi
 "${OPENCLAW_AWS_LIB_DIR}/gateway-publish.sh"
 
+# Channel tokens from SSM; a channel whose token is not set yet is turned off (one log line each).
+off=$("${OPENCLAW_AWS_LIB_DIR}/channel-secrets.sh")
+disable=()
+for channel in $off; do disable+=(--disable "channels.${channel}"); done
+# The pinned plugins first: once the config names the Bedrock provider, every OpenClaw command (and the
+# gateway's start) tries to fetch a missing provider plugin itself, and the gateway refuses to start
+# (exit 78) when it cannot.
+if [[ -n "$OPENCLAW_AWS_PLUGINS" ]]; then
+  # shellcheck disable=SC2086 # one argument per plugin
+  "${OPENCLAW_AWS_LIB_DIR}/install-plugins.sh" $OPENCLAW_AWS_PLUGINS
+fi
+# The live config belongs to the service user (OpenClaw, its CLI and the Control UI write it); the
+# project's keys are merged into it at every boot, everything else in it is kept.
+install -d -m 0700 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$(dirname "$OPENCLAW_AWS_APPLIED_CONFIG")"
+log "merging ${OPENCLAW_AWS_MANAGED_CONFIG} into ${OPENCLAW_AWS_CONFIG_PATH}"
+runuser -u "$OPENCLAW_AWS_USER" -- "$OPENCLAW_AWS_NODE" "${OPENCLAW_AWS_LIB_DIR}/merge-config.mjs" \
+  --managed "$OPENCLAW_AWS_MANAGED_CONFIG" --live "$OPENCLAW_AWS_CONFIG_PATH" --applied "$OPENCLAW_AWS_APPLIED_CONFIG" \
+  --openclaw-dir "$(dirname "$OPENCLAW_AWS_OPENCLAW_ENTRY")" "${disable[@]}"
+
 log "validating ${OPENCLAW_AWS_CONFIG_PATH}"
 runuser -u "$OPENCLAW_AWS_USER" -- env OPENCLAW_AWS_PRIVATE_IP="$private_ip" HOME="$OPENCLAW_AWS_STATE_DIR" \
   OPENCLAW_STATE_DIR="$OPENCLAW_AWS_STATE_DIR" OPENCLAW_CONFIG_PATH="$OPENCLAW_AWS_CONFIG_PATH" \

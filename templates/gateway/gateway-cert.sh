@@ -1,8 +1,8 @@
 #!/bin/bash
 # /usr/local/lib/openclaw-aws/gateway-cert.sh <ip>... — the gateway's self-signed TLS certificate.
-# Made on the host (the key never leaves it: mode 0600, owned by the service user), with every
-# given address as an IP subjectAltName (the private IP, and the Elastic IP when there is one).
-# Idempotent: an existing certificate that names all the addresses and is valid for at least
+# Made on the host (the key never leaves it: mode 0600, owned by the service user), naming
+# localhost and 127.0.0.1 plus every given address as an IP subjectAltName (the private IP, and the
+# Elastic IP when there is one). Idempotent: an existing certificate that names all of them and is valid for at least
 # another 30 days is kept, so the fingerprint the nodes pin stays the same across reboots.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
@@ -16,9 +16,10 @@ cert="$OPENCLAW_AWS_TLS_CERTIFICATE"
 key="$OPENCLAW_AWS_TLS_KEY"
 install -d -m 0755 "$OPENCLAW_AWS_TLS_DIR"
 
-sans=""
+# localhost/127.0.0.1 too: the Control UI is opened at https://localhost:<port> through SSM port forwarding.
+sans="DNS:localhost,IP:127.0.0.1"
 for ip in "$@"; do
-  [[ -n "$ip" ]] && sans="${sans:+${sans},}IP:${ip}"
+  [[ -n "$ip" && "$ip" != 127.0.0.1 ]] && sans="${sans},IP:${ip}"
 done
 
 keep=true
@@ -29,9 +30,9 @@ elif ! openssl x509 -in "$cert" -noout -checkend $((30 * 24 * 3600)) >/dev/null;
   keep=false
 else
   present=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | tr -d ' ')
-  for ip in "$@"; do
-    if [[ -n "$ip" && ",${present//$'\n'/,}," != *",IPAddress:${ip},"* ]]; then
-      log "certificate does not name ${ip}: replacing it"
+  for san in ${sans//,/ }; do
+    if [[ ",${present//$'\n'/,}," != *",${san/IP:/IPAddress:},"* ]]; then
+      log "certificate does not name ${san}: replacing it"
       keep=false
     fi
   done

@@ -1,0 +1,129 @@
+/**
+ * Channel tokens from SSM to a running gateway, with the gateway's rendered scripts and the real
+ * OpenClaw: a local SSM (moto_server) holds the SecureStrings as Terraform creates them; the user has
+ * filled Telegram's and not Slack's. channel-secrets.sh writes the 0600 EnvironmentFile and names
+ * Slack as off; merge-config.mjs turns it off in the live config; the Bedrock provider plugin is
+ * installed (a stand-in, from a local registry) as the boot does; the real gateway (in a network
+ * namespace with loopback only, so Telegram is never contacted) reports Telegram configured with its
+ * token available and Slack disabled. The token never shows in argv, the rendered files or any log.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { execFile } from "node:child_process";
+import { validateConfig } from "../../src/config/load";
+import { renderGatewayHost } from "../../src/hosts/gateway";
+import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { installBedrockStandIn } from "./bedrock-stand-in";
+import { contextsFor, RESOLVED_ADDRESSES } from "./fixtures";
+import { fileContent, freePort, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
+
+jest.setTimeout(8 * 60_000);
+
+const TELEGRAM_TOKEN = "123456789:AAtest-telegram-token-for-the-e2e";
+
+describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token not set yet turns its channel off", () => {
+  let tc: Toolchain;
+  let work: string;
+  let ns: string;
+  let awsEnv: NodeJS.ProcessEnv;
+  let hostEnvFile: string;
+  let secretsEnv: string;
+  let liveConfig: string;
+  let gatewayToken: string;
+  const processes: Started[] = [];
+  let gateway: Started;
+
+  beforeAll(async () => {
+    tc = toolchain();
+    work = tempDir("channel-secrets");
+    const motoPort = await freePort();
+    processes.push(startProcess("moto", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], { env: process.env }));
+    awsEnv = { PATH: process.env.PATH, LANG: "C.UTF-8", AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_DEFAULT_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true" };
+    await waitFor("moto_server", 30_000, async () => ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`).catch(() => undefined))?.ok ? true : undefined));
+
+    const ctx = contextsFor(validateConfig({ openclaw: { channels: ["telegram", "slack"] }, nodes: [], gateway: { port: 18789, bind: "loopback", tls: false, elasticIp: false } }, "test"), RESOLVED_ADDRESSES).gateway;
+    const rendered = renderGatewayHost(ctx);
+    const root = path.join(work, "host");
+    writeRendered(root, rendered);
+    // Terraform's parameters: the placeholder; then the user fills Telegram's (put-parameter, as the output says).
+    for (const secret of ctx.assistant.channelSecrets) {
+      expect(run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", secret.name, "--type", "SecureString", "--value", ctx.parameters.placeholder], { env: awsEnv }).status).toBe(0);
+    }
+    const telegram = ctx.assistant.channelSecrets.find((s) => s.channel === "telegram")!;
+    expect(run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", telegram.name, "--type", "SecureString", "--overwrite", "--value", TELEGRAM_TOKEN], { env: awsEnv }).status).toBe(0);
+
+    // The rendered host.env's channel list, with the files moved into the temp dir.
+    const renderedEnv = fileContent(rendered, HOST_LAYOUT.hostEnv);
+    const channelList = /^OPENCLAW_AWS_CHANNEL_SECRETS='(.*)'$/m.exec(renderedEnv)![1];
+    secretsEnv = path.join(work, "channel-secrets.env");
+    hostEnvFile = path.join(work, "host.env");
+    fs.writeFileSync(
+      hostEnvFile,
+      [`OPENCLAW_AWS_LIB_DIR='${path.join(root, HOST_LAYOUT.libDir)}'`, `OPENCLAW_AWS_CHANNEL_SECRETS='${channelList}'`, `OPENCLAW_AWS_CHANNEL_SECRETS_ENV='${secretsEnv}'`, `OPENCLAW_AWS_PLACEHOLDER='${ctx.parameters.placeholder}'`, "AWS_DEFAULT_REGION='us-east-1'", ""].join("\n"),
+    );
+
+    const state = path.join(work, "state");
+    fs.mkdirSync(state);
+    liveConfig = path.join(state, "openclaw.json");
+    const managed = path.join(work, "managed.json");
+    fs.writeFileSync(managed, fileContent(rendered, HOST_LAYOUT.configPath).split(HOST_LAYOUT.stateDir).join(state).split(HOST_LAYOUT.appLogDir).join(path.join(work, "log")));
+
+    // The boot's two steps.
+    const secrets = run(path.join(root, HOST_LAYOUT.libDir, "channel-secrets.sh"), [], { env: { ...awsEnv, OPENCLAW_AWS_ENV_FILE: hostEnvFile } });
+    expect(secrets.status).toBe(0);
+    expect(secrets.stdout.trim()).toBe("slack");
+    expect(secrets.stderr).toMatch(/channel slack: \/openclaw\/openclaw\/channels\/slack-bot-token is not set, the channel stays off until it is: aws ssm put-parameter .* --type SecureString --overwrite --value '<SLACK_BOT_TOKEN>'/);
+    expect(secrets.stdout + secrets.stderr).not.toContain(TELEGRAM_TOKEN);
+    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins)![1];
+    expect(await installBedrockStandIn(tc, bedrockPin, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
+
+    const merge = run(tc.node, [path.join(root, HOST_LAYOUT.libDir, "merge-config.mjs"), "--managed", managed, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir, "--disable", "channels.slack"]);
+    expect(merge.status).toBe(0);
+
+    ns = `oc-ch-${process.pid}`;
+    expect(run("ip", ["netns", "add", ns]).status).toBe(0);
+    run("ip", ["-n", ns, "link", "set", "lo", "up"]);
+    gatewayToken = "gw".padEnd(48, "0123456789abcdef");
+    const unitEnv: NodeJS.ProcessEnv = { PATH: tc.path, HOME: state, OPENCLAW_STATE_DIR: state, OPENCLAW_CONFIG_PATH: liveConfig, OPENCLAW_NO_AUTO_UPDATE: "1", NO_COLOR: "1", OPENCLAW_GATEWAY_TOKEN: gatewayToken, OPENCLAW_AWS_PRIVATE_IP: "127.0.0.1" };
+    // EnvironmentFile= as systemd reads it: KEY='value' lines.
+    for (const line of fs.readFileSync(secretsEnv, "utf8").split("\n").filter(Boolean)) {
+      const [, key, value] = /^([A-Z_]+)='(.*)'$/.exec(line)!;
+      unitEnv[key] = value;
+    }
+    gateway = startProcess("gateway", "ip", ["netns", "exec", ns, tc.node, path.join(tc.packageDir, "openclaw.mjs"), "gateway", "run"], { env: unitEnv, cwd: state });
+    processes.push(gateway);
+    await waitFor("the gateway's /healthz", 180_000, () => {
+      if (gateway.child.exitCode !== null) throw new Error(`gateway exited ${gateway.child.exitCode}:\n${gateway.output()}`);
+      return run("ip", ["netns", "exec", ns, "curl", "-fsS", "http://127.0.0.1:18789/healthz"]).status === 0 ? true : undefined;
+    }, 2000);
+  });
+
+  afterAll(async () => {
+    for (const p of processes.reverse()) await stopProcess(p);
+    if (ns) run("ip", ["netns", "del", ns]);
+    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("writes the filled token into a 0600 EnvironmentFile, and nothing for the channel that is off", () => {
+    expect(fs.statSync(secretsEnv).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(secretsEnv, "utf8")).toBe(`TELEGRAM_BOT_TOKEN='${TELEGRAM_TOKEN}'\n`);
+    const live = JSON.parse(fs.readFileSync(liveConfig, "utf8"));
+    expect(live.channels.telegram).toEqual({ enabled: true, botToken: { source: "env", provider: "default", id: "TELEGRAM_BOT_TOKEN" } });
+    expect(live.channels.slack.enabled).toBe(false);
+  });
+
+  it("the gateway has Telegram configured with its token and Slack off; the token is in no argv, file or log but the EnvironmentFile", async () => {
+    const status = await new Promise<string>((resolve, reject) =>
+      execFile("ip", ["netns", "exec", ns, tc.node, path.join(tc.packageDir, "openclaw.mjs"), "channels", "status", "--json"], { env: { PATH: tc.path, HOME: path.dirname(liveConfig), OPENCLAW_STATE_DIR: path.dirname(liveConfig), OPENCLAW_CONFIG_PATH: liveConfig, OPENCLAW_GATEWAY_TOKEN: gatewayToken, OPENCLAW_NO_AUTO_UPDATE: "1", NO_COLOR: "1" }, timeout: 180_000, maxBuffer: 16 << 20 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    const accounts = JSON.parse(status).channelAccounts;
+    expect(accounts.telegram[0]).toMatchObject({ configured: true, enabled: true, tokenSource: "config", tokenStatus: "available" });
+    expect(accounts.slack?.[0]?.enabled ?? false).toBe(false);
+
+    expect(fs.readFileSync(`/proc/${gateway.child.pid}/cmdline`, "utf8")).not.toContain(TELEGRAM_TOKEN);
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+    const holders = files(work).filter((file) => fs.readFileSync(file).includes(TELEGRAM_TOKEN));
+    expect(holders).toEqual([secretsEnv]);
+    expect(gateway.output()).not.toContain(TELEGRAM_TOKEN);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Installing the Amazon Bedrock provider plugin the way the gateway's boot does, with the real
+ * `openclaw plugins install` and templates/gateway/install-plugins.sh. The npm registry reachable here
+ * answers 404 for @openclaw/amazon-bedrock-provider, so a stand-in with the real package's layout
+ * (package.json `openclaw` block: extensions, install, compat, build; openclaw.plugin.json with id
+ * "amazon-bedrock" and providers ["amazon-bedrock"]; an entry that registers nothing) is served by a
+ * local registry. What this proves: the pinned spec resolves through npm_config_registry, the package
+ * lands in the state dir, `openclaw plugins list` lists it as an installed global plugin providing
+ * amazon-bedrock, a re-run does nothing, a new pin replaces it. What it cannot prove: the real
+ * plugin's code (its Bedrock calls) — that is only proven on AWS.
+ * OpenClaw runs in a network namespace of its own that reaches only the local registry (through a
+ * relay on the same port), so nothing else is contacted.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import versions from "../../src/config/versions.json";
+import { PACKAGE, standInPackage } from "./bedrock-stand-in";
+import { startLocalNpmRegistry, npmPack, type LocalNpmRegistry } from "./local-npm-registry";
+import { PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, type Started, type Toolchain } from "./helpers";
+
+jest.setTimeout(6 * 60_000);
+
+// Official OpenClaw plugins are released in the core's cohort: the plugin version that pairs with a core.
+const PINNED = versions.plugins[PACKAGE];
+const NEXT = `${PINNED}-1`;
+const RELAY = path.join(__dirname, "port-relay.mjs");
+
+describe("the Bedrock provider plugin installed by install-plugins.sh with the real `openclaw plugins install`", () => {
+  let tc: Toolchain;
+  let work: string;
+  let state: string;
+  let ns: string;
+  let registry: LocalNpmRegistry;
+  const relays: Started[] = [];
+  let env: NodeJS.ProcessEnv;
+
+  /** In the namespace, asynchronously: the registry answers from this process's event loop. */
+  function inNamespace(command: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) =>
+      execFile("ip", ["netns", "exec", ns, command, ...args], { env, timeout: 300_000, maxBuffer: 64 << 20, encoding: "utf8" }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      ),
+    );
+  }
+
+  function installPlugins(pin: string) {
+    return inNamespace(path.join(PROJECT_ROOT, "templates", "gateway", "install-plugins.sh"), [`amazon-bedrock=${PACKAGE}@${pin}`]);
+  }
+
+  async function listed() {
+    const r = await inNamespace(path.join(work, "bin", "openclaw"), ["plugins", "list", "--json"]);
+    return (JSON.parse(r.stdout).plugins as { id: string; version: string; origin: string; enabled: boolean; rootDir: string; providerIds: string[] }[]).find((p) => p.id === "amazon-bedrock");
+  }
+
+  /** The namespace has only loopback: the registry's port inside it leads, through two relays, to the registry outside. */
+  async function exposeRegistry() {
+    for (const relay of relays.splice(0)) await stopProcess(relay);
+    const port = new URL(registry.url).port;
+    const socket = path.join(work, `registry-${port}.sock`);
+    relays.push(startProcess("relay-out", process.execPath, [RELAY, socket, port], { env: process.env }));
+    await waitFor("the outer relay", 10_000, () => (relays[0].output().includes("listening") ? true : undefined), 100);
+    relays.push(startProcess("relay-in", "ip", ["netns", "exec", ns, process.execPath, RELAY, port, socket], { env: process.env }));
+    await waitFor("the inner relay", 10_000, () => (relays[1].output().includes("listening") ? true : undefined), 100);
+    env.npm_config_registry = registry.url;
+  }
+
+  beforeAll(async () => {
+    tc = toolchain();
+    work = tempDir("plugins");
+    const tarballs = [PINNED, NEXT].map((v) => npmPack(standInPackage(path.join(work, `stand-in-${v}`), v), work));
+    registry = await startLocalNpmRegistry(tarballs.slice(0, 1));
+
+    ns = `oc-plugins-${process.pid}`;
+    expect(run("ip", ["netns", "add", ns]).status).toBe(0);
+    run("ip", ["-n", ns, "link", "set", "lo", "up"]);
+
+    state = path.join(work, "state");
+    fs.mkdirSync(state);
+    fs.writeFileSync(path.join(state, "openclaw.json"), JSON.stringify({ gateway: { mode: "local" } }));
+    // The host's /usr/local/bin/openclaw runs the CLI as the service user with the state dir; here, as is.
+    fs.mkdirSync(path.join(work, "bin"));
+    fs.writeFileSync(path.join(work, "bin", "openclaw"), `#!/bin/sh\nexec "${tc.node}" "${path.join(tc.packageDir, "openclaw.mjs")}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(work, "host.env"),
+      `OPENCLAW_AWS_LIB_DIR='${path.join(PROJECT_ROOT, "templates", "common")}'\nOPENCLAW_AWS_BIN_DIR='${path.join(work, "bin")}'\n`,
+    );
+    env = {
+      PATH: tc.path,
+      HOME: state,
+      OPENCLAW_STATE_DIR: state,
+      OPENCLAW_CONFIG_PATH: path.join(state, "openclaw.json"),
+      OPENCLAW_NO_AUTO_UPDATE: "1",
+      NO_COLOR: "1",
+      OPENCLAW_AWS_ENV_FILE: path.join(work, "host.env"),
+      npm_config_cache: path.join(work, "npm-cache"),
+    };
+    await exposeRegistry();
+  });
+
+  afterAll(async () => {
+    for (const relay of relays) await stopProcess(relay);
+    if (ns) run("ip", ["netns", "del", ns]);
+    await registry?.close();
+    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("installs the pinned version from the configured registry into the state dir and lists it", async () => {
+    const started = Date.now();
+    const r = await installPlugins(PINNED);
+    process.stdout.write(`[plugins] first install took ${Date.now() - started} ms\n`);
+    expect(r.stderr).toMatch(new RegExp(`installing plugin amazon-bedrock from ${PACKAGE}@${PINNED}`));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Installed plugin: amazon-bedrock/);
+    expect(registry.requests).toContain(`GET /@openclaw/amazon-bedrock-provider/-/amazon-bedrock-provider-${PINNED}.tgz`);
+
+    const plugin = await listed();
+    expect(plugin).toMatchObject({ id: "amazon-bedrock", version: PINNED, origin: "global", enabled: true, providerIds: ["amazon-bedrock"] });
+    expect(plugin!.rootDir.startsWith(path.join(state, "npm", "projects") + path.sep)).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(plugin!.rootDir, "package.json"), "utf8")).version).toBe(PINNED);
+    expect(JSON.parse(fs.readFileSync(path.join(state, "openclaw.json"), "utf8")).plugins.entries["amazon-bedrock"]).toEqual({ enabled: true });
+  });
+
+  it("a re-run (reboot) finds it installed and downloads nothing", async () => {
+    const before = registry.requests.length;
+    const r = await installPlugins(PINNED);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`plugin amazon-bedrock ${PINNED.replace(/\./g, "\\.")} is installed`));
+    expect(registry.requests.slice(before)).toEqual([]);
+  });
+
+  it("a new pin replaces the installed version", async () => {
+    await registry.close();
+    registry = await startLocalNpmRegistry([path.join(work, `openclaw-amazon-bedrock-provider-${PINNED}.tgz`), path.join(work, `openclaw-amazon-bedrock-provider-${NEXT}.tgz`)]);
+    await exposeRegistry();
+
+    const r = await installPlugins(NEXT);
+    expect(r.stderr).toMatch(new RegExp(`plugin amazon-bedrock: replacing ${PINNED.replace(/\./g, "\\.")} with ${NEXT.replace(/\./g, "\\.")}`));
+    expect(r.status).toBe(0);
+    expect(await listed()).toMatchObject({ version: NEXT, enabled: true });
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * What makes the gateway an assistant: its model on Amazon Bedrock and its chat channels
+ * (`openclaw.model`, `openclaw.bedrockRegion`, `openclaw.channels`), and the facts about the channels
+ * that the stack (SSM parameters, outputs) and the gateway host (config, secrets, plugins) share.
+ */
+import { z } from "zod";
+import { isRegion } from "./aws-facts";
+import { BEDROCK_MODELS, DEFAULT_BEDROCK_MODEL } from "./bedrock-models";
+
+export const CHANNEL_NAMES = ["telegram", "discord", "slack", "whatsapp"] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/** A secret a channel needs: the env var its openclaw.json SecretRef names, and its SSM parameter's last path segment. */
+export interface ChannelSecret {
+  readonly env: string;
+  readonly parameter: string;
+  readonly description: string;
+}
+
+export interface ChannelFacts {
+  /** The external plugin package (installed at the OpenClaw version), or undefined when bundled. */
+  readonly plugin?: string;
+  readonly secrets: readonly ChannelSecret[];
+  /** The channel's keys in openclaw.json besides `enabled` (secrets as env SecretRefs). */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+const envRef = (id: string) => ({ source: "env", provider: "default", id });
+
+/** Checked with the real openclaw 2026.9.6: `config validate` accepts these; SecretRefs need provider "default". */
+export const CHANNELS: Readonly<Record<ChannelName, ChannelFacts>> = {
+  telegram: {
+    secrets: [{ env: "TELEGRAM_BOT_TOKEN", parameter: "telegram-bot-token", description: "Telegram bot token (BotFather)" }],
+    settings: { botToken: envRef("TELEGRAM_BOT_TOKEN") },
+  },
+  discord: {
+    plugin: "@openclaw/discord",
+    secrets: [{ env: "DISCORD_BOT_TOKEN", parameter: "discord-bot-token", description: "Discord bot token" }],
+    settings: { token: envRef("DISCORD_BOT_TOKEN") },
+  },
+  slack: {
+    plugin: "@openclaw/slack",
+    secrets: [
+      { env: "SLACK_BOT_TOKEN", parameter: "slack-bot-token", description: "Slack bot token (xoxb-...)" },
+      { env: "SLACK_APP_TOKEN", parameter: "slack-app-token", description: "Slack app-level token for Socket Mode (xapp-...)" },
+    ],
+    settings: { mode: "socket", botToken: envRef("SLACK_BOT_TOKEN"), appToken: envRef("SLACK_APP_TOKEN") },
+  },
+  // QR login only (`openclaw channels login --channel whatsapp`); its credentials stay in the state dir.
+  whatsapp: { plugin: "@openclaw/whatsapp", secrets: [], settings: {} },
+};
+
+const knownModels = Object.keys(BEDROCK_MODELS);
+
+const customModel = z.strictObject({
+  /** A Bedrock model or inference profile id not in the known list. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9.:-]{2,127}$/, { error: "must be a Bedrock model or inference profile id such as us.anthropic.claude-sonnet-4-5-20250929-v1:0" }),
+  name: z.string().max(100).optional(),
+  contextWindow: z.number().int().min(1000).max(10_000_000),
+  maxTokens: z.number().int().min(256).max(1_000_000),
+  input: z.array(z.enum(["text", "image"])).min(1).default(["text"]),
+});
+
+/** The fields the `openclaw` block gets. */
+export const assistantFields = {
+  /**
+   * The gateway's model on Bedrock: a known id (see bedrock-models.ts), or for any other id
+   * `{ "id": ..., "contextWindow": ..., "maxTokens": ... }`. Unused with `iam.bedrock: false`.
+   * @default "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+   */
+  model: z
+    .union([
+      z.string().refine((id) => Object.hasOwn(BEDROCK_MODELS, id), {
+        error: (issue) =>
+          `unknown Bedrock model ${JSON.stringify(issue.input)}: use one of ${knownModels.join(", ")}; or, for another id, { "id": ..., "contextWindow": ..., "maxTokens": ... }`,
+      }),
+      customModel,
+    ])
+    .default(DEFAULT_BEDROCK_MODEL),
+  /** Region of the bedrock-runtime endpoint the gateway calls. @default the deployment's region */
+  bedrockRegion: z
+    .string()
+    .refine(isRegion, { error: "must be an AWS region such as us-east-1" })
+    .optional(),
+  /** Chat channels to configure; each token-based one gets SecureString parameters to fill. @default [] */
+  channels: z
+    .array(z.enum(CHANNEL_NAMES, { error: `must be one of ${CHANNEL_NAMES.join(", ")}` }))
+    .refine((list) => new Set(list).size === list.length, { error: "must not name a channel twice" })
+    .default([]),
+};
+
+/** A channel secret's SSM parameter (SecureString, created by Terraform with the placeholder, filled by the user). */
+export interface ChannelSecretParameter extends ChannelSecret {
+  readonly channel: ChannelName;
+  /** Full parameter name: `<stack parameter path>/channels/<parameter>`. */
+  readonly name: string;
+}
+
+/** Every secret parameter of the configured channels, in the order of `openclaw.channels`. */
+export function channelSecretParameters(channels: readonly ChannelName[], parameterPath: string): ChannelSecretParameter[] {
+  return channels.flatMap((channel) => CHANNELS[channel].secrets.map((secret) => ({ ...secret, channel, name: `${parameterPath}/channels/${secret.parameter}` })));
+}

@@ -1,0 +1,47 @@
+/**
+ * Amazon Bedrock models the gateway can be configured with by id alone: their token limits, which the
+ * Bedrock APIs do not report (OpenClaw's Bedrock provider keeps the same table: extensions/amazon-bedrock
+ * discovery.ts KNOWN_CONTEXT_WINDOWS). Ids are the US cross-region inference profiles (`us.` prefix);
+ * the profile routes to the foundation model `<id without us.>` in several US regions.
+ * maxTokens is the output cap OpenClaw uses for these models (its docs' Bedrock example).
+ */
+export interface BedrockModel {
+  readonly name: string;
+  readonly contextWindow: number;
+  readonly maxTokens: number;
+  readonly input: readonly ("text" | "image")[];
+}
+
+const claude = (name: string, contextWindow = 200_000): BedrockModel => ({ name, contextWindow, maxTokens: 8192, input: ["text", "image"] });
+const text = (name: string, contextWindow: number): BedrockModel => ({ name, contextWindow, maxTokens: 8192, input: ["text"] });
+
+export const BEDROCK_MODELS: Readonly<Record<string, BedrockModel>> = {
+  "us.anthropic.claude-sonnet-4-5-20250929-v1:0": claude("Claude Sonnet 4.5"),
+  "us.anthropic.claude-haiku-4-5-20251001-v1:0": claude("Claude Haiku 4.5"),
+  "us.anthropic.claude-opus-4-5-20251101-v1:0": claude("Claude Opus 4.5"),
+  "us.anthropic.claude-opus-4-1-20250805-v1:0": claude("Claude Opus 4.1"),
+  "us.anthropic.claude-sonnet-4-20250514-v1:0": claude("Claude Sonnet 4"),
+  "us.anthropic.claude-sonnet-4-6": claude("Claude Sonnet 4.6", 1_000_000),
+  "us.anthropic.claude-opus-4-6-v1": claude("Claude Opus 4.6", 1_000_000),
+  "us.amazon.nova-premier-v1:0": { name: "Amazon Nova Premier", contextWindow: 1_000_000, maxTokens: 8192, input: ["text", "image"] },
+  "us.amazon.nova-pro-v1:0": { name: "Amazon Nova Pro", contextWindow: 300_000, maxTokens: 8192, input: ["text", "image"] },
+  "us.amazon.nova-lite-v1:0": { name: "Amazon Nova Lite", contextWindow: 300_000, maxTokens: 8192, input: ["text", "image"] },
+  "us.amazon.nova-micro-v1:0": text("Amazon Nova Micro", 128_000),
+  "us.meta.llama4-maverick-17b-instruct-v1:0": text("Llama 4 Maverick 17B", 1_000_000),
+  "us.meta.llama4-scout-17b-instruct-v1:0": text("Llama 4 Scout 17B", 512_000),
+  "us.meta.llama3-3-70b-instruct-v1:0": text("Llama 3.3 70B", 128_000),
+  "us.deepseek.r1-v1:0": text("DeepSeek R1", 128_000),
+};
+
+/** A current Claude Sonnet through its US cross-region inference profile. */
+export const DEFAULT_BEDROCK_MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+/** The foundation model a cross-region profile routes to: the id without its geography prefix. */
+export function foundationModelOf(modelId: string): string {
+  return modelId.replace(/^(us|eu|apac|ap|au|jp|ca|global)\./, "");
+}
+
+/** Whether the id is a system-defined cross-region inference profile (rather than a foundation model). */
+export function isInferenceProfile(modelId: string): boolean {
+  return foundationModelOf(modelId) !== modelId;
+}
