@@ -15,8 +15,6 @@ export interface SharedParametersProps {
   /** Whether the gateway serves TLS (only then does it publish a certificate and its fingerprint). */
   readonly tls: boolean;
   readonly pairing: readonly PairingParameter[];
-  /** The chat channels' tokens (SecureString): the user fills them; the gateway reads them at boot. */
-  readonly channelSecrets: readonly { readonly name: string; readonly parameter: string; readonly description: string }[];
   /** Value every parameter is created with; the hosts read it as "not published yet". */
   readonly placeholder: string;
 }
@@ -47,9 +45,6 @@ export class SharedParameters extends Construct {
     if (props.tls) {
       create("gateway-tls-fingerprint", props.gateway.tlsFingerprint, "String", "SHA-256 fingerprint of the gateway certificate");
       create("gateway-tls-certificate", props.gateway.tlsCertificate, "String", "The gateway's self-signed certificate (PEM)");
-    }
-    for (const secret of props.channelSecrets) {
-      create(`channel-${secret.parameter}`, secret.name, "SecureString", `${secret.description}, read by the gateway at boot (set it with put-parameter --overwrite)`);
     }
     for (const node of props.pairing) {
       create(`pairing-${node.hostName}`, node.parameter, "SecureString", `Pairing material the gateway hands to ${node.hostName}`);

@@ -83,7 +83,6 @@ export class OpenClawStack extends TerraformStack {
       gateway: hosts.gatewayParameters,
       tls: config.gateway.tls,
       pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
-      channelSecrets,
       placeholder: PARAMETER_PLACEHOLDER,
     });
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
@@ -199,10 +198,12 @@ export class OpenClawStack extends TerraformStack {
     if (config.gateway.tls) {
       output("gateway_tls_fingerprint_parameter", hosts.gatewayParameters.tlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
     }
+    // The user creates each channel's SecureString: Terraform never holds it, so the token is never in
+    // its state. The value goes through stdin, never a command line.
     for (const secret of channelSecrets) {
       output(
         `${secret.parameter.replace(/-/g, "_")}_command`,
-        `aws ssm put-parameter --region ${region} --name ${secret.name} --type SecureString --overwrite --value "$${secret.env}"`,
+        `printf %s "$${secret.env}" | aws ssm put-parameter --region ${region} --name ${secret.name} --type SecureString --overwrite --value file:///dev/stdin`,
         `Stores the ${secret.description} (export ${secret.env} first); then run channels_apply_command`,
       );
     }

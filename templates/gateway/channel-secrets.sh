@@ -1,6 +1,7 @@
 #!/bin/bash
 # /usr/local/lib/openclaw-aws/channel-secrets.sh — reads the configured chat channels' tokens from their
-# SSM SecureString parameters (Terraform creates them with the placeholder; the user fills them) into
+# SSM SecureString parameters (the user creates them with the stack's *_command outputs; Terraform never
+# holds them, so no token is in its state) into
 # the gateway unit's EnvironmentFile (mode 0600; openclaw.json names them as env SecretRefs), and
 # prints, one per line, the channels whose secret is still the placeholder: the boot turns those off
 # (enabled: false) with one log line each instead of letting them fail in the gateway.
@@ -21,7 +22,7 @@ for entry in $OPENCLAW_AWS_CHANNEL_SECRETS; do
     lines+="${env}='${value}'"$'\n'
   else
     off[$channel]=1
-    log "channel ${channel}: ${parameter} is not set, the channel stays off until it is: aws ssm put-parameter --region ${AWS_DEFAULT_REGION} --name ${parameter} --type SecureString --overwrite --value '<${env}>'"
+    log "channel ${channel}: ${parameter} is not set, the channel stays off until it is: printf %s \"\$${env}\" | aws ssm put-parameter --region ${AWS_DEFAULT_REGION} --name ${parameter} --type SecureString --overwrite --value file:///dev/stdin"
   fi
 done
 printf '%s' "$lines" | write_file "$OPENCLAW_AWS_CHANNEL_SECRETS_ENV" 0600 ""
