@@ -1,47 +1,137 @@
-// `npm run bench`: wall time and peak memory of synthesizing the default stack, as a user's
-// `cdktf synth` runs it (one whole `node scripts/app.mjs` process), median of several runs.
+// `npm run bench`: how synth time and memory grow with the number of nodes (issue 11), in one run.
+//
+// Each case is one whole process of the app command `cdktf synth` spawns (cdktf.json "app":
+// `node scripts/app.mjs`, with CDKTF_OUTDIR set), timed from spawn to exit. The cdktf CLI's own start-up
+// (about a second, the same whatever the stack) is NOT included. The floor is `node -e 'require("cdktf")'`.
+// Cases run in turn, round by round, so a change of the machine's speed hits them alike; a ratio is the
+// median of the per-round ratios. The targets are checked here: exit 1, naming each one missed.
+//
+// env BENCH_RUNS (default 7): rounds of floor, default, 1 node and 50 nodes; BENCH_RUNS_250 (default 2):
+// synths of 250 nodes (judged by peak memory only).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const TARGET_SECONDS = 0.5;
-const TARGET_MIB = 150;
+const TARGETS = {
+  defaultOverFloor: 1.6,
+  fiftyOverOne: 1.5,
+  peakMiB250: 250,
+};
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS_250 = Number(process.env.BENCH_RUNS_250 ?? 2);
+if (!(Number.isInteger(RUNS) && RUNS >= 1 && Number.isInteger(RUNS_250) && RUNS_250 >= 1)) {
+  throw new Error(`BENCH_RUNS and BENCH_RUNS_250 must be whole numbers >= 1 (got ${RUNS}, ${RUNS_250})`);
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "openclaw-bench-"));
-const rssFile = join(work, "max-rss");
-const env = { ...process.env, CDKTF_OUTDIR: join(work, "out"), BENCH_RSS_FILE: rssFile };
-delete env.OPENCLAW_CONFIG; // the default stack
-delete env.OPENCLAW_LOCAL_ENDPOINT;
+const usageFile = join(work, "usage.json");
+const preload = ["--require", join(root, "scripts/max-rss.cjs")];
 
-function synthOnce() {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["--require", join(root, "scripts/max-rss.cjs"), "scripts/app.mjs"], {
-    cwd: root,
-    env,
-    encoding: "utf8",
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`synth failed (exit ${result.status}):\n${result.stderr}`);
-  return { seconds, mib: Number(readFileSync(rssFile, "utf8")) / 1024 };
+/** A deployment with `count` nodes named node-1 ... node-<count>; null: the defaults (an empty config). */
+function configFile(name, count) {
+  const file = join(work, `${name}.json`);
+  const config = count === null ? {} : { nodes: Array.from({ length: count }, (_, index) => ({ name: `node-${index + 1}` })) };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function synthCase(label, nodes, count) {
+  return { label, args: [...preload, "scripts/app.mjs"], config: configFile(label, count), nodes, runs: [] };
+}
+
+const floor = { label: "floor", args: [...preload, "-e", 'require("cdktf")'], runs: [] };
+const byDefault = synthCase("default", 1, null);
+const one = synthCase("1 node", 1, 1);
+const fifty = synthCase("50 nodes", 50, 50);
+const big = synthCase("250 nodes", 250, 250);
+
+function runOnce(benchCase) {
+  const env = { ...process.env, CDKTF_OUTDIR: join(work, "out"), BENCH_RSS_FILE: usageFile };
+  delete env.OPENCLAW_LOCAL_ENDPOINT;
+  if (benchCase.config) env.OPENCLAW_CONFIG = benchCase.config;
+  rmSync(usageFile, { force: true });
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, benchCase.args, { cwd: root, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    const reason = (result.stderr || result.error?.message || "").trim().split("\n").find((line) => line.trim()) ?? `exit ${result.status}`;
+    throw new Error(`${benchCase.label}: synth failed (exit ${result.status}): ${reason}`);
+  }
+  const usage = JSON.parse(readFileSync(usageFile, "utf8"));
+  const run = { seconds, cpuSeconds: usage.cpuMicros / 1e6, mib: usage.maxRssKiB / 1024 };
+  benchCase.runs.push(run);
+  return run;
+}
+
+/** The synthesized stack has the gateway and one instance per node: the bench timed a real synth. */
+function checkSynthesized(benchCase) {
+  const stack = JSON.parse(readFileSync(join(work, "out/stacks/openclaw/cdk.tf.json"), "utf8"));
+  const instances = Object.keys(stack.resource.aws_instance ?? {}).length;
+  if (instances !== benchCase.nodes + 1) throw new Error(`${benchCase.label}: expected ${benchCase.nodes + 1} instances, synthesized ${instances}`);
+  return Object.values(stack.resource).reduce((count, byName) => count + Object.keys(byName).length, 0);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const pairedRatio = (a, b, figure = "seconds") => median(a.runs.map((run, index) => run[figure] / b.runs[index][figure]));
+/** The same ratio in CPU time: what to read when other work shares the machine and stretches wall time. */
+const cpuRatio = (a, b) => `(cpu ${pairedRatio(a, b, "cpuSeconds").toFixed(2)}x)`;
+
+const missed = [];
+function check(what, value, target, unit) {
+  const ok = value <= target;
+  if (!ok) missed.push(`${what} ${value.toFixed(2)}${unit} > ${target}${unit}`);
+  return `${value.toFixed(2)}${unit}  target <= ${target}${unit}  ${ok ? "ok" : "MISSED"}`;
+}
 
 try {
-  synthOnce(); // builds the bundle if a source changed, as the first synth after an edit does
-  const runs = Array.from({ length: RUNS }, synthOnce);
-  const stack = JSON.parse(readFileSync(join(work, "out/stacks/openclaw/cdk.tf.json"), "utf8"));
-  const resources = Object.values(stack.resource).reduce((count, byName) => count + Object.keys(byName).length, 0);
-  const seconds = median(runs.map((run) => run.seconds));
-  const mib = median(runs.map((run) => run.mib));
-  const verdict = (ok) => (ok ? "ok" : "OVER TARGET");
-  console.log(`synth of the default stack (${resources} resources), ${RUNS} runs, whole process:`);
-  console.log(`  wall time  median ${seconds.toFixed(3)} s   min ${Math.min(...runs.map((r) => r.seconds)).toFixed(3)} s   max ${Math.max(...runs.map((r) => r.seconds)).toFixed(3)} s   target ${TARGET_SECONDS} s  ${verdict(seconds <= TARGET_SECONDS)}`);
-  console.log(`  peak RSS   median ${mib.toFixed(1)} MiB   max ${Math.max(...runs.map((r) => r.mib)).toFixed(1)} MiB   target ${TARGET_MIB} MiB  ${verdict(mib <= TARGET_MIB)}`);
+  runOnce(byDefault); // builds the bundle if a source changed, as the first synth after an edit does
+  byDefault.runs = [];
+  const resources = {};
+  for (let round = 0; round < RUNS; round++) {
+    for (const benchCase of [floor, byDefault, one, fifty]) {
+      runOnce(benchCase);
+      if (round === 0 && benchCase !== floor) resources[benchCase.label] = checkSynthesized(benchCase);
+    }
+  }
+  let bigError;
+  try {
+    for (let run = 0; run < RUNS_250; run++) runOnce(big);
+    resources[big.label] = checkSynthesized(big);
+  } catch (error) {
+    bigError = error;
+  }
+
+  console.log(`synth: one whole \`node scripts/app.mjs\` process each (what \`cdktf synth\` runs; the CLI's own start-up not included)`);
+  console.log(`${"case".padEnd(10)} ${"runs".padStart(4)} ${"wall median".padStart(12)} ${"min".padStart(7)} ${"max".padStart(7)} ${"cpu median".padStart(11)} ${"peak RSS".padStart(10)}  resources`);
+  for (const benchCase of [floor, byDefault, one, fifty, big]) {
+    const { runs } = benchCase;
+    if (runs.length === 0) continue;
+    const seconds = runs.map((run) => run.seconds);
+    console.log(
+      `${benchCase.label.padEnd(10)} ${String(runs.length).padStart(4)} ${median(seconds).toFixed(3).padStart(10)} s ${Math.min(...seconds).toFixed(3).padStart(7)} ${Math.max(...seconds).toFixed(3).padStart(7)} ${median(runs.map((run) => run.cpuSeconds)).toFixed(3).padStart(9)} s ${Math.max(...runs.map((run) => run.mib)).toFixed(1).padStart(6)} MiB  ${resources[benchCase.label] ?? ""}`,
+    );
+  }
+  console.log(`default / floor (wall, median of ${RUNS} rounds): ${check("default / floor", pairedRatio(byDefault, floor), TARGETS.defaultOverFloor, "x")} ${cpuRatio(byDefault, floor)}`);
+  console.log(`50 nodes / 1 node (wall, median of ${RUNS} rounds): ${check("50 nodes / 1 node", pairedRatio(fifty, one), TARGETS.fiftyOverOne, "x")} ${cpuRatio(fifty, one)}`);
+  if (bigError) {
+    missed.push(bigError.message);
+    console.log(`${bigError.message}  MISSED`);
+  } else {
+    console.log(`250 nodes peak RSS (max of ${RUNS_250}): ${check("250 nodes peak RSS", Math.max(...big.runs.map((run) => run.mib)), TARGETS.peakMiB250, " MiB")}`);
+  }
+  if (missed.length > 0) {
+    console.log(`bench: ${missed.length} target(s) missed: ${missed.join("; ")}`);
+    process.exitCode = 1;
+  } else {
+    console.log("bench: every target met");
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

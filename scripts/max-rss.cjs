@@ -1,6 +1,9 @@
-// Preloaded by scripts/bench.mjs: records this process's peak resident memory (KiB) when it exits.
+// Preloaded by scripts/bench.mjs: when this process exits, writes its peak resident memory (KiB) and the
+// CPU time it used (user + system, microseconds) to the file named by env BENCH_RSS_FILE, as JSON.
 const { writeFileSync } = require("node:fs");
 
 process.on("exit", () => {
-  if (process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS));
+  if (!process.env.BENCH_RSS_FILE) return;
+  const { user, system } = process.cpuUsage();
+  writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, cpuMicros: user + system }));
 });

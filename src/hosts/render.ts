@@ -5,9 +5,11 @@
  * Context values are only interpolated, never parsed: they may be Terraform tokens
  * (`${TfToken[TOKEN.n]}`) that cdktf resolves later. Only handlebars and node builtins are imported.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import Handlebars from "handlebars";
+import type Handlebars from "handlebars";
 import { PROJECT_ROOT } from "../project-root";
 import { HOST_LAYOUT } from "./layout";
 
@@ -59,12 +61,21 @@ export const COMMON_FILES: readonly FileSpec[] = [
   { template: "common/openclaw", path: `${HOST_LAYOUT.binDir}/openclaw`, mode: "0755" },
 ];
 
+const load = createRequire(__filename);
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+/**
+ * Compiled templates as handlebars' precompiled JavaScript, one file per template source (and handlebars
+ * version): a synth then loads only handlebars' runtime and compiles nothing that has not changed.
+ */
+const COMPILED_DIR = path.join(PROJECT_ROOT, ".cache", "templates");
+
 let engine: typeof Handlebars | undefined;
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function handlebars(): typeof Handlebars {
   if (!engine) {
-    engine = Handlebars.create();
+    engine = (load("handlebars/runtime") as typeof Handlebars).create();
     engine.registerHelper("eq", (a: unknown, b: unknown) => a === b);
     // {{json a b ...}}: the concatenation of the arguments as a JSON string literal (numbers and
     // booleans alone stay JSON numbers/booleans).
@@ -77,11 +88,35 @@ function handlebars(): typeof Handlebars {
   return engine;
 }
 
+/** The precompiled JavaScript of a template source: from the cache, or compiled now (the compiler loads only then) and cached. */
+function precompiled(source: string): string {
+  const key = createHash("sha256").update(`${handlebars().VERSION}\0${JSON.stringify(COMPILE_OPTIONS)}\0${source}`).digest("hex");
+  const file = path.join(COMPILED_DIR, `${key}.js`);
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    const code = String((load("handlebars") as typeof Handlebars).precompile(source, COMPILE_OPTIONS));
+    try {
+      fs.mkdirSync(COMPILED_DIR, { recursive: true });
+      // Write then rename, so a synth running in parallel never reads a half-written file.
+      const partial = `${file}.${process.pid}`;
+      fs.writeFileSync(partial, code);
+      fs.renameSync(partial, file);
+    } catch {
+      // A read-only project folder: the next synth compiles again, nothing else changes.
+    }
+    return code;
+  }
+}
+
 function template(name: string): Handlebars.TemplateDelegate {
   let t = compiled.get(name);
   if (!t) {
     const source = fs.readFileSync(path.join(TEMPLATES_DIR, name), "utf8");
-    t = handlebars().compile(source, { noEscape: true, strict: true });
+    // The precompiled form is an object literal of functions; evaluating it is what handlebars' own
+    // compile does with the code it generates.
+    const spec = new Function(`return ${precompiled(source)};`)() as Parameters<typeof Handlebars.template>[0];
+    t = handlebars().template(spec);
     compiled.set(name, t);
   }
   return t;
