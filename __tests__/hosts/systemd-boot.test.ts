@@ -150,8 +150,11 @@ if (skipReason) {
       const started = Date.now();
       const tc = toolchain();
       const root = containerRoot();
-      // The default configuration (gateway + one node, TLS on 443), whatever openclaw.config.json says.
-      fs.writeFileSync(path.join(work, "config.json"), "{}\n");
+      // The default configuration (gateway + one node, TLS on 443), whatever openclaw.config.json says,
+      // without the Bedrock model: its provider plugin is not on the npm registry reachable here (and the
+      // containers have no route out), and OpenClaw refuses to start without it. The plugin install is
+      // proven against a local registry in openclaw-plugins.test.ts.
+      fs.writeFileSync(path.join(work, "config.json"), `${JSON.stringify({ iam: { bedrock: false, marketplace: false } })}\n`);
       const rendered = renderHosts(path.join(work, "rendered"), path.join(work, "config.json"));
       const gatewayRendered = rendered.find((host) => host.role === "gateway")!;
       const nodeRendered = rendered.find((host) => host.role === "node")!;
