@@ -6,9 +6,12 @@ interface Statement {
   Sid: string;
   Effect: string;
   Action: string[];
-  Resource: string | string[];
+  Resource?: string | string[];
+  NotResource?: string[];
   Condition?: unknown;
 }
+
+const TOKEN_SECRET = "arn:REF:secretsmanager:us-east-1:REF:secret:openclaw/openclaw/gateway/token-??????";
 
 /** The inline policy statements of a role, with Terraform references (partition, account) shown as REF. */
 function statementsOf(tf: TerraformJson, roleName: string): Statement[] {
@@ -30,11 +33,17 @@ describe("Iam", () => {
     expect(trust).toContain('"Service":"ec2.amazonaws.com"');
   });
 
-  it("lets the gateway invoke Bedrock, subscribe via Bedrock only, and use its own parameters", () => {
+  it("lets the gateway invoke Bedrock, subscribe via Bedrock only, use its own parameters and keep its token", () => {
     const { tf } = synthStack();
     const statements = statementsOf(tf, "openclaw-ec2-role");
     expect(statements).toEqual([
       { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: ["arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/*"] },
+      {
+        Sid: "GatewayTokenSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        Resource: TOKEN_SECRET,
+      },
       {
         Sid: "BedrockInvoke",
         Effect: "Allow",
@@ -51,20 +60,25 @@ describe("Iam", () => {
     ]);
   });
 
-  it("lets each node read only the certificate, its fingerprint and its own pairing: no token, no writes", () => {
+  it("lets each node read only the certificate, its fingerprint and its own pairing, and denies every other parameter and the token", () => {
     const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
-    const readable = (node: string) => [
-      {
-        Sid: "ReadPairingParameters",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter"],
-        Resource: [
-          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
-          "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
-          `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
-        ],
-      },
-    ];
+    const readable = (node: string) => {
+      const parameters = [
+        "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
+        "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
+        `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
+      ];
+      return [
+        { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameters },
+        {
+          Sid: "DenyOtherParameters",
+          Effect: "Deny",
+          Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+          NotResource: parameters,
+        },
+        { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: TOKEN_SECRET },
+      ];
+    };
     expect(statementsOf(tf, "openclaw-node-ec2-role")).toEqual(readable("node"));
     expect(statementsOf(tf, "openclaw-arm-ec2-role")).toEqual(readable("arm"));
     expect(propertiesOf(tf, "aws_iam_instance_profile").map((profile) => profile.name).sort()).toEqual([
@@ -76,7 +90,7 @@ describe("Iam", () => {
 
   it("drops Bedrock and Marketplace when turned off, and the node role without nodes", () => {
     const { tf } = synthStack({ iam: { bedrock: false, marketplace: false }, nodes: [] });
-    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters"]);
+    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });
 });

@@ -6,7 +6,6 @@ describe("SharedParameters", () => {
     const { json, tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
     const parameters = propertiesOf(tf, "aws_ssm_parameter");
     expect(Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.type]))).toEqual({
-      "/openclaw/openclaw/gateway/token": "SecureString",
       "/openclaw/openclaw/gateway/tls-fingerprint": "String",
       "/openclaw/openclaw/gateway/tls-certificate": "String",
       "/openclaw/openclaw/nodes/node/pairing": "SecureString",
@@ -16,19 +15,25 @@ describe("SharedParameters", () => {
       expect(parameter.value).toBe("pending");
       expect(parameter.lifecycle).toEqual({ ignore_changes: ["value"] });
     }
-    expect(json).toHaveResourceWithProperties(SsmParameter, { name: "/openclaw/openclaw/gateway/token", type: "SecureString" });
+    expect(json).toHaveResourceWithProperties(SsmParameter, { name: "/openclaw/openclaw/nodes/node/pairing", type: "SecureString" });
   });
 
-  it("has no certificate parameters when the gateway serves no TLS", () => {
+  it("has no parameter at all without TLS and nodes (the token is a secret, not a parameter)", () => {
     const { tf } = synthStack({ nodes: [], gateway: { tls: false } });
-    expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name)).toEqual(["/openclaw/openclaw/gateway/token"]);
+    expect(propertiesOf(tf, "aws_ssm_parameter")).toEqual([]);
   });
 
-  it("makes the hosts wait for the parameters they write and read", () => {
+  it("makes the hosts wait for the parameters they write and read, the stack's key and the token's secret", () => {
     const { tf } = synthStack();
     for (const instance of propertiesOf(tf, "aws_instance")) {
-      expect(instance.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ssm_parameter\./)]));
-      expect(instance.depends_on).toHaveLength(4);
+      expect((instance.depends_on as string[]).map((dependency) => dependency.split(".")[0]).sort()).toEqual([
+        "aws_kms_alias",
+        "aws_kms_key",
+        "aws_secretsmanager_secret",
+        "aws_ssm_parameter",
+        "aws_ssm_parameter",
+        "aws_ssm_parameter",
+      ]);
     }
   });
 });

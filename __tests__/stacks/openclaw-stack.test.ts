@@ -44,8 +44,10 @@ describe("OpenClawStack", () => {
       `--document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["443"],"localPortNumber":["18789"]}'`,
     );
     expect(value("gateway_token_command")).toBe(
-      "aws ssm get-parameter --region us-east-1 --name /openclaw/openclaw/gateway/token --with-decryption --query Parameter.Value --output text",
+      "aws secretsmanager get-secret-value --region us-east-1 --secret-id openclaw/openclaw/gateway/token --query SecretString --output text",
     );
+    expect(value("gateway_token_secret")).toBe("openclaw/openclaw/gateway/token");
+    expect(value("kms_key_alias")).toMatch(/^\$\{aws_kms_alias\..+\.name\}$/);
     expect(value("gateway_tls_fingerprint_parameter")).toBe("/openclaw/openclaw/gateway/tls-fingerprint");
     expect(value("alarm_topic_arn")).toMatch(/aws_sns_topic/);
     expect(value("audit_trail_arn")).toMatch(/aws_cloudtrail/);

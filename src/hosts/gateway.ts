@@ -28,6 +28,8 @@ export interface GatewayHostContext extends HostContext {
     readonly privilegedPort: boolean;
     /** Scheme of the URL nodes are given in join codes. */
     readonly publicUrlScheme: "https" | "http";
+    /** Secrets Manager secret the gateway keeps its auth token in. */
+    readonly tokenSecret: string;
   };
   /** The nodes the gateway pairs automatically. */
   readonly nodes: readonly PairedNode[];
@@ -66,6 +68,7 @@ export function gatewayHostContext(
       publicAddress: publicAddress ?? "",
       privilegedPort: isPrivilegedPort(gateway.port),
       publicUrlScheme: gateway.tls ? "https" : "http",
+      tokenSecret: hosts.gateway.tokenSecret,
     },
     nodes: hosts.nodes.map((node) => ({ name: node.hostName, parameter: node.pairingParameter })),
   };

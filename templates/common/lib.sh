@@ -119,6 +119,38 @@ ssm_published() {
   printf '%s' "$value"
 }
 
+# ---------------------------------------------------------------- Secrets Manager
+# Terraform creates the secret without a value (so the value never reaches its state); the host that
+# owns it puts the first value and reads it back afterwards. Values only pass through 0600 files and
+# variables, never through a command line.
+
+# secret_has_value <secret-id>: whether the secret holds a current value; dies when it cannot be read.
+secret_has_value() {
+  local stages
+  # shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
+  stages=$(aws secretsmanager describe-secret --region "$AWS_DEFAULT_REGION" --secret-id "$1" \
+    --query 'length(VersionIdsToStages || `{}`)' --output text) || die "cannot describe secret $1"
+  [[ "$stages" != 0 ]]
+}
+
+# secret_get <secret-id>: print the current value.
+secret_get() {
+  aws secretsmanager get-secret-value --region "$AWS_DEFAULT_REGION" --secret-id "$1" \
+    --query SecretString --output text
+}
+
+# secret_put <secret-id>: store stdin (trailing newline stripped) as the secret's current value.
+secret_put() {
+  local id=$1 dir rc=0
+  dir=$(mktemp -d)
+  chmod 0700 "$dir"
+  (umask 077 && jq -j -n --rawfile value /dev/stdin '$value | rtrimstr("\n")' >"$dir/value")
+  aws secretsmanager put-secret-value --region "$AWS_DEFAULT_REGION" --secret-id "$id" \
+    --secret-string "file://$dir/value" --output text --query VersionId >/dev/null || rc=$?
+  rm -rf "$dir"
+  return "$rc"
+}
+
 # ---------------------------------------------------------------- EC2 instance metadata (IMDSv2)
 imds() {
   local token
