@@ -38,7 +38,36 @@ describe("Audit", () => {
       Condition: { StringEquals: { "aws:SourceArn": "arn:REF:cloudtrail:us-east-1:REF:trail/openclaw-trail", "s3:x-amz-acl": "bucket-owner-full-control" } },
     });
     const [trail] = propertiesOf(tf, "aws_cloudtrail");
-    expect(trail.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
+    expect(trail.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./), expect.stringMatching(/^aws_iam_role_policy\.audit_cloudwatch-policy/)]);
+  });
+
+  it("keeps the trail bucket versioned, old versions expiring with the logs", () => {
+    const { tf } = synthStack({ audit: { retentionDays: 90 } });
+    expect(propertiesOf(tf, "aws_s3_bucket_versioning")).toEqual([expect.objectContaining({ versioning_configuration: { status: "Enabled" } })]);
+    const [lifecycle] = propertiesOf(tf, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle.rule).toEqual([expect.objectContaining({ expiration: [{ days: 90 }], noncurrent_version_expiration: [{ noncurrent_days: 90 }] })]);
+  });
+
+  it("also sends the trail to a CloudWatch log group, through a role only CloudTrail of this trail may assume", () => {
+    const { tf } = synthStack({ monitoring: { logRetentionDays: 90 } });
+    const [trail] = propertiesOf(tf, "aws_cloudtrail");
+    expect(trail.cloud_watch_logs_group_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.audit_log-group_.+\.arn\}:\*$/);
+    expect(trail.cloud_watch_logs_role_arn).toMatch(/^\$\{aws_iam_role\.audit_cloudwatch-role_.+\.arn\}$/);
+    expect(propertiesOf(tf, "aws_cloudwatch_log_group")).toContainEqual(expect.objectContaining({ name: "/openclaw/cloudtrail", retention_in_days: 90 }));
+    const role = propertiesOf(tf, "aws_iam_role").find((candidate) => candidate.name === "openclaw-trail-cloudwatch")!;
+    const trust = JSON.parse(String(role.assume_role_policy).replace(/\$\{[^}]+\}/g, "REF"));
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceArn": "arn:REF:cloudtrail:us-east-1:REF:trail/openclaw-trail" } },
+      },
+    ]);
+    const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === "openclaw-trail-cloudwatch-policy")!;
+    expect(JSON.parse(String(policy.policy)).Statement).toEqual([
+      expect.objectContaining({ Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: expect.stringMatching(/\.arn\}:log-stream:\*$/) }),
+    ]);
   });
 
   it("creates the trail stopped only on the local emulator, and nothing when turned off", () => {

@@ -19,6 +19,22 @@ describe("Endpoints", () => {
     expect(json).toHaveResourceWithProperties(VpcEndpoint, { service_name: "com.amazonaws.us-east-1.ssm" });
   });
 
+  it("admits only this account's principals through every endpoint", () => {
+    const { tf } = synthStack();
+    for (const endpoint of propertiesOf(tf, "aws_vpc_endpoint")) {
+      expect(JSON.parse(String(endpoint.policy)).Statement).toEqual([
+        {
+          Sid: "OwnAccountOnly",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\..+\.account_id\}$/) } },
+        },
+      ]);
+    }
+  });
+
   it("turns each endpoint off on its own, and drops the endpoint group when none is left", () => {
     const some = synthStack({ endpoints: { bedrockRuntime: false } });
     expect(propertiesOf(some.tf, "aws_vpc_endpoint").map((endpoint) => endpoint.service_name)).not.toContain(

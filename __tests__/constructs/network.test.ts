@@ -33,6 +33,40 @@ describe("Network", () => {
     expect(propertiesOf(tf, "aws_route_table_association")).toHaveLength(2);
   });
 
+  it("manages the new VPC's default security group with no rules", () => {
+    const { tf } = synthStack();
+    const groups = propertiesOf(tf, "aws_default_security_group");
+    expect(groups).toHaveLength(1);
+    expect(groups[0].vpc_id).toMatch(/^\$\{aws_vpc\.network_vpc_.+\.id\}$/);
+    expect(groups[0].ingress).toBeUndefined();
+    expect(groups[0].egress).toBeUndefined();
+  });
+
+  it("sends the new VPC's flow logs (all traffic) to a log group kept as long as the hosts' logs, through a role only VPC Flow Logs may assume", () => {
+    const { tf } = synthStack({ monitoring: { logRetentionDays: 14 } });
+    const [flowLog] = propertiesOf(tf, "aws_flow_log");
+    expect(flowLog).toMatchObject({
+      traffic_type: "ALL",
+      log_destination_type: "cloud-watch-logs",
+      vpc_id: expect.stringMatching(/aws_vpc\.network_vpc_/),
+      log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.network_flow-log-group_.+\.arn\}$/),
+      iam_role_arn: expect.stringMatching(/^\$\{aws_iam_role\.network_flow-log-role_.+\.arn\}$/),
+    });
+    expect(propertiesOf(tf, "aws_cloudwatch_log_group")).toContainEqual(expect.objectContaining({ name: "/openclaw/vpc-flow-logs", retention_in_days: 14 }));
+    const role = propertiesOf(tf, "aws_iam_role").find((candidate) => candidate.name === "openclaw-vpc-flow-logs")!;
+    expect(JSON.parse(String(role.assume_role_policy)).Statement[0]).toMatchObject({
+      Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": expect.stringContaining("aws_caller_identity") } },
+    });
+  });
+
+  it("has no flow logs when network.flowLogs is false, and none for the account's default VPC", () => {
+    expect(synthStack({ network: { mode: "create", flowLogs: false } }).tf.resource.aws_flow_log).toBeUndefined();
+    const defaultVpc = synthStack({ network: { mode: "default" } }).tf;
+    expect(defaultVpc.resource.aws_flow_log).toBeUndefined();
+    expect(defaultVpc.resource.aws_default_security_group).toBeUndefined();
+  });
+
   it("uses the account's default VPC and the zone's default subnet in seed 000's mode", () => {
     const { json, tf } = synthStack({ network: { mode: "default" }, availabilityZone: "us-east-1b" });
     expect(json).not.toHaveResource(Vpc);

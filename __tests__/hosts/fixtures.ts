@@ -49,6 +49,7 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       privilegedPort: isPrivilegedPort(overrides.port ?? 443),
       publicUrlScheme: overrides.tls === false ? "http" : "https",
       tokenSecret: "openclaw/test/gateway/token",
+      kmsKey: "alias/openclaw-test",
       ...overrides,
     },
     nodes: pairedNodes,

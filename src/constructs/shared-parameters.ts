@@ -17,6 +17,8 @@ export interface SharedParametersProps {
   readonly pairing: readonly PairingParameter[];
   /** Value every parameter is created with; the hosts read it as "not published yet". */
   readonly placeholder: string;
+  /** The stack's KMS key (its alias), which encrypts the SecureStrings: its policy says who decrypts which. */
+  readonly secureStringKeyId: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export class SharedParameters extends Construct {
         new SsmParameter(this, key, {
           name,
           type,
+          keyId: type === "SecureString" ? props.secureStringKeyId : undefined,
           description,
           value: props.placeholder,
           lifecycle: { ignoreChanges: ["value"] },

@@ -30,6 +30,8 @@ export interface GatewayHostContext extends HostContext {
     readonly publicUrlScheme: "https" | "http";
     /** Secrets Manager secret the gateway keeps its auth token in. */
     readonly tokenSecret: string;
+    /** The stack's KMS key ("alias/<prefix>"): every SecureString the gateway writes is encrypted with it. */
+    readonly kmsKey: string;
   };
   /** The nodes the gateway pairs automatically. */
   readonly nodes: readonly PairedNode[];
@@ -69,6 +71,7 @@ export function gatewayHostContext(
       privilegedPort: isPrivilegedPort(gateway.port),
       publicUrlScheme: gateway.tls ? "https" : "http",
       tokenSecret: hosts.gateway.tokenSecret,
+      kmsKey: names.kmsAlias,
     },
     nodes: hosts.nodes.map((node) => ({ name: node.hostName, parameter: node.pairingParameter })),
   };

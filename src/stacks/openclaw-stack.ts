@@ -56,6 +56,8 @@ export class OpenClawStack extends TerraformStack {
       network: config.network,
       availabilityZone: config.availabilityZone ?? `${region}a`,
       namePrefix: names.prefix,
+      flowLogRetentionDays: config.monitoring.logRetentionDays,
+      accountId,
     });
     const securityGroups = new SecurityGroups(this, "security-groups", {
       vpcId: network.vpcId,
@@ -73,17 +75,12 @@ export class OpenClawStack extends TerraformStack {
         subnetId: network.endpointSubnetId,
         securityGroupId: securityGroups.endpointGroupId,
         region,
+        accountId,
         services: config.endpoints,
         namePrefix: names.prefix,
       });
     }
 
-    const parameters = new SharedParameters(this, "parameters", {
-      gateway: hosts.gatewayParameters,
-      tls: config.gateway.tls,
-      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
-      placeholder: PARAMETER_PLACEHOLDER,
-    });
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
     const gatewayTokenSecretArn = secretArnPattern({ partition, region, accountId }, hosts.gateway.tokenSecret);
     const iam = new Iam(this, "iam", {
@@ -107,6 +104,13 @@ export class OpenClawStack extends TerraformStack {
       gatewayRoleArn: iam.gatewayRoleArn,
       nodes: hosts.nodes.map((node) => ({ roleArn: iam.nodeRoleArns[node.name], pairingParameterArn: parameterArn(node.pairingParameter) })),
       gatewayTokenSecret: hosts.gateway.tokenSecret,
+    });
+    const parameters = new SharedParameters(this, "parameters", {
+      gateway: hosts.gatewayParameters,
+      tls: config.gateway.tls,
+      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
+      placeholder: PARAMETER_PLACEHOLDER,
+      secureStringKeyId: secrets.alias,
     });
     const hostDependencies = [...parameters.resources, ...secrets.resources];
 
@@ -168,6 +172,7 @@ export class OpenClawStack extends TerraformStack {
           region,
           partition,
           retentionDays: config.audit.retentionDays,
+          logGroup: { name: `/${names.prefix}/cloudtrail`, retentionDays: config.monitoring.logRetentionDays },
           deleteLogsOnDestroy: config.audit.deleteLogsOnDestroy,
           loggingOff: accommodations.trailLoggingOff,
         })

@@ -97,13 +97,16 @@ ssm_get() {
 }
 
 # ssm_put <name> <String|SecureString>: store stdin (trailing newline stripped) with --overwrite.
-# The value goes through a 0600 file, never through a command line.
+# The value goes through a 0600 file, never through a command line. A SecureString is encrypted with
+# the stack's key (OPENCLAW_AWS_KMS_KEY) when the host has one: SSM would otherwise take aws/ssm, which
+# every principal of the account may decrypt through SSM.
 ssm_put() {
   local name=$1 type=$2 dir rc=0
   dir=$(mktemp -d)
   chmod 0700 "$dir"
-  jq -n --arg name "$name" --arg type "$type" --rawfile value /dev/stdin \
-    '{Name: $name, Type: $type, Value: ($value | rtrimstr("\n")), Overwrite: true}' >"$dir/input.json"
+  jq -n --arg name "$name" --arg type "$type" --arg key "${OPENCLAW_AWS_KMS_KEY:-}" --rawfile value /dev/stdin \
+    '{Name: $name, Type: $type, Value: ($value | rtrimstr("\n")), Overwrite: true}
+     + (if $type == "SecureString" and $key != "" then {KeyId: $key} else {} end)' >"$dir/input.json"
   aws ssm put-parameter --region "$AWS_DEFAULT_REGION" --cli-input-json "file://$dir/input.json" \
     --output text --query Version >/dev/null || rc=$?
   rm -rf "$dir"
