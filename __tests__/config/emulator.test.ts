@@ -25,7 +25,7 @@ describe("the emulator profile", () => {
       s3UsePathStyle: true,
     });
     expect(settings.endpoints).toEqual([
-      Object.fromEntries(["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms"].map((service) => [service, "http://127.0.0.1:5000"])),
+      Object.fromEntries(["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager"].map((service) => [service, "http://127.0.0.1:5000"])),
     ]);
     expect(EMULATOR_CREDENTIALS).toEqual({ accessKeyId: "test", secretAccessKey: "test" });
   });

@@ -14,6 +14,7 @@ describe("deploymentHosts", () => {
       name: "gw",
       hostName: "openclaw-gw",
       roleName: "openclaw-ec2-role",
+      tokenSecret: "openclaw/openclaw/gateway/token",
       alarmLabel: "GW",
       instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
     });
@@ -27,8 +28,8 @@ describe("deploymentHosts", () => {
         pairingParameter: "/openclaw/openclaw/nodes/node/pairing",
       },
     ]);
+    expect(hosts.gateway.tokenSecret).toBe("openclaw/openclaw/gateway/token");
     expect(hosts.gatewayParameters).toEqual({
-      token: "/openclaw/openclaw/gateway/token",
       tlsFingerprint: "/openclaw/openclaw/gateway/tls-fingerprint",
       tlsCertificate: "/openclaw/openclaw/gateway/tls-certificate",
     });
@@ -50,7 +51,7 @@ describe("deploymentHosts", () => {
       { hostName: "openclaw-dev-node-1", roleName: "openclaw-dev-node-1-ec2-role", alarmLabel: "Node-1", pairingParameter: "/openclaw/dev/nodes/node-1/pairing" },
       { hostName: "openclaw-dev-node-2", roleName: "openclaw-dev-node-2-ec2-role", alarmLabel: "Node-2", pairingParameter: "/openclaw/dev/nodes/node-2/pairing" },
     ]);
-    expect(hosts.gatewayParameters.token).toBe("/openclaw/dev/gateway/token");
+    expect(hosts.gateway.tokenSecret).toBe("openclaw/dev/gateway/token");
   });
 
   it("has no node records without nodes", () => {

@@ -22,6 +22,7 @@ describe("validateConfig", () => {
       vpcCidr: "10.0.0.0/16",
       publicSubnetCidr: "10.0.1.0/24",
       privateSubnetCidr: "10.0.2.0/24",
+      flowLogs: true,
     });
     expect(config.endpoints).toEqual({ bedrockRuntime: true, ssm: true, ssmmessages: true, ec2messages: true });
     expect(config.gateway).toMatchObject({ instanceType: "t3.medium", rootVolumeGb: 100, port: 443, tls: true, elasticIp: true });

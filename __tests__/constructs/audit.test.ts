@@ -14,6 +14,7 @@ const props: AuditProps = {
   retentionDays: configWith().audit.retentionDays,
   deleteLogsOnDestroy: false,
   loggingOff: false,
+  logGroup: { name: "/openclaw/cloudtrail", retentionDays: 30 },
 };
 
 function synthAudit(overrides: Partial<AuditProps> = {}) {
@@ -54,8 +55,11 @@ describe("Audit", () => {
       Resource: "REF/AWSLogs/123456789012/*",
       Condition: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/openclaw-trail", "s3:x-amz-acl": "bucket-owner-full-control" } },
     });
-    // CloudTrail checks the bucket policy when the trail is created.
-    expect(propertiesOf(tf, "aws_cloudtrail")[0].depends_on).toEqual([`aws_s3_bucket_policy.${Object.keys(tf.resource.aws_s3_bucket_policy)[0]}`]);
+    // CloudTrail checks the bucket policy, and its role's right to write the log group, when the trail is created.
+    expect(propertiesOf(tf, "aws_cloudtrail")[0].depends_on).toEqual([
+      `aws_s3_bucket_policy.${Object.keys(tf.resource.aws_s3_bucket_policy)[0]}`,
+      `aws_iam_role_policy.${Object.keys(tf.resource.aws_iam_role_policy)[0]}`,
+    ]);
     expect(exposed.trailArn).toBe(referenceToOnly(tf, "aws_cloudtrail", "arn"));
   });
 

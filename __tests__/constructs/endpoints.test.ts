@@ -12,6 +12,7 @@ const props: EndpointsProps = {
   region: "us-east-1",
   services: ALL_ON,
   namePrefix: "openclaw",
+  accountId: "123456789012",
 };
 
 const synthEndpoints = (overrides: Partial<EndpointsProps> = {}) =>

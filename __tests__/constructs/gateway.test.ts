@@ -13,6 +13,7 @@ const GATEWAY: GatewayRecord = {
   roleName: "openclaw-ec2-role",
   alarmLabel: "GW",
   instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
+  tokenSecret: "openclaw/openclaw/gateway/token",
 };
 
 /** The gateway of `props`, with a parameter to wait for; `addresses` collects what its user data was rendered with. */

@@ -34,6 +34,7 @@ const props: IamProps = {
   bedrock: true,
   marketplace: true,
   partition: "aws",
+  gatewayTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/openclaw/gateway/token-??????",
 };
 
 function synthIam(overrides: Partial<IamProps> = {}) {
@@ -67,6 +68,12 @@ describe("Iam", () => {
     expect(statementsOf(synthIam().tf, "openclaw-ec2-role")).toEqual([
       { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [GATEWAY_PARAMETERS] },
       {
+        Sid: "GatewayTokenSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        Resource: props.gatewayTokenSecretArn,
+      },
+      {
         Sid: "BedrockInvoke",
         Effect: "Allow",
         Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:ListFoundationModels", "bedrock:GetFoundationModel"],
@@ -89,7 +96,18 @@ describe("Iam", () => {
         { node: "arm", roleName: "openclaw-arm-ec2-role", parameterArns: nodeParameters("arm") },
       ],
     });
-    const readable = (node: string) => [{ Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: nodeParameters(node) }];
+    // Read its own parameters; an explicit Deny of every other parameter (AmazonSSMManagedInstanceCore
+    // allows GetParameter on "*") and of the gateway token's secret.
+    const readable = (node: string) => [
+      { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: nodeParameters(node) },
+      {
+        Sid: "DenyOtherParameters",
+        Effect: "Deny",
+        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+        NotResource: nodeParameters(node),
+      },
+      { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
+    ];
     expect(statementsOf(tf, "openclaw-node-ec2-role")).toEqual(readable("node"));
     expect(statementsOf(tf, "openclaw-arm-ec2-role")).toEqual(readable("arm"));
     expect(propertiesOf(tf, "aws_iam_instance_profile").map((profile) => profile.name).sort()).toEqual([
@@ -112,7 +130,7 @@ describe("Iam", () => {
 
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
     const { tf } = synthIam({ bedrock: false, marketplace: false, nodes: [] });
-    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters"]);
+    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });
 });

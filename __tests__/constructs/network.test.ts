@@ -18,7 +18,7 @@ function synthNetwork(props: ConstructorParameters<typeof Network>[2]) {
 
 describe("Network", () => {
   describe("given the default network settings (seed 002: mode create), when synthesized", () => {
-    const { json, tf, exposed } = synthNetwork({ network: configWith().network, availabilityZone: "us-east-1a", namePrefix: "openclaw" });
+    const { json, tf, exposed } = synthNetwork({ network: configWith().network, availabilityZone: "us-east-1a", namePrefix: "openclaw", flowLogRetentionDays: 30, accountId: "123456789012" });
 
     it("then it creates the VPC with DNS, a public and a private subnet and an internet gateway, no NAT", () => {
       expect(json).toHaveResourceWithProperties(Vpc, {
@@ -76,7 +76,7 @@ describe("Network", () => {
   });
 
   describe("given mode default (seed 000) in us-east-1b, when synthesized", () => {
-    const { json, tf, exposed } = synthNetwork({ network: { mode: "default" }, availabilityZone: "us-east-1b", namePrefix: "openclaw" });
+    const { json, tf, exposed } = synthNetwork({ network: { mode: "default" }, availabilityZone: "us-east-1b", namePrefix: "openclaw", flowLogRetentionDays: 30, accountId: "123456789012" });
 
     it("then it creates nothing and looks up the account's default VPC and the zone's default subnet", () => {
       expect(json).not.toHaveResource(Vpc);

@@ -5,7 +5,6 @@ import { synthConstruct } from "./bare-stack";
 
 const props: SharedParametersProps = {
   gateway: {
-    token: "/openclaw/openclaw/gateway/token",
     tlsFingerprint: "/openclaw/openclaw/gateway/tls-fingerprint",
     tlsCertificate: "/openclaw/openclaw/gateway/tls-certificate",
   },
@@ -15,6 +14,7 @@ const props: SharedParametersProps = {
     { hostName: "openclaw-arm", parameter: "/openclaw/openclaw/nodes/arm/pairing" },
   ],
   placeholder: "pending",
+  secureStringKeyId: "alias/openclaw",
 };
 
 describe("SharedParameters", () => {
@@ -22,7 +22,6 @@ describe("SharedParameters", () => {
     const { json, tf } = synthConstruct((stack) => void new SharedParameters(stack, "parameters", props));
     const parameters = propertiesOf(tf, "aws_ssm_parameter");
     expect(Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.type]))).toEqual({
-      "/openclaw/openclaw/gateway/token": "SecureString",
       "/openclaw/openclaw/gateway/tls-fingerprint": "String",
       "/openclaw/openclaw/gateway/tls-certificate": "String",
       "/openclaw/openclaw/nodes/node/pairing": "SecureString",
@@ -32,17 +31,17 @@ describe("SharedParameters", () => {
       expect(parameter.value).toBe("pending");
       expect(parameter.lifecycle).toEqual({ ignore_changes: ["value"] });
     }
-    expect(json).toHaveResourceWithProperties(SsmParameter, { name: "/openclaw/openclaw/gateway/token", type: "SecureString" });
+    expect(json).toHaveResourceWithProperties(SsmParameter, { name: "/openclaw/openclaw/nodes/node/pairing", type: "SecureString", key_id: "alias/openclaw" });
   });
 
-  it("given a gateway without TLS and no nodes, when synthesized, then only the token exists", () => {
+  it("given a gateway without TLS and no nodes, when synthesized, then there is no parameter (the token is a secret, not a parameter)", () => {
     const { tf } = synthConstruct((stack) => void new SharedParameters(stack, "parameters", { ...props, tls: false, pairing: [] }));
-    expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name)).toEqual(["/openclaw/openclaw/gateway/token"]);
+    expect(tf.resource).toBeUndefined();
   });
 
   it("given parameters, when built, then it hands out every resource for the hosts to wait for", () => {
     let count = 0;
     synthConstruct((stack) => void (count = new SharedParameters(stack, "parameters", props).resources.length));
-    expect(count).toBe(5);
+    expect(count).toBe(4);
   });
 });

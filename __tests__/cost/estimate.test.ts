@@ -33,6 +33,9 @@ const SECRET_PER_10K = 0.05;
 const SSM_ADVANCED = 0.05;
 
 // The estimator's stated usage assumptions (src/cost/estimate.ts ASSUMPTIONS), written out again.
+const KMS_REQUESTS = 10_000;
+const SECRET_CALLS = 1_000;
+const FLOW_LOG_GB = 1;
 const LOG_GB_PER_HOST_PER_GROUP = 0.5;
 const ENDPOINT_GB_PER_MONTH = 1;
 const TRAIL_GB_PER_MONTH = 0.1;
@@ -43,19 +46,28 @@ const AGENT_METRICS = 5;
 
 const months = (days: number) => (days * 24) / HOURS;
 
-/** Agent metrics, alarms, two log groups and the alarm topic. */
-function monitoring(hosts: number, alarms: number, retentionDays: number): number {
-  const ingestedPerGroup = hosts * LOG_GB_PER_HOST_PER_GROUP;
-  return (
-    hosts * AGENT_METRICS * METRIC +
-    alarms * ALARM +
-    2 * (ingestedPerGroup * LOGS_INGESTED_GB + ingestedPerGroup * months(retentionDays) * LOGS_STORED_GB) +
-    (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION
-  );
+/** One log group, as the estimator prices every group: each host sends it the same volume. */
+function logGroup(hosts: number, retentionDays: number): number {
+  const ingested = hosts * LOG_GB_PER_HOST_PER_GROUP;
+  return ingested * LOGS_INGESTED_GB + ingested * months(retentionDays) * LOGS_STORED_GB;
 }
 
-/** The first management trail is free; its bucket stores the logs for the retention and takes the PUTs. */
-const trail = (retentionDays: number) => TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K;
+/** Agent metrics, alarms, two log groups and the alarm topic. */
+function monitoring(hosts: number, alarms: number, retentionDays: number): number {
+  return hosts * AGENT_METRICS * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION;
+}
+
+/** The stack's KMS key and the gateway token's secret, with their assumed requests. */
+const secrets = () => KMS_KEY + (KMS_REQUESTS / 10_000) * KMS_PER_10K + SECRET + (SECRET_CALLS / 10_000) * SECRET_PER_10K;
+/** A created VPC's flow log (its ingestion) and its log group. */
+const flowLogs = (hosts: number, retentionDays: number) => FLOW_LOG_GB * LOGS_INGESTED_GB + logGroup(hosts, retentionDays);
+
+/**
+ * The first management trail is free; its bucket stores the logs for the retention and takes the PUTs;
+ * its CloudWatch copy is one more log group (kept as long as the hosts' logs).
+ */
+const trail = (retentionDays: number, hosts: number, logRetentionDays: number) =>
+  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + logGroup(hosts, logRetentionDays);
 const endpoints = (count: number) => count * (HOURS * ENDPOINT_AZ_HOUR + ENDPOINT_GB_PER_MONTH * ENDPOINT_GB);
 const instances = (...types: (keyof typeof EC2)[]) => types.reduce((sum, type) => sum + HOURS * EC2[type], 0);
 const publicAddresses = (count: number) => count * HOURS * IPV4_HOUR;
@@ -65,12 +77,14 @@ const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name
 
 // Worked out by hand: every host has an alarm on CPU, status and system check, the gateway one more on memory.
 const EXPECTED: Record<string, number> = {
-  // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 7 alarms, 30-day logs, trail 365 days.
-  default: instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365),
-  // Seed 000: the same hosts, no endpoints, no trail.
-  "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 30),
+  // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 7 alarms, 30-day logs, trail 365 days, flow logs.
+  default:
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
+  // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs).
+  "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 30) + secrets(),
   // Seed 002: one t4g.medium, 100 GB, no EIP but its auto-assigned address, 4 endpoints, 4 alarms.
-  "private-gateway": instances("t4g.medium") + 100 * GP3_GB + publicAddresses(1) + endpoints(4) + monitoring(1, 4, 30) + trail(365),
+  "private-gateway":
+    instances("t4g.medium") + 100 * GP3_GB + publicAddresses(1) + endpoints(4) + monitoring(1, 4, 30) + trail(365, 1, 30) + flowLogs(1, 30) + secrets(),
   // A gateway and three nodes (one 50 GB), EIP + 3 node addresses, 4 + 3 × 3 alarms, 90-day logs.
   "multi-node":
     instances("t3.medium", "t3.small", "t3.small", "t4g.small") +
@@ -78,11 +92,14 @@ const EXPECTED: Record<string, number> = {
     publicAddresses(4) +
     endpoints(4) +
     monitoring(4, 13, 90) +
-    trail(365),
+    trail(365, 4, 90) +
+    flowLogs(4, 90) +
+    secrets(),
   // The default deployment built from source: same resources as the default.
-  "source-build": instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365),
-  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 7 alarms, 7-day logs, trail 90 days.
-  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 7) + trail(90),
+  "source-build":
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
+  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 7 alarms, 7-day logs, trail 90 days, flow logs.
+  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
 };
 
 describe("estimateMonthlyCost", () => {

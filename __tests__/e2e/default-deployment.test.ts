@@ -33,16 +33,22 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
 } from "@aws-sdk/client-s3";
+import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { runTerraform } from "../../scripts/lib/cdktf";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import { contextsFor } from "../hosts/fixtures";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf, waitFor } from "./aws";
 import type { LocalDeployment } from "../../scripts/lib/local-deployment";
+import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
 import { ACCOUNT, openDeployment, REGION } from "./deployment";
 
 jest.setTimeout(15 * 60_000);
 
 let aws: ReturnType<typeof clients>;
+let secretsManager: SecretsManagerClient;
+let kms: KMSClient;
 let deployment: LocalDeployment;
 let destroyed = false;
 let gateway: Instance;
@@ -59,6 +65,8 @@ async function inlinePolicy(role: string, name: string): Promise<{ Statement: { 
 beforeAll(async () => {
   deployment = await openDeployment();
   aws = clients(deployment.endpoint);
+  secretsManager = new SecretsManagerClient({ endpoint: deployment.endpoint, region: REGION, credentials: EMULATOR_CREDENTIALS });
+  kms = new KMSClient({ endpoint: deployment.endpoint, region: REGION, credentials: EMULATOR_CREDENTIALS });
   await deployment.deploy();
   gateway = await instanceNamed(aws.ec2, "openclaw-gw");
   node = await instanceNamed(aws.ec2, "openclaw-node");
@@ -84,7 +92,7 @@ test('the default keyPair "generate" was switched to an imported key (the tls pr
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(59);
+  expect(await deployment.resourceCount()).toBe(70);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));
@@ -218,14 +226,15 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   }
   const gatewayPolicy = await inlinePolicy("openclaw-ec2-role", "openclaw-ec2-role-policy");
   const bySid = Object.fromEntries(gatewayPolicy.Statement.map((statement) => [statement.Sid, statement]));
-  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "MarketplaceViaBedrock", "SharedParameters"]);
+  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "GatewayTokenSecret", "MarketplaceViaBedrock", "SharedParameters"]);
+  expect(bySid.GatewayTokenSecret.Resource).toBe(`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:openclaw/openclaw/gateway/token-??????`);
   expect(bySid.SharedParameters.Action).toEqual(["ssm:GetParameter", "ssm:PutParameter"]);
   expect(bySid.SharedParameters.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/openclaw/openclaw/*`]);
   expect(bySid.BedrockInvoke.Action).toEqual(expect.arrayContaining(["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]));
   expect(bySid.MarketplaceViaBedrock.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
 
   const nodePolicy = await inlinePolicy("openclaw-node-ec2-role", "openclaw-node-ec2-role-policy");
-  expect(nodePolicy.Statement).toHaveLength(1);
+  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual(["ReadPairingParameters", "DenyOtherParameters", "DenyGatewayToken"]);
   expect(nodePolicy.Statement[0].Action).toEqual(["ssm:GetParameter"]);
   // Never the gateway token (gateway admin): a node pairs with its own single-use join code.
   expect([...(nodePolicy.Statement[0].Resource as string[])].sort()).toEqual(
@@ -235,24 +244,54 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   );
 });
 
-test("SSM parameters exist with their types and the placeholder the hosts replace", async () => {
-  const names = ["gateway/token", "gateway/tls-fingerprint", "gateway/tls-certificate", "nodes/node/pairing"].map((name) => `/openclaw/openclaw/${name}`);
-  const response = await aws.ssm.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
-  expect(response.InvalidParameters ?? []).toEqual([]);
+test("SSM parameters exist with their types and the placeholder the hosts replace; SecureStrings under the stack's key", async () => {
+  const names = ["gateway/tls-fingerprint", "gateway/tls-certificate", "nodes/node/pairing"].map((name) => `/openclaw/openclaw/${name}`);
+  const response = await aws.ssm.send(new GetParametersCommand({ Names: [...names, "/openclaw/openclaw/gateway/token"], WithDecryption: true }));
+  expect(response.InvalidParameters ?? []).toEqual(["/openclaw/openclaw/gateway/token"]);
   const types = Object.fromEntries(response.Parameters!.map((parameter) => [parameter.Name, [parameter.Type, parameter.Value]]));
   expect(types).toEqual({
-    "/openclaw/openclaw/gateway/token": ["SecureString", "pending"],
     "/openclaw/openclaw/gateway/tls-fingerprint": ["String", "pending"],
     "/openclaw/openclaw/gateway/tls-certificate": ["String", "pending"],
     "/openclaw/openclaw/nodes/node/pairing": ["SecureString", "pending"],
   });
 });
 
-test("log groups keep 30 days; the alarms watch the right instances and notify SNS, the system check also recovers", async () => {
+test("the stack's KMS key rotates and is alias/openclaw; the token's secret uses it and holds no value from Terraform", async () => {
+  const key = await kms.send(new DescribeKeyCommand({ KeyId: "alias/openclaw" }));
+  expect(key.KeyMetadata).toEqual(expect.objectContaining({ KeyManager: "CUSTOMER", Enabled: true }));
+  expect((await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyMetadata!.KeyId }))).KeyRotationEnabled).toBe(true);
+  expect(deployment.outputs().kms_key_alias).toBe("alias/openclaw");
+  const secret = await secretsManager.send(new DescribeSecretCommand({ SecretId: "openclaw/openclaw/gateway/token" }));
+  expect([key.KeyMetadata!.Arn, key.KeyMetadata!.KeyId]).toContain(secret.KmsKeyId);
+  expect(Object.keys(secret.VersionIdsToStages ?? {})).toEqual([]);
+  expect(deployment.outputs().gateway_token_command).toBe(
+    `aws secretsmanager get-secret-value --region ${REGION} --secret-id openclaw/openclaw/gateway/token --query SecretString --output text`,
+  );
+});
+
+test("a token the gateway puts into its secret never reaches Terraform's state, also after a refresh", async () => {
+  // What gateway-publish.sh does at first boot (openssl rand -hex 24).
+  const token = "e2e" + Array.from({ length: 45 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+  await secretsManager.send(new PutSecretValueCommand({ SecretId: "openclaw/openclaw/gateway/token", SecretString: token }));
+  const refresh = await runTerraform(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"], {
+    env: deployment.env,
+    cwd: deployment.stackDir,
+  });
+  expect(refresh.code).toBe(0);
+  const show = await runTerraform(["show", "-json", "-no-color"], { env: deployment.env, cwd: deployment.stackDir });
+  expect(show.code).toBe(0);
+  expect(show.output).toContain('"type":"aws_secretsmanager_secret"');
+  expect(show.output).not.toContain(token);
+  expect(JSON.stringify(await deployment.state())).not.toContain(token);
+});
+
+test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch the right instances and notify SNS, the system check also recovers", async () => {
   const logGroups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/openclaw/" }));
   expect(logGroups.logGroups!.map((group) => [group.logGroupName, group.retentionInDays])).toEqual([
     ["/openclaw/application", 30],
+    ["/openclaw/cloudtrail", 30],
     ["/openclaw/system", 30],
+    ["/openclaw/vpc-flow-logs", 30],
   ]);
   const topic = deployment.outputs().alarm_topic_arn;
   expect(topic).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:openclaw-alarms`);
@@ -384,8 +423,9 @@ test("destroy leaves nothing of the stack (except, on moto only, the CloudTrail 
   for (const role of ["openclaw-ec2-role", "openclaw-node-ec2-role"]) {
     await expect(aws.iam.send(new GetRoleCommand({ RoleName: role }))).rejects.toThrow(/not found|cannot be found|NoSuchEntity/);
   }
-  const parameters = await aws.ssm.send(new GetParametersCommand({ Names: ["/openclaw/openclaw/gateway/token", "/openclaw/openclaw/nodes/node/pairing"] }));
+  const parameters = await aws.ssm.send(new GetParametersCommand({ Names: ["/openclaw/openclaw/gateway/tls-fingerprint", "/openclaw/openclaw/nodes/node/pairing"] }));
   expect(parameters.Parameters).toEqual([]);
+  await expect(secretsManager.send(new DescribeSecretCommand({ SecretId: "openclaw/openclaw/gateway/token" }))).rejects.toThrow(/ResourceNotFound|can't find/);
   expect((await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/openclaw/" }))).logGroups).toEqual([]);
   expect((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms).toEqual([]);
   await expect(aws.sns.send(new GetTopicAttributesCommand({ TopicArn: outputs.alarm_topic_arn }))).rejects.toThrow();

@@ -163,7 +163,10 @@ describe("examples/multi-node.json: three nodes (one Graviton), alarm e-mail, 90
     const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
     expect(subscriptions.Subscriptions!.map((subscription) => [subscription.Protocol, subscription.Endpoint])).toEqual([["email", "ops@example.com"]]);
     const logGroups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/${prefix}/` }));
-    expect(logGroups.logGroups!.map((group) => group.retentionInDays)).toEqual([90, 90]);
+    // The hosts' two groups, the trail's copy and the VPC flow logs.
+    expect(logGroups.logGroups!.map((group) => [group.logGroupName, group.retentionInDays])).toEqual(
+      ["application", "cloudtrail", "system", "vpc-flow-logs"].map((name) => [`/${prefix}/${name}`, 90]),
+    );
     const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }));
     expect(alarms.MetricAlarms).toHaveLength(4 + 3 * 3);
     expect(alarms.MetricAlarms!.map((alarm) => alarm.AlarmName)).toContain("OpenClaw-multi-node-Node-arm-SystemCheck-Recover");
@@ -211,7 +214,7 @@ describe("examples/gateway-node.json: seed 000 in the default VPC, public gatewa
     const endpoints = await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [gateway.VpcId!] }] }));
     expect(endpoints.VpcEndpoints).toEqual([]);
     const policy = await policyOf(`${prefix}-ec2-role`);
-    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(["SharedParameters"]);
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
     expect((await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }))).trailList).toEqual([]);
     expect(deployment.outputs().ssh_command).toBe(`ssh -i ~/.ssh/${prefix}-key.pem ec2-user@${deployment.outputs().gateway_public_ip}`);
     await expectUserData(deployment, gateway, [node]);

@@ -16,7 +16,6 @@ export const EIP_TOKEN = "${TfToken[TOKEN.101]}";
 export const PRIVATE_IP_TOKEN = "${TfToken[TOKEN.102]}";
 
 const parameters = {
-  token: "/openclaw/test/gateway/token",
   tlsFingerprint: "/openclaw/test/gateway/tls-fingerprint",
   tlsCertificate: "/openclaw/test/gateway/tls-certificate",
   placeholder: "pending",
@@ -49,6 +48,8 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       publicAddress: EIP_TOKEN,
       privilegedPort: isPrivilegedPort(overrides.port ?? 443),
       publicUrlScheme: overrides.tls === false ? "http" : "https",
+      tokenSecret: "openclaw/test/gateway/token",
+      kmsKey: "alias/openclaw-test",
       ...overrides,
     },
     nodes: pairedNodes,

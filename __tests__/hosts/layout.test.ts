@@ -35,16 +35,21 @@ const EVERY_HOST: Record<string, keyof HostLayout> = {
   OPENCLAW_AWS_LOG_FILE: "bootLog",
   OPENCLAW_AWS_USER: "serviceUser",
   OPENCLAW_AWS_STATE_DIR: "stateDir",
-  OPENCLAW_AWS_CONFIG_PATH: "configPath",
   OPENCLAW_AWS_APP_LOG_DIR: "appLogDir",
 };
+// The gateway's live config is in its state dir, where OpenClaw writes it; the rendered one is what
+// the boot merges into it. A node runs the rendered one.
 const GATEWAY_ONLY: Record<string, keyof HostLayout> = {
+  OPENCLAW_AWS_CONFIG_PATH: "liveConfigPath",
+  OPENCLAW_AWS_MANAGED_CONFIG: "configPath",
   OPENCLAW_AWS_GATEWAY_TOKEN_ENV: "gatewayTokenEnv",
+  OPENCLAW_AWS_CHANNEL_SECRETS_ENV: "channelSecretsEnv",
   OPENCLAW_AWS_TLS_DIR: "tlsDir",
   OPENCLAW_AWS_TLS_CERTIFICATE: "tlsCertificate",
   OPENCLAW_AWS_TLS_KEY: "tlsKey",
 };
 const NODE_ONLY: Record<string, keyof HostLayout> = {
+  OPENCLAW_AWS_CONFIG_PATH: "configPath",
   OPENCLAW_AWS_NODE_GATEWAY_DIR: "nodeGatewayDir",
   OPENCLAW_AWS_NODE_GATEWAY_ENV: "nodeGatewayEnv",
 };
@@ -80,8 +85,9 @@ describe("HOST_LAYOUT", () => {
     it("then host.env carries the table's values, each role its own", () => {
       expect(hostEnv(gateway)).toMatchObject({ ...fromTable(EVERY_HOST), ...fromTable(GATEWAY_ONLY) });
       expect(hostEnv(node)).toMatchObject({ ...fromTable(EVERY_HOST), ...fromTable(NODE_ONLY) });
-      for (const variable of Object.keys(NODE_ONLY)) expect(hostEnv(gateway)[variable]).toBeUndefined();
-      for (const variable of Object.keys(GATEWAY_ONLY)) expect(hostEnv(node)[variable]).toBeUndefined();
+      const shared = new Set(Object.keys(GATEWAY_ONLY).filter((variable) => variable in NODE_ONLY));
+      for (const variable of Object.keys(NODE_ONLY).filter((name) => !shared.has(name))) expect(hostEnv(gateway)[variable]).toBeUndefined();
+      for (const variable of Object.keys(GATEWAY_ONLY).filter((name) => !shared.has(name))) expect(hostEnv(node)[variable]).toBeUndefined();
     });
 
     it("then every unit runs as the service user from the table's state dir, with the table's environment files and binaries", () => {
@@ -93,14 +99,25 @@ describe("HOST_LAYOUT", () => {
         "openclaw-node-pairing.service",
         "openclaw-node.service",
       ]);
-      const environmentFiles = new Set<string>([HOST_LAYOUT.hostEnv, HOST_LAYOUT.runtimeEnv, HOST_LAYOUT.gatewayTokenEnv, HOST_LAYOUT.nodeGatewayEnv]);
+      const environmentFiles = new Set<string>([
+        HOST_LAYOUT.hostEnv,
+        HOST_LAYOUT.runtimeEnv,
+        HOST_LAYOUT.gatewayTokenEnv,
+        HOST_LAYOUT.channelSecretsEnv,
+        HOST_LAYOUT.nodeGatewayEnv,
+      ]);
       for (const unit of units.filter((candidate) => candidate.path.endsWith(".service"))) {
         const settings = unitSettings(unit.content);
         expect([unit.path, settings.User, settings.Group]).toEqual([unit.path, [HOST_LAYOUT.serviceUser], [HOST_LAYOUT.serviceUser]]);
         expect(settings.EnvironmentFile[0]).toBe(HOST_LAYOUT.hostEnv);
-        for (const file of settings.EnvironmentFile) expect(environmentFiles.has(file)).toBe(true);
+        // "-": optional (channel secrets exist only once a channel has its token).
+        for (const file of settings.EnvironmentFile) expect(environmentFiles.has(file.replace(/^-/, ""))).toBe(true);
         expect(settings.Environment).toEqual(
-          expect.arrayContaining([`HOME=${HOST_LAYOUT.stateDir}`, `OPENCLAW_STATE_DIR=${HOST_LAYOUT.stateDir}`, `OPENCLAW_CONFIG_PATH=${HOST_LAYOUT.configPath}`]),
+          expect.arrayContaining([
+            `HOME=${HOST_LAYOUT.stateDir}`,
+            `OPENCLAW_STATE_DIR=${HOST_LAYOUT.stateDir}`,
+            `OPENCLAW_CONFIG_PATH=${unit.path.includes("gateway") ? HOST_LAYOUT.liveConfigPath : HOST_LAYOUT.configPath}`,
+          ]),
         );
         const [execStart] = settings.ExecStart;
         expect(execStart.startsWith(`${HOST_LAYOUT.node} ${HOST_LAYOUT.openclawEntry} `) || execStart.startsWith(`${HOST_LAYOUT.libDir}/`)).toBe(true);

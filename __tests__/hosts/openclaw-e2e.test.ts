@@ -1,8 +1,9 @@
 /**
  * End to end with the real OpenClaw on loopback, driven by what the hosts get:
- *   - a local SSM (moto_server) holding the parameters as Terraform creates them ("pending");
- *   - the rendered gateway-cert.sh makes the certificate, gateway-publish.sh publishes token,
- *     fingerprint and certificate to SSM (the real `aws ssm` calls, AWS_ENDPOINT_URL -> moto);
+ *   - a local SSM and Secrets Manager (moto_server) holding the parameters as Terraform creates them
+ *     ("pending") and the token's secret without a value, as Terraform creates it;
+ *   - the rendered gateway-cert.sh makes the certificate, gateway-publish.sh publishes fingerprint and
+ *     certificate to SSM and puts the token into its secret (the real `aws` calls, AWS_ENDPOINT_URL -> moto);
  *   - the gateway runs from the rendered unit's ExecStart/Environment and openclaw.json;
  *   - the rendered gateway-pairing.sh mints a join code into the node's parameter, the rendered
  *     node-pairing.sh redeems it, the node runs from the rendered unit's ExecStart;
@@ -90,7 +91,8 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   let node: Started | undefined;
   let nodeName: string;
   let pairingParam: string;
-  let params: { token: string; fingerprint: string; certificate: string; placeholder: string };
+  let params: { fingerprint: string; certificate: string; placeholder: string };
+  let tokenSecret: string;
   let token = "";
 
   /** The environment a unit's processes get (EnvironmentFile= then Environment=), mapped into the fake host. */
@@ -118,6 +120,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   function ssmGet(name: string): string {
     const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--with-decryption", "--query", "Parameter.Value", "--output", "text"], { env: awsEnv });
     if (r.status !== 0) throw new Error(`ssm get ${name}: ${r.stderr}`);
+    return r.stdout.replace(/\n$/, "");
+  }
+
+  function secretGet(id: string): string {
+    const r = run("aws", ["secretsmanager", "get-secret-value", "--region", "us-east-1", "--secret-id", id, "--query", "SecretString", "--output", "text"], { env: awsEnv });
+    if (r.status !== 0) throw new Error(`secretsmanager get ${id}: ${r.stderr}`);
     return r.stdout.replace(/\n$/, "");
   }
 
@@ -167,8 +175,11 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     nodeName = contexts.nodes[0].hostName;
     const p = contexts.gateway.parameters;
     pairingParam = contexts.nodes[0].pairingParameter;
-    params = { token: p.token, fingerprint: p.tlsFingerprint, certificate: p.tlsCertificate, placeholder: p.placeholder };
-    ssmCreate(p.token, "SecureString", p.placeholder);
+    params = { fingerprint: p.tlsFingerprint, certificate: p.tlsCertificate, placeholder: p.placeholder };
+    tokenSecret = contexts.gateway.gateway.tokenSecret;
+    // As Terraform creates it: the secret with no value.
+    const created = run("aws", ["secretsmanager", "create-secret", "--region", "us-east-1", "--name", tokenSecret], { env: awsEnv });
+    if (created.status !== 0) throw new Error(`secretsmanager create ${tokenSecret}: ${created.stderr}`);
     ssmCreate(p.tlsFingerprint, "String", p.placeholder);
     ssmCreate(p.tlsCertificate, "String", p.placeholder);
     ssmCreate(pairingParam, "SecureString", p.placeholder);
@@ -209,7 +220,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("makes the certificate and publishes token, fingerprint and certificate to SSM, idempotently", () => {
+  it("makes the certificate, publishes fingerprint and certificate to SSM and the token to its secret, idempotently", () => {
     const env: NodeJS.ProcessEnv = { ...awsEnv, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
     const hostEnv = parseEnvFile(fs.readFileSync(env.OPENCLAW_AWS_ENV_FILE!, "utf8"));
     // As boot-gateway.sh does: SANs are the private IP (IMDS) and the Elastic IP.
@@ -227,7 +238,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const publish = script(gw, "gateway-publish.sh", [], env);
     expect(publish.stderr).toMatch(/generating a new gateway token/);
     expect(publish.status).toBe(0);
-    token = ssmGet(params.token);
+    token = secretGet(tokenSecret);
     expect(token).toMatch(/^[0-9a-f]{48}$/);
     expect(publish.stdout + publish.stderr).not.toContain(token);
     const fingerprint = run("openssl", ["x509", "-in", certFile, "-noout", "-fingerprint", "-sha256"]).stdout.trim().split("=")[1];
@@ -245,7 +256,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(again.stderr).toMatch(/using the gateway token already stored/);
     expect(again.stderr).toMatch(/tls-fingerprint is up to date/);
     expect(fs.readFileSync(certFile, "utf8")).toBe(before);
-    expect(ssmGet(params.token)).toBe(token);
+    expect(secretGet(tokenSecret)).toBe(token);
   });
 
   it("starts the gateway from the rendered unit and config; the token is not on its command line", async () => {

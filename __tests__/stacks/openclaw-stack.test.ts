@@ -63,8 +63,10 @@ describe("OpenClawStack", () => {
       `--document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["443"],"localPortNumber":["18789"]}'`,
     );
     expect(value("gateway_token_command")).toBe(
-      "aws ssm get-parameter --region us-east-1 --name /openclaw/openclaw/gateway/token --with-decryption --query Parameter.Value --output text",
+      "aws secretsmanager get-secret-value --region us-east-1 --secret-id openclaw/openclaw/gateway/token --query SecretString --output text",
     );
+    expect(value("gateway_token_secret")).toBe("openclaw/openclaw/gateway/token");
+    expect(value("kms_key_alias")).toMatch(/^\$\{aws_kms_alias\..+\.name\}$/);
     expect(value("gateway_tls_fingerprint_parameter")).toBe("/openclaw/openclaw/gateway/tls-fingerprint");
     expect(value("alarm_topic_arn")).toMatch(/aws_sns_topic/);
     expect(value("audit_trail_arn")).toMatch(/aws_cloudtrail/);
@@ -173,17 +175,17 @@ describe("OpenClawStack", () => {
       expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name).sort()).toEqual([
         "/openclaw/openclaw/gateway/tls-certificate",
         "/openclaw/openclaw/gateway/tls-fingerprint",
-        "/openclaw/openclaw/gateway/token",
         "/openclaw/openclaw/nodes/arm/pairing",
         "/openclaw/openclaw/nodes/node/pairing",
       ]);
       const { tf: single } = synthStack();
       for (const instance of propertiesOf(single, "aws_instance")) {
         expect(instance.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ssm_parameter\./)]));
-        expect(instance.depends_on).toHaveLength(4);
+        // The three parameters, the stack's key and its alias, the token's secret.
+        expect(instance.depends_on).toHaveLength(6);
       }
       const { tf: plain } = synthStack({ nodes: [], gateway: { tls: false } });
-      expect(propertiesOf(plain, "aws_ssm_parameter").map((parameter) => parameter.name)).toEqual(["/openclaw/openclaw/gateway/token"]);
+      expect(propertiesOf(plain, "aws_ssm_parameter")).toEqual([]);
     });
 
     it("makes the node seed 000's t3.small with 100 GB in the node group with its own profile, told the gateway's private address", () => {
@@ -209,7 +211,8 @@ describe("OpenClawStack", () => {
       expect(resourcesOf(tf, "aws_instance")).toHaveLength(1);
       expect(tf.output.node_instance_ids.value).toBe("{}");
       expect(propertiesOf(tf, "aws_security_group").map((group) => group.name).sort()).toEqual(["openclaw-endpoints-sg", "openclaw-sg"]);
-      expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
+      // The host roles (the trail and the flow logs have their own service roles).
+      expect(propertiesOf(tf, "aws_iam_role").map((role) => String(role.name)).filter((name) => name.endsWith("ec2-role"))).toEqual(["openclaw-ec2-role"]);
       expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name)).not.toContainEqual(expect.stringContaining("/nodes/"));
     });
 
@@ -281,7 +284,7 @@ describe("OpenClawStack", () => {
         ]);
       }
       // The partition and the account come from the stack's data sources.
-      const [policy] = propertiesOf(tf, "aws_iam_role_policy");
+      const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === "openclaw-ec2-role-policy")!;
       expect(String(policy.policy)).toMatch(/arn:\$\{data\.aws_partition\.[^.]+\.partition\}:ssm:us-east-1:\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:parameter/);
       expect(String(propertiesOf(tf, "aws_iam_role_policy_attachment")[0].policy_arn)).toMatch(/^arn:\$\{data\.aws_partition\./);
     });
@@ -289,7 +292,7 @@ describe("OpenClawStack", () => {
     it("takes Bedrock and Marketplace access from the configuration", () => {
       const { tf } = synthStack({ iam: { bedrock: false, marketplace: false } });
       const gatewayPolicy = propertiesOf(tf, "aws_iam_role_policy").find((policy) => policy.name === "openclaw-ec2-role-policy");
-      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters"]);
+      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
     });
 
     it("admits nothing from the internet by default, and opens the configured gateway port between the groups", () => {

@@ -19,7 +19,7 @@ import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
 import { loadConfig, readConfigFile, validateConfig } from "../../src/config/load";
 import { deploymentNames, stateRegion } from "../../src/config/names";
 import type { OpenClawConfig } from "../../src/config/schema";
-import { countStateResources, deployStack, destroyStack, planStack, readOutputs, type StackRunOptions, type TerraformState } from "./cdktf";
+import { countStateResources, deployStack, destroyStack, planStack, readOutputs, stackDir, type StackRunOptions, type TerraformState } from "./cdktf";
 import { Failure } from "./cli";
 import { motoAnswers, pidAlive, startMoto, stopMoto } from "./moto";
 import { tail, type RunResult } from "./process";
@@ -220,6 +220,8 @@ export class LocalDeployment {
   readonly config: OpenClawConfig;
   readonly outputsFile: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The main stack's synthesized folder, where terraform runs. */
+  readonly stackDir: string;
   private readonly runOptions: StackRunOptions;
   private readonly s3: S3Client;
 
@@ -243,6 +245,7 @@ export class LocalDeployment {
     this.stateKey = names.stateKey;
     this.bucket = settings.stateBucket;
     this.runOptions = { env: this.env, outdir: path.join(this.dir, "cdktf.out"), onOutput: settings.onOutput };
+    this.stackDir = stackDir(this.runOptions.outdir, this.stack);
     this.s3 = new S3Client({ endpoint: this.endpoint, region: stateRegion(this.config), forcePathStyle: true, credentials: EMULATOR_CREDENTIALS });
   }
 

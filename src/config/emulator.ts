@@ -9,7 +9,7 @@ import type { DeploymentTarget } from "./schema";
 export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
 
 /** Every AWS service the stacks call: on the emulator each is pointed at its endpoint. */
-const EMULATED_SERVICES = ["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms"] as const;
+const EMULATED_SERVICES = ["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager"] as const;
 
 /** What the emulator cannot do like AWS, each named for what the deployment does about it. */
 export interface EmulatorAccommodations {

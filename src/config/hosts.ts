@@ -38,7 +38,10 @@ export interface HostRecord {
   readonly instance: HostInstance;
 }
 
-export type GatewayRecord = HostRecord;
+export interface GatewayRecord extends HostRecord {
+  /** Secrets Manager secret (name) holding the gateway's auth token: the gateway writes it, Terraform never sees it. */
+  readonly tokenSecret: string;
+}
 
 export interface NodeRecord extends HostRecord {
   /** SecureString through which the gateway hands this node its single-use join code. */
@@ -47,8 +50,6 @@ export interface NodeRecord extends HostRecord {
 
 /** Full names of the SSM parameters the gateway publishes, under seed 002's `/openclaw/<stack>/` path. */
 export interface GatewayParameters {
-  /** SecureString: the gateway's auth token. Written by the gateway; no node can read it. */
-  readonly token: string;
   /** String: SHA-256 fingerprint of the gateway's self-signed certificate. */
   readonly tlsFingerprint: string;
   /** String: the gateway's certificate (PEM, public). */
@@ -79,13 +80,16 @@ function hostRecord(names: DeploymentNames, name: string, settings: { instanceTy
 export function deploymentHosts(config: OpenClawConfig, names: DeploymentNames): DeploymentHosts {
   const path = names.parameterPath;
   return {
-    gateway: hostRecord(names, config.gateway.name, config.gateway, true),
+    gateway: {
+      ...hostRecord(names, config.gateway.name, config.gateway, true),
+      // Secrets Manager names take no leading slash; the same path as the parameters otherwise.
+      tokenSecret: `openclaw/${config.stackName}/gateway/token`,
+    },
     nodes: config.nodes.map((node) => ({
       ...hostRecord(names, node.name, node, false),
       pairingParameter: `${path}/nodes/${node.name}/pairing`,
     })),
     gatewayParameters: {
-      token: `${path}/gateway/token`,
       tlsFingerprint: `${path}/gateway/tls-fingerprint`,
       tlsCertificate: `${path}/gateway/tls-certificate`,
     },

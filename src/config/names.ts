@@ -23,6 +23,8 @@ export interface DeploymentNames {
   readonly systemLogGroup: string;
   /** SSM parameter path every shared value lives under, e.g. "/openclaw/openclaw" (seed 002's layout). */
   readonly parameterPath: string;
+  /** Alias of the stack's KMS key, which encrypts every secret of the stack: "alias/<prefix>". */
+  readonly kmsAlias: string;
   readonly stateKey: string;
   /** The bootstrap stack that creates the state bucket. */
   readonly stateStack: string;
@@ -45,6 +47,7 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
     applicationLogGroup: `/${prefix}/application`,
     systemLogGroup: `/${prefix}/system`,
     parameterPath: `/openclaw/${stackName}`,
+    kmsAlias: `alias/${prefix}`,
     stateKey: config.state.key ?? `openclaw/${stackName}/terraform.tfstate`,
     stateStack: `${stackName}-state`,
   };

@@ -307,6 +307,8 @@ const configObject = z.strictObject({
           publicSubnetCidr: vpcBlock.default("10.0.1.0/24"),
           /** The interface endpoints live here. @default "10.0.2.0/24" */
           privateSubnetCidr: vpcBlock.default("10.0.2.0/24"),
+          /** VPC flow logs (all traffic) to CloudWatch Logs, kept monitoring.logRetentionDays. @default true */
+          flowLogs: z.boolean().default(true),
         }),
         z.strictObject({
           /** The account's default VPC and its default subnet in the zone (seed 000). */

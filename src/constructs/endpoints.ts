@@ -8,6 +8,8 @@ export interface EndpointsProps {
   /** Group that admits 443 from the hosts only. */
   readonly securityGroupId: string;
   readonly region: string;
+  /** The account: only its principals may call through the endpoints. */
+  readonly accountId: string;
   /** Which endpoints to create. */
   readonly services: OpenClawConfig["endpoints"];
   readonly namePrefix: string;
@@ -21,10 +23,27 @@ export const ENDPOINT_SERVICES: Record<keyof OpenClawConfig["endpoints"], string
   ec2messages: "ec2messages",
 };
 
-/** Interface endpoints with private DNS, so the hosts' AWS API calls never cross the internet. */
+/**
+ * Interface endpoints with private DNS, so the hosts' AWS API calls never cross the internet. Each
+ * admits only this account's principals: credentials of another account (stolen or planted on a host)
+ * cannot use the endpoint to reach their own account's resources from inside the VPC.
+ */
 export class Endpoints extends Construct {
   constructor(scope: Construct, id: string, props: EndpointsProps) {
     super(scope, id);
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "OwnAccountOnly",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalAccount": props.accountId } },
+        },
+      ],
+    });
     for (const [setting, service] of Object.entries(ENDPOINT_SERVICES)) {
       if (!props.services[setting as keyof typeof ENDPOINT_SERVICES]) continue;
       new VpcEndpoint(this, service, {
@@ -34,6 +53,7 @@ export class Endpoints extends Construct {
         privateDnsEnabled: true,
         subnetIds: [props.subnetId],
         securityGroupIds: [props.securityGroupId],
+        policy,
         tags: { Name: `${props.namePrefix}-${service}` },
       });
     }

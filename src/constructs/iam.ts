@@ -14,6 +14,9 @@ export const BEDROCK_INVOKE_ACTIONS = [
   "bedrock:GetFoundationModel",
 ] as const;
 
+/** SSM actions that read a parameter's value. */
+export const PARAMETER_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"] as const;
+
 /** The role of one node host. */
 export interface NodeRole {
   /** Node name (keys the construct ids). */
@@ -27,6 +30,8 @@ export interface IamProps {
   readonly gatewayRoleName: string;
   /** ARNs of the SSM parameters the gateway writes (and reads back). */
   readonly gatewayParameterArns: readonly string[];
+  /** ARN (pattern) of the gateway token's secret: the gateway's alone. */
+  readonly gatewayTokenSecretArn: string;
   /** One narrower role per node host. */
   readonly nodes: readonly NodeRole[];
   readonly bedrock: boolean;
@@ -35,23 +40,32 @@ export interface IamProps {
   readonly partition: string;
 }
 
-interface Statement {
+type Statement = {
   readonly Sid: string;
-  readonly Effect: "Allow";
+  readonly Effect: "Allow" | "Deny";
   readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
   readonly Condition?: Record<string, Record<string, string>>;
+} & ({ readonly Resource: string | readonly string[] } | { readonly NotResource: readonly string[] });
+
+/** A host role: its instance profile and its ARN (the stack's KMS key policy names it). */
+interface HostRole {
+  readonly instanceProfileName: string;
+  readonly roleArn: string;
 }
 
 /**
- * Instance roles. The gateway may invoke Bedrock and write the values it shares; each node may only
- * read what it needs to pair (never the gateway token, never another node's pairing): it can write
- * nothing of the gateway's.
+ * Instance roles. The gateway may invoke Bedrock, write the values it shares and keep its token; each
+ * node may only read what it needs to pair (never the gateway token, never another node's pairing): it
+ * can write nothing of the gateway's. AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every
+ * parameter, so a node's own statements deny the rest explicitly; an explicit Deny wins over any Allow.
  */
 export class Iam extends Construct {
   readonly gatewayInstanceProfileName: string;
+  readonly gatewayRoleArn: string;
   /** Instance profile of each node, by node name. */
   readonly nodeInstanceProfileNames: Record<string, string> = {};
+  /** Role ARN of each node, by node name. */
+  readonly nodeRoleArns: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
@@ -62,6 +76,12 @@ export class Iam extends Construct {
         Effect: "Allow",
         Action: ["ssm:GetParameter", "ssm:PutParameter"],
         Resource: props.gatewayParameterArns,
+      },
+      {
+        Sid: "GatewayTokenSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        Resource: props.gatewayTokenSecretArn,
       },
     ];
     if (props.bedrock) {
@@ -77,17 +97,25 @@ export class Iam extends Construct {
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       });
     }
-    this.gatewayInstanceProfileName = this.hostRole("gateway", props.gatewayRoleName, props.partition, gatewayStatements);
+    const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, gatewayStatements);
+    this.gatewayInstanceProfileName = gateway.instanceProfileName;
+    this.gatewayRoleArn = gateway.roleArn;
 
     for (const node of props.nodes) {
-      this.nodeInstanceProfileNames[node.node] = this.hostRole(`node-${node.node}`, node.roleName, props.partition, [
+      const role = this.hostRole(`node-${node.node}`, node.roleName, props.partition, [
         { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
+        // IAM cannot say "under the stack's path except these": NotResource denies every other parameter,
+        // which covers the stack's path (other nodes' join codes, channel secrets) and needs nothing else.
+        { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
+        { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
       ]);
+      this.nodeInstanceProfileNames[node.node] = role.instanceProfileName;
+      this.nodeRoleArns[node.node] = role.roleArn;
     }
   }
 
-  /** A host role with the managed policies and one inline policy; returns its instance profile name. */
-  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]): string {
+  /** A host role with the managed policies and one inline policy. */
+  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]): HostRole {
     const role = new IamRole(this, `${key}-role`, {
       name,
       description: `OpenClaw ${key} host`,
@@ -107,6 +135,6 @@ export class Iam extends Construct {
       role: role.id,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
-    return new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name }).name;
+    return { instanceProfileName: new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name }).name, roleArn: role.arn };
   }
 }

@@ -1,6 +1,11 @@
 import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -15,6 +20,10 @@ export interface NetworkProps {
   readonly availabilityZone: string;
   /** Starts every Name tag, e.g. "openclaw". */
   readonly namePrefix: string;
+  /** Days a created VPC's flow logs are kept (`network.flowLogs` turns them on). */
+  readonly flowLogRetentionDays: number;
+  /** The account: only its own flow-log deliveries may assume the flow-log role. */
+  readonly accountId: string;
 }
 
 /** Where the hosts and the interface endpoints live. */
@@ -49,6 +58,14 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       tags: { Name: `${namePrefix}-vpc` },
     });
+    // AWS gives every VPC a default group that admits all traffic among its members; nothing here uses
+    // it, and managing it with no rules keeps anything launched into it by accident isolated.
+    new DefaultSecurityGroup(this, "default-security-group", {
+      vpcId: vpc.id,
+      tags: { Name: `${namePrefix}-default-closed` },
+    });
+    if (network.flowLogs) this.flowLogs(vpc.id, props);
+
     const internetGateway = new InternetGateway(this, "internet-gateway", {
       vpcId: vpc.id,
       tags: { Name: `${namePrefix}-igw` },
@@ -92,5 +109,49 @@ export class Network extends Construct {
     this.vpcId = vpc.id;
     this.hostSubnetId = publicSubnet.id;
     this.endpointSubnetId = privateSubnet.id;
+  }
+
+  /** Every accepted and rejected flow of the VPC into a CloudWatch log group, written by a role only VPC Flow Logs may assume. */
+  private flowLogs(vpcId: string, props: NetworkProps): void {
+    const name = `${props.namePrefix}-vpc-flow-logs`;
+    const group = new CloudwatchLogGroup(this, "flow-log-group", { name: `/${props.namePrefix}/vpc-flow-logs`, retentionInDays: props.flowLogRetentionDays });
+    const role = new IamRole(this, "flow-log-role", {
+      name,
+      description: "VPC Flow Logs delivery into the stack's flow log group",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+          },
+        ],
+      }),
+    });
+    new IamRolePolicy(this, "flow-log-policy", {
+      name: `${name}-policy`,
+      role: role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "WriteFlowLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+            Resource: [group.arn, `${group.arn}:*`],
+          },
+        ],
+      }),
+    });
+    new FlowLog(this, "flow-log", {
+      vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+      tags: { Name: name },
+    });
   }
 }

@@ -74,7 +74,16 @@ export class PrivateBucket extends Construct {
     if (props.expiry) {
       new S3BucketLifecycleConfiguration(this, "retention", {
         bucket: bucket.id,
-        rule: [{ id: props.expiry.ruleId, status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: props.expiry.days }] }],
+        rule: [
+          {
+            id: props.expiry.ruleId,
+            status: "Enabled",
+            filter: [{ prefix: "" }],
+            expiration: [{ days: props.expiry.days }],
+            // In a versioned bucket expiry only hides an object: its old versions go after as many days.
+            noncurrentVersionExpiration: props.versioned ? [{ noncurrentDays: props.expiry.days }] : undefined,
+          },
+        ],
       });
     }
     const statements: BucketPolicyStatement[] = [...(props.grants?.(bucket.arn) ?? [])];

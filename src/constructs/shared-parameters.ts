@@ -17,12 +17,15 @@ export interface SharedParametersProps {
   readonly pairing: readonly PairingParameter[];
   /** Value every parameter is created with; the hosts read it as "not published yet". */
   readonly placeholder: string;
+  /** The stack's KMS key (its alias), which encrypts the SecureStrings: its policy says who decrypts which. */
+  readonly secureStringKeyId: string;
 }
 
 /**
  * The SSM parameters the hosts share. Terraform creates each with a placeholder, so they are known,
- * scoped by IAM and removed on destroy; the hosts write the real values (token, certificate) and
- * Terraform ignores those changes, so no secret ever passes through the configuration.
+ * scoped by IAM and removed on destroy; the hosts write the real values (certificate, join codes) and
+ * Terraform ignores those changes, so no secret ever passes through the configuration. The gateway
+ * token is not among them: it lives in a Secrets Manager secret without a Terraform-made value (Secrets).
  */
 export class SharedParameters extends Construct {
   /** Every parameter resource, so the hosts can wait for them to exist before they boot. */
@@ -35,13 +38,13 @@ export class SharedParameters extends Construct {
         new SsmParameter(this, key, {
           name,
           type,
+          keyId: type === "SecureString" ? props.secureStringKeyId : undefined,
           description,
           value: props.placeholder,
           lifecycle: { ignoreChanges: ["value"] },
         }),
       );
 
-    create("gateway-token", props.gateway.token, "SecureString", "OpenClaw gateway auth token (written by the gateway)");
     if (props.tls) {
       create("gateway-tls-fingerprint", props.gateway.tlsFingerprint, "String", "SHA-256 fingerprint of the gateway certificate");
       create("gateway-tls-certificate", props.gateway.tlsCertificate, "String", "The gateway's self-signed certificate (PEM)");

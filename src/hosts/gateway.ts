@@ -31,6 +31,10 @@ export interface GatewayHostContext extends HostContext {
     readonly privilegedPort: boolean;
     /** Scheme of the URL nodes are given in join codes. */
     readonly publicUrlScheme: "https" | "http";
+    /** Secrets Manager secret the gateway keeps its auth token in. */
+    readonly tokenSecret: string;
+    /** The stack's KMS key ("alias/<prefix>"): every SecureString the gateway writes is encrypted with it. */
+    readonly kmsKey: string;
   };
   /** The nodes the gateway pairs automatically. */
   readonly nodes: readonly PairedNode[];
@@ -125,6 +129,8 @@ export function gatewayHostContext(
       publicAddress: publicAddress ?? "",
       privilegedPort: isPrivilegedPort(gateway.port),
       publicUrlScheme: gateway.tls ? "https" : "http",
+      tokenSecret: hosts.gateway.tokenSecret,
+      kmsKey: names.kmsAlias,
     },
     nodes: hosts.nodes.map((node) => ({ name: node.hostName, parameter: node.pairingParameter })),
     assistant: assistantContext(config, names),

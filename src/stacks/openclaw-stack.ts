@@ -18,6 +18,7 @@ import { KeyPair } from "../constructs/key-pair";
 import { Monitoring } from "../constructs/monitoring";
 import { Network } from "../constructs/network";
 import { NodeHost } from "../constructs/node";
+import { secretArnPattern, Secrets } from "../constructs/secrets";
 import { SecurityGroups } from "../constructs/security-groups";
 import { SharedParameters } from "../constructs/shared-parameters";
 import { localStatePath, useStateBackend } from "../constructs/state";
@@ -59,6 +60,8 @@ export class OpenClawStack extends TerraformStack {
       network: config.network,
       availabilityZone: config.availabilityZone ?? `${region}a`,
       namePrefix: names.prefix,
+      flowLogRetentionDays: config.monitoring.logRetentionDays,
+      accountId,
     });
     const securityGroups = new SecurityGroups(this, "security-groups", {
       vpcId: network.vpcId,
@@ -76,22 +79,19 @@ export class OpenClawStack extends TerraformStack {
         subnetId: network.endpointSubnetId,
         securityGroupId: securityGroups.endpointGroupId,
         region,
+        accountId,
         services: config.endpoints,
         namePrefix: names.prefix,
       });
     }
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
-    const parameters = new SharedParameters(this, "parameters", {
-      gateway: hosts.gatewayParameters,
-      tls: config.gateway.tls,
-      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
-      placeholder: PARAMETER_PLACEHOLDER,
-    });
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
+    const gatewayTokenSecretArn = secretArnPattern({ partition, region, accountId }, hosts.gateway.tokenSecret);
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
+      gatewayTokenSecretArn,
       nodes: hosts.nodes.map((node) => ({
         node: node.name,
         roleName: node.roleName,
@@ -101,6 +101,23 @@ export class OpenClawStack extends TerraformStack {
       marketplace: config.iam.marketplace,
       partition,
     });
+    const secrets = new Secrets(this, "secrets", {
+      alias: names.kmsAlias,
+      accountId,
+      partition,
+      region,
+      gatewayRoleArn: iam.gatewayRoleArn,
+      nodes: hosts.nodes.map((node) => ({ roleArn: iam.nodeRoleArns[node.name], pairingParameterArn: parameterArn(node.pairingParameter) })),
+      gatewayTokenSecret: hosts.gateway.tokenSecret,
+    });
+    const parameters = new SharedParameters(this, "parameters", {
+      gateway: hosts.gatewayParameters,
+      tls: config.gateway.tls,
+      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
+      placeholder: PARAMETER_PLACEHOLDER,
+      secureStringKeyId: secrets.alias,
+    });
+    const hostDependencies = [...parameters.resources, ...secrets.resources];
 
     const keyPair =
       config.keyPair.mode === "none"
@@ -115,7 +132,7 @@ export class OpenClawStack extends TerraformStack {
       securityGroupId: securityGroups.gatewayGroupId,
       instanceProfileName: iam.gatewayInstanceProfileName,
       keyName: keyPair?.keyName,
-      dependsOn: parameters.resources,
+      dependsOn: hostDependencies,
       ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
     });
     const nodes = hosts.nodes.map((node) => ({
@@ -127,7 +144,7 @@ export class OpenClawStack extends TerraformStack {
         securityGroupId: securityGroups.nodeGroupId!,
         instanceProfileName: iam.nodeInstanceProfileNames[node.name],
         keyName: keyPair?.keyName,
-        dependsOn: parameters.resources,
+        dependsOn: hostDependencies,
         ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
       }),
     }));
@@ -160,6 +177,7 @@ export class OpenClawStack extends TerraformStack {
           region,
           partition,
           retentionDays: config.audit.retentionDays,
+          logGroup: { name: `/${names.prefix}/cloudtrail`, retentionDays: config.monitoring.logRetentionDays },
           deleteLogsOnDestroy: config.audit.deleteLogsOnDestroy,
           loggingOff: accommodations.trailLoggingOff,
         })
@@ -194,10 +212,11 @@ export class OpenClawStack extends TerraformStack {
     );
     output(
       "gateway_token_command",
-      `aws ssm get-parameter --region ${region} --name ${hosts.gatewayParameters.token} --with-decryption --query Parameter.Value --output text`,
-      "Prints the gateway token (SecureString; never an output itself)",
+      `aws secretsmanager get-secret-value --region ${region} --secret-id ${hosts.gateway.tokenSecret} --query SecretString --output text`,
+      "Prints the gateway token (needs kms:Decrypt on the stack's key; never an output itself)",
     );
-    output("gateway_token_parameter", hosts.gatewayParameters.token, "SSM SecureString holding the gateway token");
+    output("gateway_token_secret", hosts.gateway.tokenSecret, "Secrets Manager secret holding the gateway token (the gateway writes it)");
+    output("kms_key_alias", secrets.alias, "The stack's KMS key: encrypts every secret of the stack (--key-id for channel secrets)");
     if (config.gateway.tls) {
       output("gateway_tls_fingerprint_parameter", hosts.gatewayParameters.tlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
     }

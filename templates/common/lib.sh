@@ -97,13 +97,16 @@ ssm_get() {
 }
 
 # ssm_put <name> <String|SecureString>: store stdin (trailing newline stripped) with --overwrite.
-# The value goes through a 0600 file, never through a command line.
+# The value goes through a 0600 file, never through a command line. A SecureString is encrypted with
+# the stack's key (OPENCLAW_AWS_KMS_KEY) when the host has one: SSM would otherwise take aws/ssm, which
+# every principal of the account may decrypt through SSM.
 ssm_put() {
   local name=$1 type=$2 dir rc=0
   dir=$(mktemp -d)
   chmod 0700 "$dir"
-  jq -n --arg name "$name" --arg type "$type" --rawfile value /dev/stdin \
-    '{Name: $name, Type: $type, Value: ($value | rtrimstr("\n")), Overwrite: true}' >"$dir/input.json"
+  jq -n --arg name "$name" --arg type "$type" --arg key "${OPENCLAW_AWS_KMS_KEY:-}" --rawfile value /dev/stdin \
+    '{Name: $name, Type: $type, Value: ($value | rtrimstr("\n")), Overwrite: true}
+     + (if $type == "SecureString" and $key != "" then {KeyId: $key} else {} end)' >"$dir/input.json"
   aws ssm put-parameter --region "$AWS_DEFAULT_REGION" --cli-input-json "file://$dir/input.json" \
     --output text --query Version >/dev/null || rc=$?
   rm -rf "$dir"
@@ -117,6 +120,38 @@ ssm_published() {
   value=$(ssm_get "$1" 2>/dev/null) || return 1
   [[ -n "$value" && "$value" != "$OPENCLAW_AWS_PLACEHOLDER" && "$value" != "None" ]] || return 1
   printf '%s' "$value"
+}
+
+# ---------------------------------------------------------------- Secrets Manager
+# Terraform creates the secret without a value (so the value never reaches its state); the host that
+# owns it puts the first value and reads it back afterwards. Values only pass through 0600 files and
+# variables, never through a command line.
+
+# secret_has_value <secret-id>: whether the secret holds a current value; dies when it cannot be read.
+secret_has_value() {
+  local stages
+  # shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
+  stages=$(aws secretsmanager describe-secret --region "$AWS_DEFAULT_REGION" --secret-id "$1" \
+    --query 'length(VersionIdsToStages || `{}`)' --output text) || die "cannot describe secret $1"
+  [[ "$stages" != 0 ]]
+}
+
+# secret_get <secret-id>: print the current value.
+secret_get() {
+  aws secretsmanager get-secret-value --region "$AWS_DEFAULT_REGION" --secret-id "$1" \
+    --query SecretString --output text
+}
+
+# secret_put <secret-id>: store stdin (trailing newline stripped) as the secret's current value.
+secret_put() {
+  local id=$1 dir rc=0
+  dir=$(mktemp -d)
+  chmod 0700 "$dir"
+  (umask 077 && jq -j -n --rawfile value /dev/stdin '$value | rtrimstr("\n")' >"$dir/value")
+  aws secretsmanager put-secret-value --region "$AWS_DEFAULT_REGION" --secret-id "$id" \
+    --secret-string "file://$dir/value" --output text --query VersionId >/dev/null || rc=$?
+  rm -rf "$dir"
+  return "$rc"
 }
 
 # ---------------------------------------------------------------- EC2 instance metadata (IMDSv2)

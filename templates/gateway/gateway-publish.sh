@@ -2,9 +2,10 @@
 # /usr/local/lib/openclaw-aws/gateway-publish.sh — share what the nodes need through SSM and
 # provide the gateway's auth token:
 #   - the certificate's SHA-256 fingerprint and the certificate (PEM) — public values;
-#   - the gateway token: the value already in SSM when it is a real one (a replaced gateway keeps
-#     its token), else a new random one (openssl rand -hex 24), stored as SecureString.
-# The token only ever goes to SSM (through a 0600 file) and to the unit's EnvironmentFile (0600).
+#   - the gateway token: the value already in its Secrets Manager secret (a replaced gateway keeps its
+#     token), else a new random one (openssl rand -hex 24), put as the secret's first value.
+# The token only ever goes to Secrets Manager (through a 0600 file) and to the unit's EnvironmentFile
+# (0600); Terraform created the secret without a value and never reads one.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
@@ -34,15 +35,16 @@ if [[ "$OPENCLAW_AWS_GATEWAY_TLS" == true ]]; then
 fi
 
 token_file="$OPENCLAW_AWS_GATEWAY_TOKEN_ENV"
-if token=$(ssm_published "$OPENCLAW_AWS_PARAM_GATEWAY_TOKEN"); then
-  log "using the gateway token already stored in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN}"
+secret="$OPENCLAW_AWS_GATEWAY_TOKEN_SECRET"
+if secret_has_value "$secret"; then
+  token=$(secret_get "$secret") || die "cannot read the gateway token from secret ${secret}"
+  log "using the gateway token already stored in secret ${secret}"
 else
   log "generating a new gateway token"
   token=$(openssl rand -hex 24)
-  printf '%s' "$token" | ssm_put "$OPENCLAW_AWS_PARAM_GATEWAY_TOKEN" SecureString ||
-    die "cannot store the gateway token in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN}"
-  log "stored the gateway token in ${OPENCLAW_AWS_PARAM_GATEWAY_TOKEN} (SecureString)"
+  printf '%s' "$token" | secret_put "$secret" || die "cannot store the gateway token in secret ${secret}"
+  log "stored the gateway token in secret ${secret}"
 fi
-[[ "$token" =~ ^[A-Za-z0-9._~+/=-]+$ ]] || die "the gateway token in SSM has characters an EnvironmentFile cannot hold"
+[[ "$token" =~ ^[A-Za-z0-9._~+/=-]+$ ]] || die "the gateway token in ${secret} has characters an EnvironmentFile cannot hold"
 printf 'OPENCLAW_GATEWAY_TOKEN=%s\n' "$token" | write_file "$token_file" 0600 ""
 log "wrote ${token_file} (mode 0600)"
