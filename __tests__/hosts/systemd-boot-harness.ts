@@ -33,7 +33,7 @@ export const AWS_ENDPOINT_ADDRESS = "10.0.2.10";
 /** The LAN's router (the VPC router's place in the subnet): the way to the AWS endpoint. */
 const LAN_ROUTER = "10.0.1.1";
 /** Services the hosts may call; their names resolve to AWS_ENDPOINT_ADDRESS in every container. */
-const AWS_SERVICES = ["ssm", "sts", "ec2", "logs", "monitoring", "ssmmessages", "ec2messages"];
+const AWS_SERVICES = ["ssm", "sts", "ec2", "logs", "monitoring", "ssmmessages", "ec2messages", "secretsmanager", "kms"];
 const LAN_PREFIX = 24;
 /** Where a Nitro instance's udev rules present the EBS volume attached as /dev/sdf (AL2023). */
 export const DATA_DEVICE = "/dev/sdf";
@@ -95,7 +95,7 @@ export function parseHostEnv(content: string): Record<string, string> {
  * package as the host would download it (integrity checked against host.env). Cached per versions.
  */
 export function openclawLayer(hostEnv: Record<string, string>, toolchain: Toolchain): string {
-  const nodeVersion = hostEnv.OPENCLAW_AWS_NODE_VERSION;
+  const nodeVersion = hostEnv.OPENCLAW_AWS_NODEJS_VERSION;
   const openclawVersion = hostEnv.OPENCLAW_AWS_OPENCLAW_VERSION;
   const npmVersion = hostEnv.OPENCLAW_AWS_NPM_VERSION;
   if (hostEnv.OPENCLAW_AWS_INSTALL_METHOD !== "npm") throw new Error("the systemd-boot test seeds npm installs only");

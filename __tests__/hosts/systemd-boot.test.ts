@@ -11,6 +11,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import type * as net from "node:net";
 import * as path from "node:path";
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
 import { startMoto, stopMoto, type Moto } from "../../scripts/lib/moto";
 import { stopProcess, tempDir, toolchain, waitFor, type Started } from "./helpers";
@@ -95,7 +97,7 @@ if (skipReason) {
     /** The files a container gets besides the cached root: seed, names, the AWS endpoint's trust. */
     function containerFiles(host: RenderedHostDir, instanceId: string): Record<string, string> {
       const userData = assignAddresses(host.userData, { gatewayPrivateAddress: GATEWAY_ADDRESS, gatewayPublicAddress: ELASTIC_IP });
-      const serviceNames = ["ssm", "sts", "ec2", "logs", "monitoring"].map((service) => `${service}.${region}.amazonaws.com`);
+      const serviceNames = ["ssm", "sts", "ec2", "logs", "monitoring", "secretsmanager", "kms"].map((service) => `${service}.${region}.amazonaws.com`);
       return {
         "/var/lib/cloud/seed/nocloud/user-data": userData,
         "/var/lib/cloud/seed/nocloud/meta-data": `instance-id: ${instanceId}\nlocal-hostname: ${host.hostName}\n`,
@@ -167,9 +169,16 @@ if (skipReason) {
       motoUndo = onCleanUp("moto", `kill -TERM -- -${moto.pid} 2>/dev/null; true`);
       bridge = await bridgeToMoto(path.join(work, "aws.sock"), moto.port);
       ssm = new SSMClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-      // The shared parameters as Terraform creates them (src/constructs/shared-parameters.ts): the placeholder.
+      // What Terraform creates: the stack's key and its alias, the token's secret without a value
+      // (src/constructs/secrets.ts), and the shared parameters with the placeholder (shared-parameters.ts).
       const env = gatewayRendered.env;
-      const parameters: [string, "String" | "SecureString"][] = [[env.OPENCLAW_AWS_PARAM_GATEWAY_TOKEN, "SecureString"]];
+      const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+      const kms = new KMSClient({ endpoint: moto.endpoint, region, credentials });
+      const key = await kms.send(new CreateKeyCommand({ Description: "the stack's key" }));
+      await kms.send(new CreateAliasCommand({ AliasName: env.OPENCLAW_AWS_KMS_KEY, TargetKeyId: key.KeyMetadata!.KeyId }));
+      const secrets = new SecretsManagerClient({ endpoint: moto.endpoint, region, credentials });
+      await secrets.send(new CreateSecretCommand({ Name: env.OPENCLAW_AWS_GATEWAY_TOKEN_SECRET, KmsKeyId: env.OPENCLAW_AWS_KMS_KEY }));
+      const parameters: [string, "String" | "SecureString"][] = [];
       if (env.OPENCLAW_AWS_GATEWAY_TLS === "true") {
         parameters.push([env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT, "String"], [env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE, "String"]);
       }
@@ -180,7 +189,7 @@ if (skipReason) {
       }
       expect(parameters.map(([name]) => name)).toContain(nodeRendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING);
       for (const [name, type] of parameters) {
-        await ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: env.OPENCLAW_AWS_PLACEHOLDER }));
+        await ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: env.OPENCLAW_AWS_PLACEHOLDER, KeyId: type === "SecureString" ? env.OPENCLAW_AWS_KMS_KEY : undefined }));
       }
 
       ca = makeTestCa(path.join(work, "ca"), region);
