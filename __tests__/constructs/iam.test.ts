@@ -31,7 +31,10 @@ const props: IamProps = {
   gatewayRoleName: "openclaw-ec2-role",
   gatewayParameterArns: [GATEWAY_PARAMETERS],
   nodes: [{ node: "node", roleName: "openclaw-node-ec2-role", parameterArns: nodeParameters("node") }],
-  bedrock: true,
+  bedrockModelArns: [
+    "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+  ],
   marketplace: true,
   partition: "aws",
   gatewayTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/openclaw/gateway/token-??????",
@@ -76,9 +79,10 @@ describe("Iam", () => {
       {
         Sid: "BedrockInvoke",
         Effect: "Allow",
-        Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:ListFoundationModels", "bedrock:GetFoundationModel"],
-        Resource: "*",
+        Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:GetFoundationModel", "bedrock:GetInferenceProfile"],
+        Resource: props.bedrockModelArns,
       },
+      { Sid: "BedrockList", Effect: "Allow", Action: ["bedrock:ListFoundationModels", "bedrock:ListInferenceProfiles"], Resource: "*" },
       {
         Sid: "MarketplaceViaBedrock",
         Effect: "Allow",
@@ -129,7 +133,7 @@ describe("Iam", () => {
   });
 
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
-    const { tf } = synthIam({ bedrock: false, marketplace: false, nodes: [] });
+    const { tf } = synthIam({ bedrockModelArns: [], marketplace: false, nodes: [] });
     expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });

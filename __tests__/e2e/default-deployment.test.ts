@@ -226,11 +226,15 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   }
   const gatewayPolicy = await inlinePolicy("openclaw-ec2-role", "openclaw-ec2-role-policy");
   const bySid = Object.fromEntries(gatewayPolicy.Statement.map((statement) => [statement.Sid, statement]));
-  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "GatewayTokenSecret", "MarketplaceViaBedrock", "SharedParameters"]);
+  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "BedrockList", "GatewayTokenSecret", "MarketplaceViaBedrock", "SharedParameters"]);
   expect(bySid.GatewayTokenSecret.Resource).toBe(`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:openclaw/openclaw/gateway/token-??????`);
   expect(bySid.SharedParameters.Action).toEqual(["ssm:GetParameter", "ssm:PutParameter"]);
   expect(bySid.SharedParameters.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/openclaw/openclaw/*`]);
   expect(bySid.BedrockInvoke.Action).toEqual(expect.arrayContaining(["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]));
+  expect(bySid.BedrockInvoke.Resource).toEqual([
+    `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0`,
+    "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+  ]);
   expect(bySid.MarketplaceViaBedrock.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
 
   const nodePolicy = await inlinePolicy("openclaw-node-ec2-role", "openclaw-node-ec2-role-policy");

@@ -39,12 +39,6 @@ const CONFIGS: [string, Record<string, unknown>][] = [
 const inputs = new Map(CONFIGS.map(([name, raw]) => [name, gateInput(name, raw)]));
 const findings = new Map(CONFIGS.map(([name]) => [name, new Map(RULES.map((rule) => [rule.id, rule.check(inputs.get(name)!)]))]));
 
-/**
- * Bedrock scoping to model ARNs is the issue-8 work (src/constructs/bedrock-policy.ts, not on main yet):
- * until it lands, configurations with iam.bedrock keep `bedrock:Invoke*` on `*` and this rule is expected
- * to fail for them. When it lands, these tests fail as "passed unexpectedly": drop this set.
- */
-const AWAITING_ISSUE_8 = new Set(CONFIGS.filter(([, raw]) => configWith(raw).iam.bedrock).map(([name]) => `bedrock-scoped ${name}`));
 
 beforeAll(() => {
   const lines = [...findings].map(([config, byRule]) => {
@@ -56,8 +50,7 @@ beforeAll(() => {
 
 describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
   for (const [config] of CONFIGS) {
-    const run = AWAITING_ISSUE_8.has(`${id} ${config}`) ? test.failing : test;
-    run(`${config}: ${rule.description}`, () => {
+    test(`${config}: ${rule.description}`, () => {
       expect(findings.get(config)!.get(id)).toEqual([]);
     });
   }

@@ -45,3 +45,23 @@ export function foundationModelOf(modelId: string): string {
 export function isInferenceProfile(modelId: string): boolean {
   return foundationModelOf(modelId) !== modelId;
 }
+
+/** Where the model lives, for its ARNs. */
+export interface BedrockAccount {
+  readonly partition: string;
+  /** Region of the bedrock-runtime endpoint the gateway calls. */
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/**
+ * The ARNs invoking a model needs: a cross-region profile is invoked in its own region and routes to the
+ * foundation model in any of its destination regions; a foundation model is invoked where it is.
+ */
+export function bedrockModelArns({ partition, region, accountId }: BedrockAccount, modelId: string): string[] {
+  if (!isInferenceProfile(modelId)) return [`arn:${partition}:bedrock:${region}::foundation-model/${modelId}`];
+  return [
+    `arn:${partition}:bedrock:${region}:${accountId}:inference-profile/${modelId}`,
+    `arn:${partition}:bedrock:*::foundation-model/${foundationModelOf(modelId)}`,
+  ];
+}

@@ -7,12 +7,16 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 /** AWS managed policies every host gets: the CloudWatch agent and SSM Session Manager / Run Command. */
 export const MANAGED_POLICIES = ["CloudWatchAgentServerPolicy", "AmazonSSMManagedInstanceCore"] as const;
 
+/** What the Bedrock provider calls for its model: Converse/ConverseStream are authorized as these. */
 export const BEDROCK_INVOKE_ACTIONS = [
   "bedrock:InvokeModel",
   "bedrock:InvokeModelWithResponseStream",
-  "bedrock:ListFoundationModels",
   "bedrock:GetFoundationModel",
+  "bedrock:GetInferenceProfile",
 ] as const;
+
+/** Listing models and profiles (discovery) takes no resource: these go on "*". */
+export const BEDROCK_LIST_ACTIONS = ["bedrock:ListFoundationModels", "bedrock:ListInferenceProfiles"] as const;
 
 /** SSM actions that read a parameter's value. */
 export const PARAMETER_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"] as const;
@@ -34,7 +38,11 @@ export interface IamProps {
   readonly gatewayTokenSecretArn: string;
   /** One narrower role per node host. */
   readonly nodes: readonly NodeRole[];
-  readonly bedrock: boolean;
+  /**
+   * ARNs of the model the gateway may invoke (its inference profile and the foundation models it routes
+   * to); empty means no Bedrock at all.
+   */
+  readonly bedrockModelArns: readonly string[];
   readonly marketplace: boolean;
   /** AWS partition, e.g. "aws" (a Terraform reference). */
   readonly partition: string;
@@ -84,8 +92,11 @@ export class Iam extends Construct {
         Resource: props.gatewayTokenSecretArn,
       },
     ];
-    if (props.bedrock) {
-      gatewayStatements.push({ Sid: "BedrockInvoke", Effect: "Allow", Action: BEDROCK_INVOKE_ACTIONS, Resource: "*" });
+    if (props.bedrockModelArns.length > 0) {
+      gatewayStatements.push(
+        { Sid: "BedrockInvoke", Effect: "Allow", Action: BEDROCK_INVOKE_ACTIONS, Resource: props.bedrockModelArns },
+        { Sid: "BedrockList", Effect: "Allow", Action: BEDROCK_LIST_ACTIONS, Resource: "*" },
+      );
     }
     if (props.marketplace) {
       // Subscribing to a third-party model happens through Bedrock; the condition stops direct Marketplace use.

@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { channelSecretParameters } from "../config/assistant";
+import { bedrockModelArns } from "../config/bedrock-models";
 import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
@@ -97,7 +98,12 @@ export class OpenClawStack extends TerraformStack {
         roleName: node.roleName,
         parameterArns: [hosts.gatewayParameters.tlsFingerprint, hosts.gatewayParameters.tlsCertificate, node.pairingParameter].map(parameterArn),
       })),
-      bedrock: config.iam.bedrock,
+      bedrockModelArns: config.iam.bedrock
+        ? bedrockModelArns(
+            { partition, region: config.openclaw.bedrockRegion ?? region, accountId },
+            typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id,
+          )
+        : [],
       marketplace: config.iam.marketplace,
       partition,
     });
