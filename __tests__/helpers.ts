@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { validateConfig } from "../src/config/load";
 import type { OpenClawConfig, OpenClawConfigInput } from "../src/config/schema";
@@ -39,4 +41,16 @@ export function resourcesOf(tf: TerraformJson, type: string): [string, Record<st
 /** The properties of every resource of one type. */
 export function propertiesOf(tf: TerraformJson, type: string): Record<string, unknown>[] {
   return resourcesOf(tf, type).map(([, properties]) => properties);
+}
+
+/** The defaults and every configuration in examples/ (read from the folder, so a new example is covered), by name. */
+export function defaultAndExamples(): [string, Record<string, unknown>][] {
+  const examples = join(__dirname, "../examples");
+  return [
+    ["default", {}],
+    ...readdirSync(examples)
+      .filter((file) => file.endsWith(".json"))
+      .sort()
+      .map((file): [string, Record<string, unknown>] => [file, JSON.parse(readFileSync(join(examples, file), "utf8"))]),
+  ];
 }

@@ -3,14 +3,11 @@
  * example (the folder is read, so a new example is covered), with the state bootstrap stack for the
  * bucket rules. Prints the findings per configuration, then asserts each rule per configuration.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Testing } from "cdktf";
 import { StateStack } from "../../src/stacks/state-stack";
-import { configWith, synthStack, type TerraformJson } from "../helpers";
+import { configWith, defaultAndExamples, synthStack, type TerraformJson } from "../helpers";
 import { RULES, type GateInput } from "./rules";
 
-const EXAMPLES = join(__dirname, "../../examples");
 
 function stateStackJson(region: string): TerraformJson {
   const stack = new StateStack(Testing.app(), "gate-state", { bucket: "gate-openclaw-state", region, target: { kind: "aws" }, tags: {} });
@@ -28,13 +25,7 @@ function gateInput(name: string, raw: Record<string, unknown>): GateInput {
   };
 }
 
-const CONFIGS: [string, Record<string, unknown>][] = [
-  ["default", {}],
-  ...readdirSync(EXAMPLES)
-    .filter((file) => file.endsWith(".json"))
-    .sort()
-    .map((file): [string, Record<string, unknown>] => [file, JSON.parse(readFileSync(join(EXAMPLES, file), "utf8"))]),
-];
+const CONFIGS = defaultAndExamples();
 
 const inputs = new Map(CONFIGS.map(([name, raw]) => [name, gateInput(name, raw)]));
 const findings = new Map(CONFIGS.map(([name]) => [name, new Map(RULES.map((rule) => [rule.id, rule.check(inputs.get(name)!)]))]));

@@ -5,15 +5,12 @@
  * the matrix (role × secret/parameter) and asserts: only the gateway reads the token; each node reads
  * only its own join code and the public values; no node can decrypt anything else with the key.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { deploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
-import { configWith, synthStack, type TerraformJson } from "../helpers";
+import { configWith, defaultAndExamples, synthStack, type TerraformJson } from "../helpers";
 import { awsManagedPolicy, evaluateIdentity, evaluateKms, statementsOf, type Decision, type PolicyDocument, type Statement } from "./iam-evaluator";
 
 const ACCOUNT = "123456789012";
-const EXAMPLES = join(__dirname, "../../examples");
 
 type Resources = Record<string, Record<string, unknown>>;
 const resources = (tf: TerraformJson, type: string) => Object.entries((tf.resource[type] ?? {}) as Resources);
@@ -122,13 +119,7 @@ function read(role: Role, target: Target): Cell {
   return kms === "allowed" ? "READ" : "denied: KMS";
 }
 
-const CONFIGS: [string, Record<string, unknown>][] = [
-  ["default", {}],
-  ...readdirSync(EXAMPLES)
-    .filter((file) => file.endsWith(".json"))
-    .sort()
-    .map((file): [string, Record<string, unknown>] => [file, JSON.parse(readFileSync(join(EXAMPLES, file), "utf8"))]),
-];
+const CONFIGS = defaultAndExamples();
 
 describe.each(CONFIGS)("%s", (_name, raw) => {
   const { tf } = synthStack(raw);
