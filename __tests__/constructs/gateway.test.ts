@@ -32,6 +32,7 @@ function synthGateway(props: Pick<GatewayHostProps, "elasticIp">, addresses: (st
       keyName: "openclaw-key",
       dependsOn: [parameter],
       ignoreSecurityGroupDrift: false,
+      userDataGrowsWith: { field: "nodes", hint: "use fewer nodes" },
       ...props,
     });
     return { instanceId: gateway.instance.id, publicIp: gateway.publicIp };

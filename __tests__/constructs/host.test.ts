@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { ConfigError } from "../../src/config/load";
 import { Host, hclStringLiteral, type HostProps } from "../../src/constructs/host";
 import { propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "./bare-stack";
@@ -83,8 +84,15 @@ describe("Host", () => {
   it("given user data over EC2's 16 KB after gzip, when built, then it refuses, naming the host", () => {
     const userData = randomBytes(18 * 1024).toString("hex"); // hex of random bytes gzips to about 19.5 KiB
     expect(() => synthHost({ userData })).toThrow(
-      /User data of host h is \d+ bytes after gzip; EC2 accepts at most 16384/,
+      /the user data of host h is \d+ bytes after gzip; EC2 accepts at most 16384\. Move content/,
     );
+  });
+
+  it("given user data that a configuration field grew past 16 KB, when built, then it is a configuration error naming that field", () => {
+    const userData = randomBytes(18 * 1024).toString("hex");
+    const build = () => synthHost({ userData, userDataGrowsWith: { field: "nodes", hint: "use fewer nodes" } });
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/^  - nodes: the user data of host h is \d+ bytes after gzip; EC2 accepts at most 16384; use fewer nodes$/m);
   });
 });
 

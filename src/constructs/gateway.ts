@@ -16,6 +16,8 @@ export interface GatewayHostProps {
    * one), so the boot script can put the address into the certificate.
    */
   readonly renderUserData: (publicAddress: string | undefined) => string;
+  /** The configuration field whose size grows the gateway's user data (see Host). */
+  readonly userDataGrowsWith: { readonly field: string; readonly hint: string };
   readonly subnetId: string;
   readonly securityGroupId: string;
   readonly instanceProfileName: string;
@@ -47,6 +49,7 @@ export class GatewayHost extends Construct {
       instanceProfileName: props.instanceProfileName,
       keyName: props.keyName,
       userData: props.renderUserData(eip?.publicIp),
+      userDataGrowsWith: props.userDataGrowsWith,
       dependsOn: props.dependsOn,
       ignoreSecurityGroupDrift: props.ignoreSecurityGroupDrift,
     }).instance;

@@ -4,6 +4,7 @@ import { Fn, type ITerraformDependable } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { HostInstance } from "../config/hosts";
+import { ConfigError } from "../config/load";
 
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -20,6 +21,8 @@ export interface HostProps {
   readonly keyName?: string;
   /** Rendered cloud-init user data (plain text; may hold Terraform references). */
   readonly userData: string;
+  /** The configuration field whose size grows this user data, named with a hint when it is too large. @default none */
+  readonly userDataGrowsWith?: { readonly field: string; readonly hint: string };
   /** What must exist before the host boots (e.g. the parameters its boot script writes). */
   readonly dependsOn?: ITerraformDependable[];
   /** Emulator accommodation (config/emulator.ts): the instance ignores drift of its security group list. */
@@ -37,10 +40,10 @@ export class Host extends Construct {
     super(scope, id);
     const gzippedBytes = gzipSync(props.userData, { level: 9 }).length;
     if (gzippedBytes > USER_DATA_LIMIT_BYTES) {
-      throw new Error(
-        `User data of host ${props.name} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}. ` +
-          "Move content out of the templates (e.g. into a package the boot script downloads).",
-      );
+      const problem = `the user data of host ${props.name} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}`;
+      // A configuration that grew it is the user's to change; otherwise the templates outgrew the limit.
+      if (props.userDataGrowsWith) throw new ConfigError("configuration", [`${props.userDataGrowsWith.field}: ${problem}; ${props.userDataGrowsWith.hint}`]);
+      throw new Error(`${problem}. Move content out of the templates (e.g. into a package the boot script downloads).`);
     }
 
     const ami = new DataAwsSsmParameter(this, "ami", {

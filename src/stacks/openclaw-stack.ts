@@ -134,6 +134,8 @@ export class OpenClawStack extends TerraformStack {
       host: hosts.gateway,
       elasticIp: config.gateway.elasticIp,
       renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
+      // Until the node list leaves the gateway's user data, each node adds its line to it.
+      userDataGrowsWith: { field: "nodes", hint: `${hosts.nodes.length} nodes are more than the gateway's user data can list today: use fewer nodes per deployment` },
       subnetId: network.hostSubnetId,
       securityGroupId: securityGroups.gatewayGroupId,
       instanceProfileName: iam.gatewayInstanceProfileName,
