@@ -92,7 +92,7 @@ describe("Host", () => {
     const userData = randomBytes(18 * 1024).toString("hex");
     const build = () => synthHost({ userData, userDataGrowsWith: { field: "nodes", hint: "use fewer nodes" } });
     expect(build).toThrow(ConfigError);
-    expect(build).toThrow(/^  - nodes: the user data of host h is \d+ bytes after gzip; EC2 accepts at most 16384; use fewer nodes$/m);
+    expect(build).toThrow(/^ {2}- nodes: the user data of host h is \d+ bytes after gzip; EC2 accepts at most 16384; use fewer nodes$/m);
   });
 });
 
