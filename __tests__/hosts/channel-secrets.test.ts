@@ -72,7 +72,7 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     const secrets = run(path.join(root, HOST_LAYOUT.libDir, "channel-secrets.sh"), [], { env: { ...awsEnv, OPENCLAW_AWS_ENV_FILE: hostEnvFile } });
     expect(secrets.status).toBe(0);
     expect(secrets.stdout.trim()).toBe("slack");
-    expect(secrets.stderr).toMatch(/channel slack: \/openclaw\/openclaw\/channels\/slack-bot-token is not set, the channel stays off until it is: aws ssm put-parameter .* --type SecureString --overwrite --value '<SLACK_BOT_TOKEN>'/);
+    expect(secrets.stderr).toMatch(/channel slack: \/openclaw\/openclaw\/channels\/slack-bot-token is not set, the channel stays off until it is: printf %s "\$SLACK_BOT_TOKEN" \| aws ssm put-parameter .* --type SecureString --overwrite --value file:\/\/\/dev\/stdin/);
     expect(secrets.stdout + secrets.stderr).not.toContain(TELEGRAM_TOKEN);
     const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins)![1];
     expect(await installBedrockStandIn(tc, bedrockPin, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
