@@ -179,6 +179,15 @@ export const configSchema = z
         publicCidrs: cidrList.default([]),
         /** A fixed public address (EIP) for the gateway. @default true */
         elasticIp: z.boolean().default(true),
+        /**
+         * The gateway's fixed private address, which every node connects to; it stays the same when the
+         * gateway is replaced. @default host 10 of the hosts' subnet (10.0.1.10 with the default network)
+         */
+        privateIp: z
+          .string()
+          .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, { error: "must be an IPv4 address such as 10.0.1.10" })
+          .refine((ip) => ip.split(".").every((octet) => Number(octet) <= 255), { error: "must be an IPv4 address such as 10.0.1.10" })
+          .optional(),
       })
       .prefault({}),
 
@@ -319,6 +328,21 @@ export const configSchema = z
         });
       }
     }
+    const privateIp = config.gateway.privateIp;
+    if (privateIp !== undefined && config.network.mode === "create") {
+      // AWS reserves the first four addresses and the last one of every subnet.
+      const subnet = config.network.publicSubnetCidr;
+      const [base, prefix] = parseCidr(subnet);
+      const offset = parseCidr(`${privateIp}/32`)[0] - base;
+      if (!cidrContains(subnet, `${privateIp}/32`) || offset < 4 || offset === 2 ** (32 - prefix) - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gateway", "privateIp"],
+          input: privateIp,
+          message: `must be an address AWS lets an instance use in network.publicSubnetCidr ${subnet} (not its first four or its last)`,
+        });
+      }
+    }
     const names = new Set<string>([config.gateway.name]);
     config.nodes.forEach((node, index) => {
       if (names.has(node.name)) {
@@ -393,6 +417,12 @@ function cidrContains(outer: string, inner: string): boolean {
   if (innerPrefix < outerPrefix) return false;
   const size = 2 ** (32 - outerPrefix);
   return Math.floor(innerBase / size) === Math.floor(outerBase / size);
+}
+
+/** Terraform's `cidrhost(cidr, n)`: the n-th address of a block, e.g. ("10.0.1.0/24", 10) is "10.0.1.10". */
+export function cidrHost(cidr: string, hostNumber: number): string {
+  const address = parseCidr(cidr)[0] + hostNumber;
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
 }
 
 function parseCidr(value: string): [number, number] {
