@@ -52,6 +52,8 @@ export class Iam extends Construct {
   readonly gatewayInstanceProfileName: string;
   /** Instance profile of each node, by node name. */
   readonly nodeInstanceProfileNames: Record<string, string> = {};
+  /** Role names (references, so a policy attached elsewhere waits for its role): "gateway", "node-<name>". */
+  readonly roleNames: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
@@ -96,6 +98,7 @@ export class Iam extends Construct {
         Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
+    this.roleNames[key] = role.name;
     for (const policy of MANAGED_POLICIES) {
       new IamRolePolicyAttachment(this, `${key}-${policy}`, {
         role: role.name,
