@@ -8,7 +8,9 @@ describe("Node", () => {
     );
     const node = instances["openclaw-node"].instance;
     expect(node).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 100 }) });
-    expect(node.user_data_base64).toContain(`\${aws_instance.${instances["openclaw-gw"].id}.private_ip}`);
+    // The gateway's fixed address, not its instance's: replacing the gateway does not replace the node.
+    expect(instances["openclaw-gw"].instance.private_ip).toBe("10.0.1.10");
+    expect(node.user_data_base64).toContain(`OPENCLAW_AWS_GATEWAY_HOST='10.0.1.10'`);
     expect(node.vpc_security_group_ids).toEqual([expect.stringContaining("security-groups_node")]);
     expect(node.iam_instance_profile).toContain("iam_node-node-profile");
   });

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
-import { deploymentHosts, isPrivilegedPort } from "../../src/config/hosts";
+import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
 import { gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
@@ -19,13 +19,10 @@ const parameters = {
   token: "/openclaw/test/gateway/token",
   tlsFingerprint: "/openclaw/test/gateway/tls-fingerprint",
   tlsCertificate: "/openclaw/test/gateway/tls-certificate",
+  nodeList: "/openclaw/test/gateway/nodes",
   placeholder: "pending",
+  secretsKeyId: "",
 };
-
-const pairedNodes = [
-  { name: "openclaw-test-node-1", parameter: "/openclaw/test/nodes/node-1/pairing" },
-  { name: "openclaw-test-node-2", parameter: "/openclaw/test/nodes/node-2/pairing" },
-];
 
 const common = {
   stackName: "test",
@@ -51,7 +48,6 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       publicUrlScheme: overrides.tls === false ? "http" : "https",
       ...overrides,
     },
-    nodes: pairedNodes,
     ...rest,
   };
 }
@@ -62,7 +58,7 @@ export function nodeFixture(overrides: Partial<NodeHostContext["gateway"]> = {},
     hostName: "openclaw-test-node-1",
     role: "node",
     gateway: { host: PRIVATE_IP_TOKEN, port: 443, tls: true, ...overrides },
-    pairingParameter: pairedNodes[0].parameter,
+    pairingParameter: "/openclaw/test/nodes/node-1/pairing",
     ...rest,
   };
 }
@@ -88,8 +84,18 @@ export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAd
   };
 }
 
+function exampleConfig(file: string): OpenClawConfig {
+  return validateConfig(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")), file);
+}
+
 export function exampleContexts(file: string, addresses = RESOLVED_ADDRESSES): HostContexts {
-  return contextsFor(validateConfig(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")), file), addresses);
+  return contextsFor(exampleConfig(file), addresses);
+}
+
+/** The host records of an example, as the stack derives them (e.g. the node-list entries Terraform creates). */
+export function exampleHosts(file: string): DeploymentHosts {
+  const config = exampleConfig(file);
+  return deploymentHosts(config, deploymentNames(config));
 }
 
 export function exampleFiles(): string[] {

@@ -1,12 +1,14 @@
 /**
  * End to end with the real OpenClaw on loopback, driven by what the hosts get:
- *   - a local SSM (moto_server) holding the parameters as Terraform creates them ("pending");
+ *   - a local SSM (moto_server) holding the parameters as Terraform creates them ("pending", and the
+ *     node-list entry); the join codes' SecureStrings are the gateway's own, created and deleted by it;
  *   - the rendered gateway-cert.sh makes the certificate, gateway-publish.sh publishes token,
  *     fingerprint and certificate to SSM (the real `aws ssm` calls, AWS_ENDPOINT_URL -> moto);
  *   - the gateway runs from the rendered unit's ExecStart/Environment and openclaw.json;
  *   - the rendered gateway-pairing.sh mints a join code into the node's parameter, the rendered
  *     node-pairing.sh redeems it, the node runs from the rendered unit's ExecStart;
- *   - the gateway then reports the node paired and connected, and runs system.which on it.
+ *   - the gateway then reports the node paired and connected, and runs system.which on it, withdraws
+ *     the used join code, and with more nodes waiting mints at most 10 codes a run, longest waiting first.
  * Paths of the host (/etc/openclaw, /var/lib/openclaw, /opt/openclaw-aws, ...) are mapped into a temp
  * dir, port 443 becomes a free high port, bind "lan" becomes "loopback". Everything is stopped by its
  * process group, also on failure.
@@ -16,7 +18,7 @@ import * as path from "node:path";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import type { RenderedHost } from "../../src/hosts/render";
-import { exampleContexts } from "./fixtures";
+import { exampleContexts, exampleHosts } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopAll, stopProcess, tempDir, withTimeout, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
 jest.setTimeout(10 * 60_000);
@@ -121,6 +123,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return r.stdout.replace(/\n$/, "");
   }
 
+  function ssmExists(name: string): boolean {
+    const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--query", "Parameter.Name", "--output", "text"], { env: awsEnv });
+    if (r.status !== 0 && !/ParameterNotFound/.test(r.stderr)) throw new Error(`ssm get ${name}: ${r.stderr}`);
+    return r.status === 0;
+  }
+
   function ssmCreate(name: string, type: string, value: string): void {
     const r = run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", name, "--type", type, "--value", value], { env: awsEnv });
     if (r.status !== 0) throw new Error(`ssm put ${name}: ${r.stderr}`);
@@ -171,7 +179,9 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     ssmCreate(p.token, "SecureString", p.placeholder);
     ssmCreate(p.tlsFingerprint, "String", p.placeholder);
     ssmCreate(p.tlsCertificate, "String", p.placeholder);
-    ssmCreate(pairingParam, "SecureString", p.placeholder);
+    const [listed] = exampleHosts("gateway-node.json").nodes;
+    expect(listed.pairingParameter).toBe(pairingParam);
+    ssmCreate(listed.listParameter, "String", JSON.stringify(listed.listEntry));
 
     gw = new FakeHost(path.join(work, "gw"), renderGatewayHost(contexts.gateway));
     nd = new FakeHost(path.join(work, "node"), renderNodeHost(contexts.nodes[0]));
@@ -335,6 +345,38 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const withdraw = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
     expect(withdraw.status).toBe(0);
     expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
-    expect(ssmGet(pairingParam)).toBe(params.placeholder);
+    // The join code's SecureString is gone, not reset: it exists only while a code is outstanding.
+    expect(ssmExists(pairingParam)).toBe(false);
+  });
+
+  it("mints at most 10 join codes a run, the nodes that waited longest first", () => {
+    // Twelve more listed nodes that never connect (Terraform's list entries, simulated hosts).
+    const nodeList = exampleHosts("gateway-node.json").gatewayParameters.nodeList;
+    const waiting = Array.from({ length: 12 }, (_, index) => `sim-${String(index + 1).padStart(2, "0")}`);
+    for (const name of waiting) {
+      ssmCreate(`${nodeList}/${name}`, "String", JSON.stringify({ displayName: `openclaw-${name}`, pairingParameter: `/openclaw/sim/nodes/${name}/pairing` }));
+    }
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", env);
+    const minted = () => waiting.filter((name) => ssmExists(`/openclaw/sim/nodes/${name}/pairing`));
+
+    const started = Date.now();
+    const first = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
+    const firstMs = Date.now() - started;
+    expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/12 nodes wait for a join code; minting 10 now/);
+    expect(first.stderr.match(/published a fresh join code/g)).toHaveLength(10);
+    expect(minted()).toHaveLength(10);
+    // The connected node gets nothing.
+    expect(ssmExists(pairingParam)).toBe(false);
+
+    // Next run: the two that waited, and nobody whose code is still fresh.
+    const second = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
+    expect(second.status).toBe(0);
+    expect(second.stderr.match(/published a fresh join code/g)).toHaveLength(2);
+    expect(minted()).toHaveLength(12);
+    const type = run("aws", ["ssm", "describe-parameters", "--region", "us-east-1", "--parameter-filters", "Key=Name,Values=/openclaw/sim/nodes/sim-01/pairing", "--query", "Parameters[0].Type", "--output", "text"], { env: awsEnv });
+    expect(type.stdout.trim()).toBe("SecureString");
+    process.stdout.write(`a pairing run minting 10 join codes took ${firstMs} ms\n`);
   });
 });

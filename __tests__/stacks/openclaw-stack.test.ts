@@ -58,7 +58,13 @@ describe("OpenClawStack", () => {
     for (const [name, output] of Object.entries(tf.output)) {
       if (/private_key|token$/.test(name)) expect(output.sensitive).toBe(true);
     }
-    for (const parameter of propertiesOf(tf, "aws_ssm_parameter")) expect(parameter.value).toBe("pending");
+    for (const parameter of propertiesOf(tf, "aws_ssm_parameter")) {
+      // The node-list entries are public facts (a display name, a parameter name); everything else starts as the placeholder.
+      if (String(parameter.name).startsWith("/openclaw/openclaw/gateway/nodes/")) {
+        expect(parameter.type).toBe("String");
+        expect(Object.keys(JSON.parse(String(parameter.value))).sort()).toEqual(["displayName", "pairingParameter"]);
+      } else expect(parameter.value).toBe("pending");
+    }
   });
 
   describe("examples", () => {

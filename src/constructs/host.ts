@@ -14,6 +14,8 @@ export interface HostProps {
   /** Instance type, architecture (picks the AMI) and root volume size. */
   readonly instance: HostInstance;
   readonly subnetId: string;
+  /** A fixed private address in the subnet (the gateway's, which the nodes connect to). */
+  readonly privateIp?: string;
   readonly securityGroupIds: readonly string[];
   readonly instanceProfileName: string;
   /** SSH key pair, when SSH is possible at all. */
@@ -51,6 +53,7 @@ export class Host extends Construct {
       ami: ami.value,
       instanceType: props.instance.instanceType,
       subnetId: props.subnetId,
+      privateIp: props.privateIp,
       vpcSecurityGroupIds: [...props.securityGroupIds],
       iamInstanceProfile: props.instanceProfileName,
       keyName: props.keyName,

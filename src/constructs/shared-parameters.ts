@@ -2,19 +2,11 @@ import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { GatewayParameters } from "../config/hosts";
 
-/** A node's pairing parameter: the gateway hands the node its join code there. */
-export interface PairingParameter {
-  /** The node's host name (keys the construct id and the description). */
-  readonly hostName: string;
-  readonly parameter: string;
-}
-
 export interface SharedParametersProps {
   /** What the gateway publishes. */
   readonly gateway: GatewayParameters;
   /** Whether the gateway serves TLS (only then does it publish a certificate and its fingerprint). */
   readonly tls: boolean;
-  readonly pairing: readonly PairingParameter[];
   /** Value every parameter is created with; the hosts read it as "not published yet". */
   readonly placeholder: string;
 }
@@ -45,9 +37,6 @@ export class SharedParameters extends Construct {
     if (props.tls) {
       create("gateway-tls-fingerprint", props.gateway.tlsFingerprint, "String", "SHA-256 fingerprint of the gateway certificate");
       create("gateway-tls-certificate", props.gateway.tlsCertificate, "String", "The gateway's self-signed certificate (PEM)");
-    }
-    for (const node of props.pairing) {
-      create(`pairing-${node.hostName}`, node.parameter, "SecureString", `Pairing material the gateway hands to ${node.hostName}`);
     }
   }
 }

@@ -4,7 +4,7 @@
  * synthesized.
  */
 import type { Architecture } from "../config/architecture";
-import type { GatewayParameters, HostRecord } from "../config/hosts";
+import type { DeploymentHosts, GatewayParameters, HostRecord } from "../config/hosts";
 import { PARAMETER_PLACEHOLDER } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
@@ -25,6 +25,8 @@ export interface MonitoringTargets {
 /** The SSM parameters a host's scripts read or write, and the value that means "not published yet". */
 export interface HostParameters extends GatewayParameters {
   readonly placeholder: string;
+  /** KMS key the gateway encrypts join codes with; "" for the account's default `aws/ssm` key. */
+  readonly secretsKeyId: string;
 }
 
 /** Everything every host template gets. */
@@ -44,7 +46,7 @@ export interface HostContext {
 export function hostContext(
   config: OpenClawConfig,
   names: DeploymentNames,
-  gatewayParameters: GatewayParameters,
+  hosts: DeploymentHosts,
   host: HostRecord,
 ): HostContext {
   const install = config.openclaw.install;
@@ -58,7 +60,7 @@ export function hostContext(
       install.method === "npm"
         ? { method: "npm", version: install.version }
         : { method: "source", repository: install.repository, ref: install.ref },
-    parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
+    parameters: { ...hosts.gatewayParameters, placeholder: PARAMETER_PLACEHOLDER, secretsKeyId: hosts.secretsKeyId },
     monitoring: {
       namespace: config.monitoring.namespace,
       applicationLogGroup: names.applicationLogGroup,

@@ -9,12 +9,6 @@ import { hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
 
-/** A node the gateway pairs automatically: its display name and the parameter its join code goes to. */
-export interface PairedNode {
-  readonly name: string;
-  readonly parameter: string;
-}
-
 export interface GatewayHostContext extends HostContext {
   readonly role: "gateway";
   readonly gateway: {
@@ -29,15 +23,12 @@ export interface GatewayHostContext extends HostContext {
     /** Scheme of the URL nodes are given in join codes. */
     readonly publicUrlScheme: "https" | "http";
   };
-  /** The nodes the gateway pairs automatically. */
-  readonly nodes: readonly PairedNode[];
 }
 
 export const GATEWAY_BOOT_SCRIPT = hostScript("gateway/boot-gateway.sh");
 
 const GATEWAY_FILES: readonly FileSpec[] = [
   ...COMMON_FILES,
-  { template: "gateway/nodes.tsv", path: `${HOST_LAYOUT.etcDir}/nodes.tsv`, mode: "0644" },
   { template: "gateway/openclaw.json", path: HOST_LAYOUT.configPath, mode: "0644" },
   GATEWAY_BOOT_SCRIPT,
   hostScript("gateway/gateway-cert.sh"),
@@ -57,7 +48,7 @@ export function gatewayHostContext(
 ): GatewayHostContext {
   const { gateway } = config;
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, hosts.gateway),
+    ...hostContext(config, names, hosts, hosts.gateway),
     role: "gateway",
     gateway: {
       port: gateway.port,
@@ -67,7 +58,6 @@ export function gatewayHostContext(
       privilegedPort: isPrivilegedPort(gateway.port),
       publicUrlScheme: gateway.tls ? "https" : "http",
     },
-    nodes: hosts.nodes.map((node) => ({ name: node.hostName, parameter: node.pairingParameter })),
   };
 }
 

@@ -40,7 +40,7 @@ export function nodeHostContext(
   gatewayPrivateAddress: string,
 ): NodeHostContext {
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, node),
+    ...hostContext(config, names, hosts, node),
     role: "node",
     gateway: { host: gatewayPrivateAddress, port: config.gateway.port, tls: config.gateway.tls },
     pairingParameter: node.pairingParameter,

@@ -12,6 +12,7 @@ import { nodeHostContext, renderNodeHost } from "../hosts/node";
 import { Audit } from "../constructs/audit";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
+import { GatewayDuties } from "../constructs/gateway-duties";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
 import { Monitoring } from "../constructs/monitoring";
@@ -80,7 +81,6 @@ export class OpenClawStack extends TerraformStack {
     const parameters = new SharedParameters(this, "parameters", {
       gateway: hosts.gatewayParameters,
       tls: config.gateway.tls,
-      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
       placeholder: PARAMETER_PLACEHOLDER,
     });
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
@@ -95,6 +95,12 @@ export class OpenClawStack extends TerraformStack {
       bedrock: config.iam.bedrock,
       marketplace: config.iam.marketplace,
       partition,
+    });
+    new GatewayDuties(this, "gateway-duties", {
+      roleName: iam.roleNames.gateway,
+      policyName: `${hosts.gateway.roleName}-duties`,
+      nodeListArn: parameterArn(hosts.gatewayParameters.nodeList),
+      pairingArns: parameterArn(`${names.parameterPath}/nodes/*`),
     });
 
     const keyPair =
@@ -117,7 +123,7 @@ export class OpenClawStack extends TerraformStack {
       record: node,
       host: new NodeHost(this, `node-${node.name}`, {
         host: node,
-        userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.instance.privateIp)).userData,
+        userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.privateIp)).userData,
         subnetId: network.hostSubnetId,
         securityGroupId: securityGroups.nodeGroupId!,
         instanceProfileName: iam.nodeInstanceProfileNames[node.name],
@@ -169,7 +175,7 @@ export class OpenClawStack extends TerraformStack {
     const scheme = config.gateway.tls ? "https" : "http";
 
     output("gateway_instance_id", gatewayId, "Instance id of the gateway host");
-    output("gateway_private_ip", gateway.instance.privateIp, "Private address of the gateway (nodes connect to it)");
+    output("gateway_private_ip", gateway.privateIp, "Fixed private address of the gateway (nodes connect to it; kept when the gateway is replaced)");
     if (gateway.publicIp) {
       output("gateway_public_ip", gateway.publicIp, "Elastic IP of the gateway");
       if (config.gateway.tls && config.gateway.bind === "lan") {

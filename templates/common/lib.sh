@@ -96,18 +96,29 @@ ssm_get() {
     --query Parameter.Value --output text
 }
 
-# ssm_put <name> <String|SecureString>: store stdin (trailing newline stripped) with --overwrite.
+# ssm_put <name> <String|SecureString> [kms-key-id]: store stdin (trailing newline stripped) with
+# --overwrite, a SecureString under the given KMS key (else the account's aws/ssm key).
 # The value goes through a 0600 file, never through a command line.
 ssm_put() {
-  local name=$1 type=$2 dir rc=0
+  local name=$1 type=$2 key=${3:-} dir rc=0
   dir=$(mktemp -d)
   chmod 0700 "$dir"
-  jq -n --arg name "$name" --arg type "$type" --rawfile value /dev/stdin \
-    '{Name: $name, Type: $type, Value: ($value | rtrimstr("\n")), Overwrite: true}' >"$dir/input.json"
+  jq -n --arg name "$name" --arg type "$type" --arg key "$key" --rawfile value /dev/stdin \
+    '{Name: $name, Type: $type, Value: ($value | rtrimstr("\n")), Overwrite: true} + (if $key == "" then {} else {KeyId: $key} end)' >"$dir/input.json"
   aws ssm put-parameter --region "$AWS_DEFAULT_REGION" --cli-input-json "file://$dir/input.json" \
     --output text --query Version >/dev/null || rc=$?
   rm -rf "$dir"
   return "$rc"
+}
+
+# ssm_delete <name>: delete a parameter; one that does not exist (any more) is fine.
+ssm_delete() {
+  local error
+  if ! error=$(aws ssm delete-parameter --region "$AWS_DEFAULT_REGION" --name "$1" 2>&1 >/dev/null); then
+    [[ "$error" == *ParameterNotFound* ]] && return 0
+    printf '%s\n' "$error" >&2
+    return 1
+  fi
 }
 
 # ssm_published <name>: print the value when it is set to something else than the placeholder;
