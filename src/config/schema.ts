@@ -41,6 +41,12 @@ const instanceType = z
   .string()
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as t3.medium or t4g.small" });
 
+const dataVolumeGb = z
+  .number()
+  .int({ error: "must be a whole number of GiB" })
+  .min(1, { error: "must be at least 1 GiB" })
+  .max(16384, { error: "must be at most 16384 GiB (gp3 limit)" });
+
 const rootVolumeGb = z
   .number()
   .int({ error: "must be a whole number of GiB" })
@@ -91,6 +97,8 @@ const nodeHost = z.strictObject({
   instanceType: instanceType.default("t3.small"),
   /** @default 100 */
   rootVolumeGb: rootVolumeGb.default(100),
+  /** The node's data volume (gp3, encrypted), holding its OpenClaw state. @default 10 */
+  dataVolumeGb: dataVolumeGb.default(10),
 });
 
 export const configSchema = z
@@ -169,6 +177,13 @@ export const configSchema = z
         instanceType: instanceType.default("t3.medium"),
         /** @default 100 */
         rootVolumeGb: rootVolumeGb.default(100),
+        /** The gateway's data volume (gp3, encrypted): its whole OpenClaw state, TLS key and live config. @default 20 */
+        dataVolumeGb: dataVolumeGb.default(20),
+        /** Create the gateway's data volume from this EBS snapshot (restore; see README). @default none */
+        restoreSnapshotId: z
+          .string()
+          .regex(/^snap-[0-9a-f]{8,17}$/, { error: "must be an EBS snapshot id such as snap-0123456789abcdef0" })
+          .optional(),
         /** Port the gateway listens on. @default 443 */
         port: tcpPort.default(443),
         /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
@@ -193,6 +208,20 @@ export const configSchema = z
 
     /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
     nodes: z.array(nodeHost).prefault([{ name: "node" }]),
+
+    dataVolume: z
+      .strictObject({
+        /** Let `destroy` delete the hosts' data volumes. @default false (destroy stops at them; see README) */
+        deleteOnDestroy: z.boolean().default(false),
+        /** Daily snapshots of every data volume kept (Data Lifecycle Manager). @default 7 */
+        snapshotRetention: z
+          .number()
+          .int({ error: "must be a whole number of snapshots" })
+          .min(1, { error: "must be at least 1" })
+          .max(1000, { error: "must be at most 1000 (Data Lifecycle Manager limit)" })
+          .default(7),
+      })
+      .prefault({}),
 
     ssh: z
       .strictObject({
