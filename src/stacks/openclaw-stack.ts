@@ -7,9 +7,12 @@ import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
 import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
+import { HEALTH_METRICS } from "../hosts/context";
+import { HOST_LAYOUT } from "../hosts/layout";
 import { gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
 import { nodeHostContext, renderNodeHost } from "../hosts/node";
 import { Audit } from "../constructs/audit";
+import { Backup } from "../constructs/backup";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
 import { GatewayDuties } from "../constructs/gateway-duties";
@@ -27,6 +30,9 @@ export interface OpenClawStackProps {
   /** The validated configuration. */
   readonly config: OpenClawConfig;
 }
+
+/** Tag on every data volume, valued with the stack's prefix: what the snapshot policy selects. */
+const DATA_VOLUME_TAG = "OpenClawDataVolume";
 
 /** Local port for SSM port forwarding when the gateway's own port would need root locally. */
 const LOCAL_FORWARD_PORT = 18789;
@@ -52,9 +58,10 @@ export class OpenClawStack extends TerraformStack {
     const accountId = new DataAwsCallerIdentity(this, "caller").accountId;
     const withEndpoints = anyEndpoint(config.endpoints);
 
+    const availabilityZone = config.availabilityZone ?? `${region}a`;
     const network = new Network(this, "network", {
       network: config.network,
-      availabilityZone: config.availabilityZone ?? `${region}a`,
+      availabilityZone,
       namePrefix: names.prefix,
     });
     const securityGroups = new SecurityGroups(this, "security-groups", {
@@ -101,6 +108,7 @@ export class OpenClawStack extends TerraformStack {
       policyName: `${hosts.gateway.roleName}-duties`,
       nodeListArn: parameterArn(hosts.gatewayParameters.nodeList),
       pairingArns: parameterArn(`${names.parameterPath}/nodes/*`),
+      metricsNamespace: config.monitoring.namespace,
     });
 
     const keyPair =
@@ -108,11 +116,23 @@ export class OpenClawStack extends TerraformStack {
         ? undefined
         : new KeyPair(this, "key-pair", { keyPair: config.keyPair, defaultName: names.keyPair });
 
+    const dataVolumePolicy = {
+      availabilityZone,
+      deleteOnDestroy: config.dataVolume.deleteOnDestroy,
+      backupTag: { key: DATA_VOLUME_TAG, value: names.prefix },
+    };
+    new Backup(this, "backup", {
+      roleName: `${names.prefix}-dlm-role`,
+      targetTag: dataVolumePolicy.backupTag,
+      retention: config.dataVolume.snapshotRetention,
+      partition,
+    });
     const gateway = new GatewayHost(this, "gateway", {
       host: hosts.gateway,
       elasticIp: config.gateway.elasticIp,
       renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
       subnetId: network.hostSubnetId,
+      dataVolumePolicy,
       securityGroupId: securityGroups.gatewayGroupId,
       instanceProfileName: iam.gatewayInstanceProfileName,
       keyName: keyPair?.keyName,
@@ -125,6 +145,7 @@ export class OpenClawStack extends TerraformStack {
         host: node,
         userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.privateIp)).userData,
         subnetId: network.hostSubnetId,
+        dataVolumePolicy,
         securityGroupId: securityGroups.nodeGroupId!,
         instanceProfileName: iam.nodeInstanceProfileNames[node.name],
         keyName: keyPair?.keyName,
@@ -144,12 +165,19 @@ export class OpenClawStack extends TerraformStack {
       region,
       partition,
       hosts: [
-        { label: hosts.gateway.alarmLabel, instanceId: gateway.instance.id, instanceType: hosts.gateway.instance.instanceType, memoryAlarm: true },
+        {
+          label: hosts.gateway.alarmLabel,
+          instanceId: gateway.instance.id,
+          instanceType: hosts.gateway.instance.instanceType,
+          memoryAlarm: true,
+          health: { metricName: HEALTH_METRICS.gatewayMetric, hostName: hosts.gateway.hostName, description: "the gateway's /healthz failed" },
+        },
         ...nodes.map(({ record, host }) => ({
           label: record.alarmLabel,
           instanceId: host.instance.id,
           instanceType: record.instance.instanceType,
           memoryAlarm: false,
+          health: { metricName: HEALTH_METRICS.nodeMetric, hostName: record.hostName, description: "not connected to the gateway" },
         })),
       ],
     });
@@ -197,6 +225,11 @@ export class OpenClawStack extends TerraformStack {
       "gateway_token_command",
       `aws ssm get-parameter --region ${region} --name ${hosts.gatewayParameters.token} --with-decryption --query Parameter.Value --output text`,
       "Prints the gateway token (SecureString; never an output itself)",
+    );
+    output(
+      "gateway_rotate_token_command",
+      `aws ssm send-command --region ${region} --instance-ids ${gatewayId} --document-name AWS-RunShellScript --comment "openclaw-aws: rotate the gateway token" --parameters '{"commands":["${HOST_LAYOUT.libDir}/gateway-rotate-token.sh"]}'`,
+      "Gives the gateway a new token through SSM Run Command; paired nodes keep their device tokens (see README)",
     );
     output("gateway_token_parameter", hosts.gatewayParameters.token, "SSM SecureString holding the gateway token");
     if (config.gateway.tls) {
