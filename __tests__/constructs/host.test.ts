@@ -17,6 +17,8 @@ const hostProps = {
   securityGroupIds: ["sg-1"],
   instanceProfileName: "profile",
   ignoreSecurityGroupDrift: false,
+  dataVolume: { sizeGb: 10 },
+  dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
 };
 
 describe("Host", () => {

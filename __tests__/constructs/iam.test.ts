@@ -26,7 +26,7 @@ describe("Iam", () => {
     const attachments = propertiesOf(tf, "aws_iam_role_policy_attachment").map((attachment) => String(attachment.policy_arn));
     expect(attachments.filter((arn) => arn.endsWith(":iam::aws:policy/CloudWatchAgentServerPolicy"))).toHaveLength(2);
     expect(attachments.filter((arn) => arn.endsWith(":iam::aws:policy/AmazonSSMManagedInstanceCore"))).toHaveLength(2);
-    const trust = String(propertiesOf(tf, "aws_iam_role")[0].assume_role_policy);
+    const trust = String(propertiesOf(tf, "aws_iam_role").find((role) => role.name === "openclaw-ec2-role")!.assume_role_policy);
     expect(trust).toContain('"Service":"ec2.amazonaws.com"');
   });
 
@@ -77,6 +77,7 @@ describe("Iam", () => {
   it("drops Bedrock and Marketplace when turned off, and the node role without nodes", () => {
     const { tf } = synthStack({ iam: { bedrock: false, marketplace: false }, nodes: [] });
     expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters"]);
-    expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
+    // Host roles only (the snapshot policy's DLM role is the Backup construct's).
+    expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name).filter((name) => name !== "openclaw-dlm-role")).toEqual(["openclaw-ec2-role"]);
   });
 });

@@ -32,7 +32,10 @@ describe("Monitoring", () => {
       });
     }
     expect(Object.keys(alarms).sort()).toEqual(
-      [...seed.map(([name]) => name), "OpenClaw-GW-SystemCheck-Recover", "OpenClaw-Node-SystemCheck-Recover"].sort(),
+      [
+        ...seed.map(([name]) => name),
+        ...["GW", "Node"].flatMap((host) => [`OpenClaw-${host}-SystemCheck-Recover`, `OpenClaw-${host}-InstanceCheck-Reboot`, `OpenClaw-${host}-Unhealthy`]),
+      ].sort(),
     );
   });
 
@@ -65,6 +68,49 @@ describe("Monitoring", () => {
     const { tf } = synthStack({ nodes: [{ name: "node-1" }, { name: "node-2" }] });
     const names = propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name);
     expect(names).toEqual(expect.arrayContaining(["OpenClaw-Node-1-CPU-High", "OpenClaw-Node-2-StatusCheck", "OpenClaw-Node-2-SystemCheck-Recover"]));
-    expect(names).toHaveLength(4 + 3 * 2);
+    // Per host also the instance-check reboot and the health alarm.
+    expect(names).toHaveLength(4 + 3 * 2 + 3 * 2);
+  });
+});
+
+describe("Monitoring: health", () => {
+  it("alarms per host on its application health for 5 minutes, missing data breaching, and reboots on the instance check", () => {
+    const { tf } = synthStack();
+    const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
+    const topic = expect.stringMatching(/^\$\{aws_sns_topic\./);
+    for (const [label, metric, host] of [
+      ["GW", "GatewayHealthy", "openclaw-gw"],
+      ["Node", "NodeConnected", "openclaw-node"],
+    ]) {
+      expect(alarms[`OpenClaw-${label}-Unhealthy`]).toMatchObject({
+        namespace: "OpenClaw",
+        metric_name: metric,
+        dimensions: { Host: host },
+        statistic: "Minimum",
+        period: 60,
+        evaluation_periods: 5,
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        treat_missing_data: "breaching",
+        alarm_actions: [topic],
+      });
+      expect(alarms[`OpenClaw-${label}-InstanceCheck-Reboot`]).toMatchObject({
+        namespace: "AWS/EC2",
+        metric_name: "StatusCheckFailed_Instance",
+        alarm_actions: [topic, "arn:${data.aws_partition.partition.partition}:automate:us-east-1:ec2:reboot"],
+      });
+    }
+  });
+
+  it("lets the gateway publish metrics only to the deployment's namespace", () => {
+    const { tf } = synthStack({ monitoring: { namespace: "OpenClaw/prod" } });
+    const duties = propertiesOf(tf, "aws_iam_role_policy").find((policy) => policy.name === "openclaw-ec2-role-duties")!;
+    expect(JSON.parse(String(duties.policy)).Statement).toContainEqual({
+      Sid: "HealthMetrics",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricData"],
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": "OpenClaw/prod" } },
+    });
   });
 });

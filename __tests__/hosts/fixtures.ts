@@ -6,6 +6,7 @@ import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
+import { HEALTH_METRICS } from "../../src/hosts/context";
 import { gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
@@ -48,6 +49,7 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       publicUrlScheme: overrides.tls === false ? "http" : "https",
       ...overrides,
     },
+    health: HEALTH_METRICS,
     ...rest,
   };
 }

@@ -225,8 +225,8 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     // As boot-gateway.sh does: SANs are the private IP (IMDS) and the Elastic IP.
     const cert = script(gw, "gateway-cert.sh", ["127.0.0.1", hostEnv.OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS], env);
     expect(cert.status).toBe(0);
-    const certFile = gw.file("/etc/openclaw/tls/gateway.crt");
-    const keyFile = gw.file("/etc/openclaw/tls/gateway.key");
+    const certFile = gw.file("/var/lib/openclaw/aws/tls/gateway.crt");
+    const keyFile = gw.file("/var/lib/openclaw/aws/tls/gateway.key");
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     const san = run("openssl", ["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"]).stdout;
     expect(san).toMatch(/IP Address:127\.0\.0\.1/);
@@ -267,7 +267,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const started = Date.now();
     await waitFor("the gateway's /healthz", 90_000, async () => {
       if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
-      const r = run("curl", ["-fsS", "--cacert", gw.file("/etc/openclaw/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
+      const r = run("curl", ["-fsS", "--cacert", gw.file("/var/lib/openclaw/aws/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
       return r.status === 0 && JSON.parse(r.stdout).ok === true ? true : undefined;
     });
     process.stdout.write(`gateway healthy after ${Date.now() - started} ms\n`);
@@ -346,6 +346,73 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(withdraw.status).toBe(0);
     expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
     // The join code's SecureString is gone, not reset: it exists only while a code is outstanding.
+    expect(ssmExists(pairingParam)).toBe(false);
+  });
+
+  it("publishes the gateway's and the node's health as CloudWatch metrics", () => {
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", env);
+    const published = run(argv[0], argv.slice(1), { env, timeout: 120_000 });
+    expect(published.status).toBe(0);
+    expect(published.stderr).toMatch(/published 2 health values \(gateway healthy: 1\)/);
+    const value = (metric: string, host: string) => {
+      const now = Date.now();
+      const r = run("aws", ["cloudwatch", "get-metric-statistics", "--region", "us-east-1", "--namespace", env.OPENCLAW_AWS_METRICS_NAMESPACE!, "--metric-name", metric,
+        "--dimensions", `Name=Host,Value=${host}`, "--statistics", "Minimum", "--period", "60",
+        "--start-time", new Date(now - 600_000).toISOString(), "--end-time", new Date(now + 60_000).toISOString(), "--output", "json"], { env: awsEnv });
+      expect(r.status).toBe(0);
+      return (JSON.parse(r.stdout).Datapoints as { Minimum: number }[]).map((point) => point.Minimum);
+    };
+    expect(value("GatewayHealthy", env.OPENCLAW_AWS_HOST_NAME!)).toEqual([1]);
+    expect(value("NodeConnected", nodeName)).toEqual([1]);
+  });
+
+  it("rotates the gateway token; the paired node reconnects with its device token, no new join code", async () => {
+    // systemd stands in as a shim that records the restart; the test then restarts the gateway from its unit.
+    const shims = path.join(work, "shims");
+    fs.mkdirSync(shims, { recursive: true });
+    fs.writeFileSync(path.join(shims, "systemctl"), `#!/bin/sh\necho "$@" >> ${path.join(work, "systemctl.log")}\n`, { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...awsEnv, PATH: `${shims}:${awsEnv.PATH}`, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
+    const before = ssmGet(params.token);
+    const rotated = script(gw, "gateway-rotate-token.sh", [], env);
+    // Like the boot scripts, it logs through the boot log (tee to stdout).
+    expect(rotated.stdout + rotated.stderr).toMatch(/the gateway runs with the new token/);
+    expect(rotated.status).toBe(0);
+    expect(fs.readFileSync(path.join(work, "systemctl.log"), "utf8")).toBe("restart openclaw-gateway.service\n");
+    token = ssmGet(params.token);
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(token).not.toBe(before);
+    expect(rotated.stdout + rotated.stderr).not.toContain(token);
+    expect(fs.readFileSync(gw.file("/etc/openclaw-aws/gateway-token.env"), "utf8")).toBe(`OPENCLAW_GATEWAY_TOKEN=${token}\n`);
+
+    // What systemd's restart does: stop the gateway, start it from its unit (now with the new token).
+    await stopProcess(gateway!);
+    const gatewayEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway.service");
+    expect(gatewayEnv.OPENCLAW_GATEWAY_TOKEN).toBe(token);
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway.service", gatewayEnv);
+    gateway = startProcess("gateway", argv[0], argv.slice(1), { env: gatewayEnv, cwd: gatewayEnv.HOME });
+    const restarted = Date.now();
+    let nodeRestarts = 0;
+    const status = await waitFor("the node to reconnect after the rotation", 180_000, () => {
+      if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
+      if (node!.child.exitCode !== null) {
+        // openclaw-node.service has Restart=always (RestartSec=5): start it again from its unit, as systemd would.
+        if (++nodeRestarts > 5) throw new Error(`node keeps exiting (${node!.child.exitCode}):\n${node!.output()}`);
+        const nodeEnv = unitEnv(nd, "/etc/systemd/system/openclaw-node.service");
+        const nodeArgv = unitArgv(nd, "/etc/systemd/system/openclaw-node.service", nodeEnv);
+        node = startProcess("node", nodeArgv[0], nodeArgv.slice(1), { env: nodeEnv, cwd: nodeEnv.HOME });
+        return undefined;
+      }
+      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
+      if (r.status !== 0) return undefined;
+      const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
+      return found?.paired && found?.connected ? found : undefined;
+    }, 2000);
+    expect(status).toMatchObject({ paired: true, connected: true, approvalState: "approved" });
+    process.stdout.write(`node reconnected ${Date.now() - restarted} ms after the gateway restarted with a new token (node process restarts: ${nodeRestarts})\n`);
+    // The node never had the gateway token, old or new.
+    expect(unitEnv(nd, "/etc/systemd/system/openclaw-node.service").OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
+    // No join code was needed: none exists for it.
     expect(ssmExists(pairingParam)).toBe(false);
   });
 

@@ -64,7 +64,7 @@ describe("renderGatewayHost", () => {
       mode: "local",
       bind: "lan",
       port: 443,
-      tls: { enabled: true, autoGenerate: false, certPath: "/etc/openclaw/tls/gateway.crt", keyPath: "/etc/openclaw/tls/gateway.key" },
+      tls: { enabled: true, autoGenerate: false, certPath: "/var/lib/openclaw/aws/tls/gateway.crt", keyPath: "/var/lib/openclaw/aws/tls/gateway.key" },
       auth: { mode: "token" },
     });
     expect(config.logging.file).toMatch(/^\/var\/log\/openclaw\//);

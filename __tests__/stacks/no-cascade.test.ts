@@ -60,5 +60,18 @@ describe("no cascading replacements", () => {
       expect(instanceByName(after, host).user_data_replace_on_change).toBe(true);
     }
     expect(instanceByName(after, "openclaw-gw").private_ip).toBe(instanceByName(before, "openclaw-gw").private_ip);
+    // The data volumes: the same resources (addresses) with the same attributes, so none is replaced.
+    expect(before.resource.aws_ebs_volume).toBeDefined();
+    expect(after.resource.aws_ebs_volume).toEqual(before.resource.aws_ebs_volume);
+    for (const volume of Object.values(after.resource.aws_ebs_volume)) expect(JSON.stringify(volume)).not.toMatch(/aws_instance/);
+  });
+
+  it("adding a node adds only that node's resources: no other resource changes", () => {
+    const one = synthStack({ nodes: nodes(1) }).tf;
+    const two = synthStack({ nodes: nodes(2) }).tf;
+    // Outputs and the cost estimate list the nodes by design; resources must not.
+    for (const [type, resources] of Object.entries(one.resource)) {
+      for (const [id, resource] of Object.entries(resources)) expect({ type, id, resource: two.resource[type]?.[id] }).toEqual({ type, id, resource });
+    }
   });
 });

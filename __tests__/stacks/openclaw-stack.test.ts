@@ -46,6 +46,9 @@ describe("OpenClawStack", () => {
     expect(value("gateway_token_command")).toBe(
       "aws ssm get-parameter --region us-east-1 --name /openclaw/openclaw/gateway/token --with-decryption --query Parameter.Value --output text",
     );
+    expect(value("gateway_rotate_token_command")).toMatch(
+      /^aws ssm send-command --region us-east-1 --instance-ids \$\{aws_instance\..+\.id\} --document-name AWS-RunShellScript .*'\{"commands":\["\/usr\/local\/lib\/openclaw-aws\/gateway-rotate-token\.sh"\]\}'$/,
+    );
     expect(value("gateway_tls_fingerprint_parameter")).toBe("/openclaw/openclaw/gateway/tls-fingerprint");
     expect(value("alarm_topic_arn")).toMatch(/aws_sns_topic/);
     expect(value("audit_trail_arn")).toMatch(/aws_cloudtrail/);
@@ -103,10 +106,11 @@ describe("OpenClawStack", () => {
     });
 
     it("multi-node runs three nodes, one of them Graviton, with mailed alarms", () => {
+      // Per host: CPU, status check, system check, instance check, health; the gateway also memory.
       const { tf } = synthStack(example("multi-node"));
       expect(propertiesOf(tf, "aws_instance")).toHaveLength(4);
       expect(propertiesOf(tf, "aws_sns_topic_subscription")).toHaveLength(1);
-      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(4 + 3 * 3);
+      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3 * 5);
     });
   });
 });

@@ -25,6 +25,13 @@ export interface HostInstance {
   readonly rootVolumeGb: number;
 }
 
+/** A host's data volume: its OpenClaw state dir, kept when the instance is replaced. */
+export interface HostDataVolume {
+  readonly sizeGb: number;
+  /** Created from this snapshot (a restore), else blank (the host formats it on first boot). */
+  readonly snapshotId?: string;
+}
+
 /** What every host is. */
 export interface HostRecord {
   /** The name in the configuration: "gw", "node-1". */
@@ -36,6 +43,7 @@ export interface HostRecord {
   /** Label in alarm names, as seed 000 writes them: "GW", "Node-1". */
   readonly alarmLabel: string;
   readonly instance: HostInstance;
+  readonly dataVolume: HostDataVolume;
 }
 
 /**
@@ -102,7 +110,14 @@ export interface DeploymentHosts {
   readonly secretsKeyId: string;
 }
 
-function hostRecord(names: DeploymentNames, name: string, settings: { instanceType: string; rootVolumeGb: number }, isGateway: boolean): HostRecord {
+interface HostSettings {
+  readonly instanceType: string;
+  readonly rootVolumeGb: number;
+  readonly dataVolumeGb: number;
+  readonly restoreSnapshotId?: string;
+}
+
+function hostRecord(names: DeploymentNames, name: string, settings: HostSettings, isGateway: boolean): HostRecord {
   return {
     name,
     hostName: hostName(names, name),
@@ -113,6 +128,7 @@ function hostRecord(names: DeploymentNames, name: string, settings: { instanceTy
       architecture: architectureOf(settings.instanceType),
       rootVolumeGb: settings.rootVolumeGb,
     },
+    dataVolume: { sizeGb: settings.dataVolumeGb, snapshotId: settings.restoreSnapshotId },
   };
 }
 

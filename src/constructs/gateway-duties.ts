@@ -10,11 +10,14 @@ export interface GatewayDutiesProps {
   readonly nodeListArn: string;
   /** ARN pattern of every node's pairing parameter, e.g. `arn:…:parameter/openclaw/x/nodes/*`. */
   readonly pairingArns: string;
+  /** The only CloudWatch namespace the gateway may publish its health metrics to. */
+  readonly metricsNamespace: string;
 }
 
 /**
- * What the gateway's pairing timer needs beyond reading and writing the stack's parameters: listing the
- * nodes, and deleting a join code once its node is connected (the gateway creates each code itself).
+ * What the gateway's timers need beyond reading and writing the stack's parameters: listing the nodes,
+ * deleting a join code once its node is connected (the gateway creates each code itself), and publishing
+ * the health metrics, to the deployment's namespace only.
  */
 export class GatewayDuties extends Construct {
   constructor(scope: Construct, id: string, props: GatewayDutiesProps) {
@@ -31,6 +34,14 @@ export class GatewayDuties extends Construct {
             Effect: "Allow",
             Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"],
             Resource: props.pairingArns,
+          },
+          {
+            Sid: "HealthMetrics",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricData"],
+            // PutMetricData has no resource ARN; the namespace condition is how it is scoped.
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": props.metricsNamespace } },
           },
         ],
       }),

@@ -5,6 +5,7 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { GATEWAY_HOST_NUMBER, type GatewayRecord } from "../config/hosts";
+import type { DataVolumePolicy } from "./data-volume";
 import { Host } from "./host";
 
 export interface GatewayHostProps {
@@ -18,6 +19,8 @@ export interface GatewayHostProps {
    */
   readonly renderUserData: (publicAddress: string | undefined) => string;
   readonly subnetId: string;
+  /** What every data volume shares (zone, destroy protection, backup tag). */
+  readonly dataVolumePolicy: DataVolumePolicy;
   readonly securityGroupId: string;
   readonly instanceProfileName: string;
   /** SSH key pair, when SSH is possible at all. */
@@ -51,6 +54,8 @@ export class GatewayHost extends Construct {
     this.instance = new Host(this, "host", {
       name: host.hostName,
       instance: host.instance,
+      dataVolume: host.dataVolume,
+      dataVolumePolicy: props.dataVolumePolicy,
       subnetId: props.subnetId,
       privateIp: this.privateIp,
       securityGroupIds: [props.securityGroupId],

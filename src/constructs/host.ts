@@ -3,7 +3,9 @@ import { Construct } from "constructs";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import type { HostInstance } from "../config/hosts";
+import type { HostDataVolume, HostInstance } from "../config/hosts";
+import { HOST_LAYOUT } from "../hosts/layout";
+import { DataVolume, type DataVolumePolicy } from "./data-volume";
 
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -13,6 +15,9 @@ export interface HostProps {
   readonly name: string;
   /** Instance type, architecture (picks the AMI) and root volume size. */
   readonly instance: HostInstance;
+  /** The host's data volume, and what all data volumes share. */
+  readonly dataVolume: HostDataVolume;
+  readonly dataVolumePolicy: DataVolumePolicy;
   readonly subnetId: string;
   /** A fixed private address in the subnet (the gateway's, which the nodes connect to). */
   readonly privateIp?: string;
@@ -30,10 +35,11 @@ export interface HostProps {
 
 /**
  * One EC2 host: Amazon Linux 2023 for its architecture, IMDSv2 only, encrypted gp3 root volume,
- * gzip'd user data that replaces the host when it changes.
+ * gzip'd user data that replaces the host when it changes, and a data volume that outlives it.
  */
 export class Host extends Construct {
   readonly instance: Instance;
+  readonly dataVolume: DataVolume;
 
   constructor(scope: Construct, id: string, props: HostProps) {
     super(scope, id);
@@ -72,6 +78,14 @@ export class Host extends Construct {
       dependsOn: props.dependsOn,
       // A new AL2023 release must not replace a running host at the next plan; replace it deliberately.
       lifecycle: { ignoreChanges: props.ignoreSecurityGroupDrift ? ["ami", "vpc_security_group_ids"] : ["ami"] },
+    });
+
+    this.dataVolume = new DataVolume(this, "data", {
+      hostName: props.name,
+      volume: props.dataVolume,
+      policy: props.dataVolumePolicy,
+      instanceId: this.instance.id,
+      deviceName: HOST_LAYOUT.dataDevice,
     });
   }
 }

@@ -3,6 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { NodeRecord } from "../config/hosts";
+import type { DataVolumePolicy } from "./data-volume";
 import { Host } from "./host";
 
 export interface NodeHostProps {
@@ -11,6 +12,8 @@ export interface NodeHostProps {
   /** The rendered user data (it holds the gateway's fixed private address). */
   readonly userData: string;
   readonly subnetId: string;
+  /** What every data volume shares (zone, destroy protection, backup tag). */
+  readonly dataVolumePolicy: DataVolumePolicy;
   readonly securityGroupId: string;
   readonly instanceProfileName: string;
   /** SSH key pair, when SSH is possible at all. */
@@ -40,6 +43,8 @@ export class NodeHost extends Construct {
     this.instance = new Host(this, "host", {
       name: host.hostName,
       instance: host.instance,
+      dataVolume: host.dataVolume,
+      dataVolumePolicy: props.dataVolumePolicy,
       subnetId: props.subnetId,
       securityGroupIds: [props.securityGroupId],
       instanceProfileName: props.instanceProfileName,

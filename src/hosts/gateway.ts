@@ -5,7 +5,7 @@ import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { hostContext, type HostContext } from "./context";
+import { HEALTH_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
 
@@ -23,6 +23,8 @@ export interface GatewayHostContext extends HostContext {
     /** Scheme of the URL nodes are given in join codes. */
     readonly publicUrlScheme: "https" | "http";
   };
+  /** Names of the health metrics it publishes (and the alarms watch). */
+  readonly health: typeof HEALTH_METRICS;
 }
 
 export const GATEWAY_BOOT_SCRIPT = hostScript("gateway/boot-gateway.sh");
@@ -34,9 +36,13 @@ const GATEWAY_FILES: readonly FileSpec[] = [
   hostScript("gateway/gateway-cert.sh"),
   hostScript("gateway/gateway-publish.sh"),
   hostScript("gateway/gateway-pairing.sh"),
+  hostScript("gateway/gateway-health.sh"),
+  hostScript("gateway/gateway-rotate-token.sh"),
   systemdUnit("gateway/openclaw-gateway.service"),
   systemdUnit("gateway/openclaw-gateway-pairing.service"),
   systemdUnit("gateway/openclaw-gateway-pairing.timer"),
+  systemdUnit("gateway/openclaw-gateway-health.service"),
+  systemdUnit("gateway/openclaw-gateway-health.timer"),
 ];
 
 /** The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one. */
@@ -58,6 +64,7 @@ export function gatewayHostContext(
       privilegedPort: isPrivilegedPort(gateway.port),
       publicUrlScheme: gateway.tls ? "https" : "http",
     },
+    health: HEALTH_METRICS,
   };
 }
 

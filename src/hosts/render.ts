@@ -55,6 +55,7 @@ export const COMMON_FILES: readonly FileSpec[] = [
   hostScript("common/install-runtime.sh"),
   hostScript("common/install-openclaw.sh"),
   hostScript("common/prepare-host.sh"),
+  hostScript("common/data-volume.sh"),
   { template: "common/amazon-cloudwatch-agent.json", path: HOST_LAYOUT.cloudwatchAgentConfig, mode: "0644" },
   { template: "common/openclaw", path: `${HOST_LAYOUT.binDir}/openclaw`, mode: "0755" },
 ];
