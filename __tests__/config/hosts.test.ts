@@ -17,6 +17,9 @@ describe("deploymentHosts", () => {
       tokenSecret: "openclaw/openclaw/gateway/token",
       alarmLabel: "GW",
       instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
+      dataVolume: { sizeGb: 20, snapshotId: undefined },
+      // Host 10 of the default hosts' subnet 10.0.1.0/24.
+      privateIp: "10.0.1.10",
     });
     expect(hosts.nodes).toEqual([
       {
@@ -25,14 +28,24 @@ describe("deploymentHosts", () => {
         roleName: "openclaw-node-ec2-role",
         alarmLabel: "Node",
         instance: { instanceType: "t3.small", architecture: "x86_64", rootVolumeGb: 100 },
+        dataVolume: { sizeGb: 10, snapshotId: undefined },
         pairingParameter: "/openclaw/openclaw/nodes/node/pairing",
+        listParameter: "/openclaw/openclaw/gateway/nodes/node",
+        listEntry: { displayName: "openclaw-node", pairingParameter: "/openclaw/openclaw/nodes/node/pairing" },
       },
     ]);
     expect(hosts.gateway.tokenSecret).toBe("openclaw/openclaw/gateway/token");
     expect(hosts.gatewayParameters).toEqual({
       tlsFingerprint: "/openclaw/openclaw/gateway/tls-fingerprint",
       tlsCertificate: "/openclaw/openclaw/gateway/tls-certificate",
+      nodeList: "/openclaw/openclaw/gateway/nodes",
     });
+  });
+
+  it("gives the gateway the configured private address, or none in the default VPC (Terraform computes it there)", () => {
+    expect(hostsOf({ gateway: { privateIp: "10.0.1.77" } }).gateway.privateIp).toBe("10.0.1.77");
+    expect(hostsOf({ network: { mode: "create", publicSubnetCidr: "10.0.8.0/24" } }).gateway.privateIp).toBe("10.0.8.10");
+    expect(hostsOf({ network: { mode: "default" } }).gateway.privateIp).toBeUndefined();
   });
 
   it("takes each host's architecture from its instance type", () => {

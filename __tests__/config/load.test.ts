@@ -27,7 +27,7 @@ describe("validateConfig", () => {
     expect(config.endpoints).toEqual({ bedrockRuntime: true, ssm: true, ssmmessages: true, ec2messages: true });
     expect(config.gateway).toMatchObject({ instanceType: "t3.medium", rootVolumeGb: 100, port: 443, tls: true, elasticIp: true });
     expect(config.gateway.publicCidrs).toEqual([]);
-    expect(config.nodes).toEqual([{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }]);
+    expect(config.nodes).toEqual([{ name: "node", instanceType: "t3.small", rootVolumeGb: 100, dataVolumeGb: 10 }]);
     expect(config.ssh.allowedCidrs).toEqual([]);
     expect(config.keyPair).toEqual({ mode: "generate" });
     expect(config.openclaw.install).toEqual({ method: "npm", version: "2026.9.6" });

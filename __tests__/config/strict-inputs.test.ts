@@ -68,7 +68,7 @@ const COMPLETE_CONFIGS = [
       bedrockRegion: "us-west-2",
       channels: ["telegram"],
     },
-    gateway: { name: "gw", instanceType: "t3.medium", publicCidrs: ["192.0.2.0/24"], bind: "lan" },
+    gateway: { name: "gw", instanceType: "t3.medium", publicCidrs: ["192.0.2.0/24"], bind: "lan", privateIp: "10.0.1.20", restoreSnapshotId: "snap-0123456789abcdef0" },
     nodes: [{ name: "node", instanceType: "t3.small" }],
     ssh: { allowedCidrs: ["198.51.100.0/24"] },
     keyPair: { mode: "import", name: "my-key", publicKey: SSH_KEY },

@@ -13,7 +13,9 @@ const GATEWAY: GatewayRecord = {
   roleName: "openclaw-ec2-role",
   alarmLabel: "GW",
   instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
+  dataVolume: { sizeGb: 20 },
   tokenSecret: "openclaw/openclaw/gateway/token",
+  privateIp: "10.0.1.10",
 };
 
 /** The gateway of `props`, with a parameter to wait for; `addresses` collects what its user data was rendered with. */
@@ -32,7 +34,7 @@ function synthGateway(props: Pick<GatewayHostProps, "elasticIp">, addresses: (st
       keyName: "openclaw-key",
       dependsOn: [parameter],
       ignoreSecurityGroupDrift: false,
-      userDataGrowsWith: { field: "nodes", hint: "use fewer nodes" },
+      dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
       ...props,
     });
     return { instanceId: gateway.instance.id, publicIp: gateway.publicIp };
@@ -52,7 +54,28 @@ describe("GatewayHost", () => {
       key_name: "openclaw-key",
       depends_on: [`aws_ssm_parameter.${Object.keys(tf.resource.aws_ssm_parameter)[0]}`],
       tags: { Name: "openclaw-gw" },
+      // The record's fixed address: every instance the gateway is replaced by gets it.
+      private_ip: "10.0.1.10",
     });
+  });
+
+  it("given a record without an address (the default VPC), when synthesized, then it takes host 10 of its subnet, as Terraform computes it", () => {
+    const { tf } = synthConstruct((stack) => {
+      const gateway = new GatewayHost(stack, "gateway", {
+        host: { ...GATEWAY, privateIp: undefined },
+        elasticIp: false,
+        renderUserData: () => "#!/bin/bash\n",
+        subnetId: "subnet-1",
+        securityGroupId: "sg-gateway",
+        instanceProfileName: "gateway-profile",
+        dependsOn: [],
+        ignoreSecurityGroupDrift: false,
+        dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
+      });
+      return { privateIp: gateway.privateIp };
+    });
+    const [[subnet]] = Object.entries(tf.data.aws_subnet);
+    expect(propertiesOf(tf, "aws_instance")[0].private_ip).toBe(`\${cidrhost(data.aws_subnet.${subnet}.cidr_block, 10)}`);
   });
 
   it("given an Elastic IP, when synthesized, then the EIP is allocated first, handed to the user data (for the certificate) and associated", () => {

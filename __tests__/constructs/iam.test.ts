@@ -20,6 +20,9 @@ function statementsOf(tf: TerraformJson, roleName: string): Statement[] {
 }
 
 const GATEWAY_PARAMETERS = "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/*";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const pairing = (node: string) => `arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/${node}/pairing`;
+const nodeRole = (node: string, roleName: string) => ({ node, roleName, parameterArns: nodeParameters(node), pairingParameterArn: pairing(node) });
 const nodeParameters = (node: string) => [
   "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/tls-fingerprint",
   "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/tls-certificate",
@@ -30,7 +33,12 @@ const nodeParameters = (node: string) => [
 const props: IamProps = {
   gatewayRoleName: "openclaw-ec2-role",
   gatewayParameterArns: [GATEWAY_PARAMETERS],
-  nodes: [{ node: "node", roleName: "openclaw-node-ec2-role", parameterArns: nodeParameters("node") }],
+  nodeListArn: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/nodes",
+  pairingParameterArns: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/*",
+  metricsNamespace: "OpenClaw",
+  keyArn: KEY,
+  region: "us-east-1",
+  nodes: [nodeRole("node", "openclaw-node-ec2-role")],
   bedrockModelArns: [
     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
@@ -67,14 +75,30 @@ describe("Iam", () => {
     }
   });
 
-  it("given Bedrock and Marketplace on, when synthesized, then the gateway may invoke Bedrock, subscribe via Bedrock only, and use the parameters it is given", () => {
+  it("given Bedrock and Marketplace on, when synthesized, then the gateway may invoke Bedrock, subscribe via Bedrock only, and use the parameters, key and namespace it is given", () => {
     expect(statementsOf(synthIam().tf, "openclaw-ec2-role")).toEqual([
       { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [GATEWAY_PARAMETERS] },
+      { Sid: "ListNodes", Effect: "Allow", Action: ["ssm:GetParametersByPath"], Resource: props.nodeListArn },
+      { Sid: "JoinCodes", Effect: "Allow", Action: ["ssm:DeleteParameter"], Resource: props.pairingParameterArns },
+      {
+        Sid: "HealthMetrics",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": "OpenClaw" } },
+      },
       {
         Sid: "GatewayTokenSecret",
         Effect: "Allow",
         Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
         Resource: props.gatewayTokenSecretArn,
+      },
+      {
+        Sid: "StackKey",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: KEY,
+        Condition: { StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] } },
       },
       {
         Sid: "BedrockInvoke",
@@ -96,14 +120,21 @@ describe("Iam", () => {
   it("given two nodes, when synthesized, then each node's own role may only read the parameters it is given: no token, no writes", () => {
     const { tf, exposed } = synthIam({
       nodes: [
-        { node: "node", roleName: "openclaw-node-ec2-role", parameterArns: nodeParameters("node") },
-        { node: "arm", roleName: "openclaw-arm-ec2-role", parameterArns: nodeParameters("arm") },
+        nodeRole("node", "openclaw-node-ec2-role"),
+        nodeRole("arm", "openclaw-arm-ec2-role"),
       ],
     });
     // Read its own parameters; an explicit Deny of every other parameter (AmazonSSMManagedInstanceCore
     // allows GetParameter on "*") and of the gateway token's secret.
     const readable = (node: string) => [
       { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: nodeParameters(node) },
+      {
+        Sid: "DecryptOwnJoinCode",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: KEY,
+        Condition: { StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com"], "kms:EncryptionContext:PARAMETER_ARN": pairing(node) } },
+      },
       {
         Sid: "DenyOtherParameters",
         Effect: "Deny",
@@ -134,7 +165,7 @@ describe("Iam", () => {
 
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
     const { tf } = synthIam({ bedrockModelArns: [], marketplace: false, nodes: [] });
-    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
+    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey"]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });
 });

@@ -18,8 +18,8 @@ const props: MonitoringProps = {
   region: "us-east-1",
   partition: "aws",
   hosts: [
-    { label: "GW", instanceId: "i-gw", instanceType: "t3.medium", memoryAlarm: true },
-    { label: "Node", instanceId: "i-node", instanceType: "t3.small", memoryAlarm: false },
+    { label: "GW", instanceId: "i-gw", instanceType: "t3.medium", memoryAlarm: true, health: { metricName: "GatewayHealthy", hostName: "openclaw-gw", description: "the gateway's /healthz failed" } },
+    { label: "Node", instanceId: "i-node", instanceType: "t3.small", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node", description: "not connected to the gateway" } },
   ],
 };
 
@@ -53,7 +53,10 @@ describe("Monitoring", () => {
       });
     }
     expect(Object.keys(alarms).sort()).toEqual(
-      [...seed.map(([name]) => name), "OpenClaw-GW-SystemCheck-Recover", "OpenClaw-Node-SystemCheck-Recover"].sort(),
+      [
+        ...seed.map(([name]) => name),
+        ...["GW", "Node"].flatMap((host) => [`OpenClaw-${host}-SystemCheck-Recover`, `OpenClaw-${host}-InstanceCheck-Reboot`, `OpenClaw-${host}-Unhealthy`]),
+      ].sort(),
     );
   });
 
@@ -85,12 +88,43 @@ describe("Monitoring", () => {
     const { tf } = synthMonitoring({
       hosts: [
         props.hosts[0],
-        { label: "Node-1", instanceId: "i-1", instanceType: "t3.small", memoryAlarm: false },
-        { label: "Node-2", instanceId: "i-2", instanceType: "t3.small", memoryAlarm: false },
+        { label: "Node-1", instanceId: "i-1", instanceType: "t3.small", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node-1", description: "not connected to the gateway" } },
+        { label: "Node-2", instanceId: "i-2", instanceType: "t3.small", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node-2", description: "not connected to the gateway" } },
       ],
     });
     const names = propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name);
     expect(names).toEqual(expect.arrayContaining(["OpenClaw-Node-1-CPU-High", "OpenClaw-Node-2-StatusCheck", "OpenClaw-Node-2-SystemCheck-Recover"]));
-    expect(names).toHaveLength(4 + 3 * 2);
+    // Per host also the instance-check reboot and the health alarm.
+    expect(names).toHaveLength(4 + 3 * 2 + 3 * 2);
+  });
+});
+
+describe("Monitoring: health", () => {
+  it("given each host's health metric, when synthesized, then it alarms per host on it for 5 minutes, missing data breaching, and reboots on the instance check", () => {
+    const { tf } = synthMonitoring();
+    const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
+    const topic = expect.stringMatching(/^\$\{aws_sns_topic\./);
+    for (const [label, metric, host] of [
+      ["GW", "GatewayHealthy", "openclaw-gw"],
+      ["Node", "NodeConnected", "openclaw-node"],
+    ]) {
+      expect(alarms[`OpenClaw-${label}-Unhealthy`]).toMatchObject({
+        namespace: "OpenClaw",
+        metric_name: metric,
+        dimensions: { Host: host },
+        statistic: "Minimum",
+        period: 60,
+        evaluation_periods: 5,
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        treat_missing_data: "breaching",
+        alarm_actions: [topic],
+      });
+      expect(alarms[`OpenClaw-${label}-InstanceCheck-Reboot`]).toMatchObject({
+        namespace: "AWS/EC2",
+        metric_name: "StatusCheckFailed_Instance",
+        alarm_actions: [topic, "arn:aws:automate:us-east-1:ec2:reboot"],
+      });
+    }
   });
 });

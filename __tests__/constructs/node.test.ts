@@ -1,5 +1,7 @@
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { NodeRecord } from "../../src/config/hosts";
 import { NodeHost } from "../../src/constructs/node";
@@ -12,7 +14,10 @@ const NODE: NodeRecord = {
   roleName: "openclaw-arm-ec2-role",
   alarmLabel: "Arm",
   instance: { instanceType: "t4g.small", architecture: "arm64", rootVolumeGb: 30 },
+  dataVolume: { sizeGb: 10 },
   pairingParameter: "/openclaw/openclaw/nodes/arm/pairing",
+  listParameter: "/openclaw/openclaw/gateway/nodes/arm",
+  listEntry: { displayName: "openclaw-arm", pairingParameter: "/openclaw/openclaw/nodes/arm/pairing" },
 };
 
 describe("NodeHost", () => {
@@ -27,6 +32,7 @@ describe("NodeHost", () => {
         instanceProfileName: "node-profile",
         dependsOn: [parameter],
         ignoreSecurityGroupDrift: false,
+        dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
       });
       return { instanceId: node.instance.id };
     });
@@ -37,7 +43,7 @@ describe("NodeHost", () => {
       subnet_id: "subnet-1",
       vpc_security_group_ids: ["sg-node"],
       iam_instance_profile: "node-profile",
-      depends_on: [`aws_ssm_parameter.${Object.keys(tf.resource.aws_ssm_parameter)[0]}`],
+      depends_on: [`aws_ssm_parameter.${Object.entries(tf.resource.aws_ssm_parameter).find(([, parameter]) => (parameter as { name: string }).name === "/p")![0]}`],
       user_data_base64: '${base64gzip("#!/bin/bash\\necho gateway at 10.0.1.23\\n")}',
       tags: { Name: "openclaw-arm" },
     });
@@ -45,5 +51,27 @@ describe("NodeHost", () => {
     // The AMI follows the record's architecture.
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" });
     expect(exposed.instanceId).toBe(referenceToOnly(tf, "aws_instance", "id"));
+  });
+
+  it("given its record, when synthesized, then its node-list entry tells the gateway its display name and pairing parameter, and its data volume is attached", () => {
+    const { json, tf } = synthConstruct((stack) => {
+      new NodeHost(stack, "node", {
+        host: NODE,
+        userData: "#!/bin/bash\n",
+        subnetId: "subnet-1",
+        securityGroupId: "sg-node",
+        instanceProfileName: "node-profile",
+        dependsOn: [],
+        ignoreSecurityGroupDrift: false,
+        dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
+      });
+    });
+    const [entry] = propertiesOf(tf, "aws_ssm_parameter");
+    expect(entry).toMatchObject({ name: "/openclaw/openclaw/gateway/nodes/arm", type: "String" });
+    expect(JSON.parse(String(entry.value))).toEqual({ displayName: "openclaw-arm", pairingParameter: "/openclaw/openclaw/nodes/arm/pairing" });
+    // Terraform owns the entry's value: no ignore_changes, so a renamed node updates it.
+    expect(entry.lifecycle).toBeUndefined();
+    expect(json).toHaveResourceWithProperties(EbsVolume, { size: 10, availability_zone: "us-east-1a", encrypted: true });
+    expect(json).toHaveResourceWithProperties(VolumeAttachment, { device_name: "/dev/sdf", instance_id: referenceToOnly(tf, "aws_instance", "id") });
   });
 });

@@ -41,6 +41,9 @@ const ENDPOINT_GB_PER_MONTH = 1;
 const TRAIL_GB_PER_MONTH = 0.1;
 const TRAIL_PUTS = 10_000;
 const SNS_PUBLISHES = 1_000;
+/** Snapshots: a first full copy of up to 5 GB per volume, then 0.5 GB changed per kept snapshot. */
+const SNAPSHOT_BASE_GB = 5;
+const SNAPSHOT_CHANGED_GB = 0.5;
 /** Custom metrics per host the agent config emits: cpu 2 (cpu-total) + mem 2 + disk 1 ("/"). */
 const AGENT_METRICS = 5;
 
@@ -71,35 +74,41 @@ const trail = (retentionDays: number, hosts: number, logRetentionDays: number) =
 const endpoints = (count: number) => count * (HOURS * ENDPOINT_AZ_HOUR + ENDPOINT_GB_PER_MONTH * ENDPOINT_GB);
 const instances = (...types: (keyof typeof EC2)[]) => types.reduce((sum, type) => sum + HOURS * EC2[type], 0);
 const publicAddresses = (count: number) => count * HOURS * IPV4_HOUR;
+/** Data volumes of these sizes (gp3) and their daily snapshots, 7 kept. */
+const dataVolumes = (...sizes: number[]) =>
+  sizes.reduce((sum, size) => sum + size * GP3_GB + (Math.min(size, SNAPSHOT_BASE_GB) + 7 * SNAPSHOT_CHANGED_GB) * SNAPSHOT_GB, 0);
 
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
 
-// Worked out by hand: every host has an alarm on CPU, status and system check, the gateway one more on memory.
+// Worked out by hand: every host has an alarm on CPU, status, system check, instance check and health, the
+// gateway one more on memory;
+// every host a data volume (gateway 20 GB, node 10 GB) snapshotted daily.
 const EXPECTED: Record<string, number> = {
-  // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 7 alarms, 30-day logs, trail 365 days, flow logs.
+  // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 11 alarms, 30-day logs, trail 365 days, flow logs.
   default:
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
   // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs).
-  "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 30) + secrets(),
-  // Seed 002: one t4g.medium, 100 GB, no EIP but its auto-assigned address, 4 endpoints, 4 alarms.
+  "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 30) + secrets(),
+  // Seed 002: one t4g.medium, 100 GB, no EIP but its auto-assigned address, 4 endpoints, 6 alarms.
   "private-gateway":
-    instances("t4g.medium") + 100 * GP3_GB + publicAddresses(1) + endpoints(4) + monitoring(1, 4, 30) + trail(365, 1, 30) + flowLogs(1, 30) + secrets(),
-  // A gateway and three nodes (one 50 GB), EIP + 3 node addresses, 4 + 3 × 3 alarms, 90-day logs.
+    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 1, 30) + flowLogs(1, 30) + secrets(),
+  // A gateway and three nodes (one 50 GB), EIP + 3 node addresses, 6 + 3 × 5 alarms, 90-day logs.
   "multi-node":
     instances("t3.medium", "t3.small", "t3.small", "t4g.small") +
     350 * GP3_GB +
+    dataVolumes(20, 10, 10, 10) +
     publicAddresses(4) +
     endpoints(4) +
-    monitoring(4, 13, 90) +
+    monitoring(4, 21, 90) +
     trail(365, 4, 90) +
     flowLogs(4, 90) +
     secrets(),
   // The default deployment built from source: same resources as the default.
   "source-build":
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + publicAddresses(2) + endpoints(4) + monitoring(2, 7, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
-  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 7 alarms, 7-day logs, trail 90 days, flow logs.
-  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + publicAddresses(2) + monitoring(2, 7, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
+  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 11 alarms, 7-day logs, trail 90 days, flow logs.
+  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
 };
 
 describe("estimateMonthlyCost", () => {
@@ -134,7 +143,7 @@ describe("estimateMonthlyCost", () => {
     const byItem = (items: readonly { item: string }[]) => [...items].sort((a, b) => a.item.localeCompare(b.item));
     expect(byItem(estimate.items)).toEqual(byItem(estimateMonthlyCost(JSON.parse(Testing.synth(stack))).items));
     const value = costOutputValue(estimate);
-    expect(value).toMatch(/^\$\d+\.\d\d\/month in us-east-1 \(prices of \d{4}-\d\d-\d\d\): EC2 \$45\.55, VPC endpoints \$29\.24, EBS \$16\.00, /);
+    expect(value).toMatch(/^\$\d+\.\d\d\/month in us-east-1 \(prices of \d{4}-\d\d-\d\d\): EC2 \$45\.55, VPC endpoints \$29\.24, EBS \$18\.40, /);
     expect(value).toContain(`$${EXPECTED.default.toFixed(2)}/month`);
 
     // The stack's own output is this estimate, made at the end of its constructor.

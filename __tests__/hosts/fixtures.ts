@@ -3,9 +3,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
-import { deploymentHosts, isPrivilegedPort } from "../../src/config/hosts";
+import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
+import { HEALTH_METRICS } from "../../src/hosts/context";
 import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
@@ -18,13 +19,9 @@ export const PRIVATE_IP_TOKEN = "${TfToken[TOKEN.102]}";
 const parameters = {
   tlsFingerprint: "/openclaw/test/gateway/tls-fingerprint",
   tlsCertificate: "/openclaw/test/gateway/tls-certificate",
+  nodeList: "/openclaw/test/gateway/nodes",
   placeholder: "pending",
 };
-
-const pairedNodes = [
-  { name: "openclaw-test-node-1", parameter: "/openclaw/test/nodes/node-1/pairing" },
-  { name: "openclaw-test-node-2", parameter: "/openclaw/test/nodes/node-2/pairing" },
-];
 
 const common = {
   stackName: "test",
@@ -52,9 +49,9 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       kmsKey: "alias/openclaw-test",
       ...overrides,
     },
-    nodes: pairedNodes,
     // The default model and no channels, as for the default configuration.
     assistant: assistantContext(validateConfig({ stackName: "test" }, "fixture"), deploymentNames(validateConfig({ stackName: "test" }, "fixture"))),
+    health: HEALTH_METRICS,
     ...rest,
   };
 }
@@ -65,7 +62,7 @@ export function nodeFixture(overrides: Partial<NodeHostContext["gateway"]> = {},
     hostName: "openclaw-test-node-1",
     role: "node",
     gateway: { host: PRIVATE_IP_TOKEN, port: 443, tls: true, ...overrides },
-    pairingParameter: pairedNodes[0].parameter,
+    pairingParameter: "/openclaw/test/nodes/node-1/pairing",
     ...rest,
   };
 }
@@ -91,8 +88,18 @@ export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAd
   };
 }
 
+function exampleConfig(file: string): OpenClawConfig {
+  return validateConfig(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")), file);
+}
+
 export function exampleContexts(file: string, addresses = RESOLVED_ADDRESSES): HostContexts {
-  return contextsFor(validateConfig(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")), file), addresses);
+  return contextsFor(exampleConfig(file), addresses);
+}
+
+/** The host records of an example, as the stack derives them (e.g. the node-list entries Terraform creates). */
+export function exampleHosts(file: string): DeploymentHosts {
+  const config = exampleConfig(file);
+  return deploymentHosts(config, deploymentNames(config));
 }
 
 export function exampleFiles(): string[] {

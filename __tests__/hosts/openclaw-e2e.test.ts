@@ -1,13 +1,15 @@
 /**
  * End to end with the real OpenClaw on loopback, driven by what the hosts get:
  *   - a local SSM and Secrets Manager (moto_server) holding the parameters as Terraform creates them
- *     ("pending") and the token's secret without a value, as Terraform creates it;
+ *     ("pending", and the node-list entry) and the token's secret without a value, as Terraform creates
+ *     it; the join codes' SecureStrings are the gateway's own, created and deleted by it;
  *   - the rendered gateway-cert.sh makes the certificate, gateway-publish.sh publishes fingerprint and
  *     certificate to SSM and puts the token into its secret (the real `aws` calls, AWS_ENDPOINT_URL -> moto);
  *   - the gateway runs from the rendered unit's ExecStart/Environment and openclaw.json;
  *   - the rendered gateway-pairing.sh mints a join code into the node's parameter, the rendered
  *     node-pairing.sh redeems it, the node runs from the rendered unit's ExecStart;
- *   - the gateway then reports the node paired and connected, and runs system.which on it.
+ *   - the gateway then reports the node paired and connected, and runs system.which on it, withdraws
+ *     the used join code, and with more nodes waiting mints at most 10 codes a run, longest waiting first.
  * Paths of the host (/etc/openclaw, /var/lib/openclaw, /opt/openclaw-aws, ...) are mapped into a temp
  * dir, port 443 becomes a free high port, bind "lan" becomes "loopback". Everything is stopped by its
  * process group, also on failure.
@@ -17,7 +19,7 @@ import * as path from "node:path";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import type { RenderedHost } from "../../src/hosts/render";
-import { exampleContexts } from "./fixtures";
+import { exampleContexts, exampleHosts } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopAll, stopProcess, tempDir, withTimeout, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
 jest.setTimeout(10 * 60_000);
@@ -129,6 +131,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return r.stdout.replace(/\n$/, "");
   }
 
+  function ssmExists(name: string): boolean {
+    const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--query", "Parameter.Name", "--output", "text"], { env: awsEnv });
+    if (r.status !== 0 && !/ParameterNotFound/.test(r.stderr)) throw new Error(`ssm get ${name}: ${r.stderr}`);
+    return r.status === 0;
+  }
+
   function ssmCreate(name: string, type: string, value: string): void {
     const r = run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", name, "--type", type, "--value", value], { env: awsEnv });
     if (r.status !== 0) throw new Error(`ssm put ${name}: ${r.stderr}`);
@@ -182,7 +190,9 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     if (created.status !== 0) throw new Error(`secretsmanager create ${tokenSecret}: ${created.stderr}`);
     ssmCreate(p.tlsFingerprint, "String", p.placeholder);
     ssmCreate(p.tlsCertificate, "String", p.placeholder);
-    ssmCreate(pairingParam, "SecureString", p.placeholder);
+    const [listed] = exampleHosts("gateway-node.json").nodes;
+    expect(listed.pairingParameter).toBe(pairingParam);
+    ssmCreate(listed.listParameter, "String", JSON.stringify(listed.listEntry));
 
     gw = new FakeHost(path.join(work, "gw"), renderGatewayHost(contexts.gateway));
     nd = new FakeHost(path.join(work, "node"), renderNodeHost(contexts.nodes[0]));
@@ -226,8 +236,8 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     // As boot-gateway.sh does: SANs are the private IP (IMDS) and the Elastic IP.
     const cert = script(gw, "gateway-cert.sh", ["127.0.0.1", hostEnv.OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS], env);
     expect(cert.status).toBe(0);
-    const certFile = gw.file("/etc/openclaw/tls/gateway.crt");
-    const keyFile = gw.file("/etc/openclaw/tls/gateway.key");
+    const certFile = gw.file("/var/lib/openclaw/aws/tls/gateway.crt");
+    const keyFile = gw.file("/var/lib/openclaw/aws/tls/gateway.key");
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     const san = run("openssl", ["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"]).stdout;
     expect(san).toMatch(/IP Address:127\.0\.0\.1/);
@@ -276,7 +286,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const started = Date.now();
     await waitFor("the gateway's /healthz", 90_000, async () => {
       if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
-      const r = run("curl", ["-fsS", "--cacert", gw.file("/etc/openclaw/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
+      const r = run("curl", ["-fsS", "--cacert", gw.file("/var/lib/openclaw/aws/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
       return r.status === 0 && JSON.parse(r.stdout).ok === true ? true : undefined;
     });
     process.stdout.write(`gateway healthy after ${Date.now() - started} ms\n`);
@@ -354,6 +364,105 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const withdraw = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
     expect(withdraw.status).toBe(0);
     expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
-    expect(ssmGet(pairingParam)).toBe(params.placeholder);
+    // The join code's SecureString is gone, not reset: it exists only while a code is outstanding.
+    expect(ssmExists(pairingParam)).toBe(false);
+  });
+
+  it("publishes the gateway's and the node's health as CloudWatch metrics", () => {
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", env);
+    const published = run(argv[0], argv.slice(1), { env, timeout: 120_000 });
+    expect(published.status).toBe(0);
+    expect(published.stderr).toMatch(/published 2 health values \(gateway healthy: 1\)/);
+    const value = (metric: string, host: string) => {
+      const now = Date.now();
+      const r = run("aws", ["cloudwatch", "get-metric-statistics", "--region", "us-east-1", "--namespace", env.OPENCLAW_AWS_METRICS_NAMESPACE!, "--metric-name", metric,
+        "--dimensions", `Name=Host,Value=${host}`, "--statistics", "Minimum", "--period", "60",
+        "--start-time", new Date(now - 600_000).toISOString(), "--end-time", new Date(now + 60_000).toISOString(), "--output", "json"], { env: awsEnv });
+      expect(r.status).toBe(0);
+      return (JSON.parse(r.stdout).Datapoints as { Minimum: number }[]).map((point) => point.Minimum);
+    };
+    expect(value("GatewayHealthy", env.OPENCLAW_AWS_HOST_NAME!)).toEqual([1]);
+    expect(value("NodeConnected", nodeName)).toEqual([1]);
+  });
+
+  it("rotates the gateway token; the paired node reconnects with its device token, no new join code", async () => {
+    // systemd stands in as a shim that records the restart; the test then restarts the gateway from its unit.
+    const shims = path.join(work, "shims");
+    fs.mkdirSync(shims, { recursive: true });
+    fs.writeFileSync(path.join(shims, "systemctl"), `#!/bin/sh\necho "$@" >> ${path.join(work, "systemctl.log")}\n`, { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...awsEnv, PATH: `${shims}:${awsEnv.PATH}`, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
+    const before = secretGet(tokenSecret);
+    const rotated = script(gw, "gateway-rotate-token.sh", [], env);
+    // Like the boot scripts, it logs through the boot log (tee to stdout).
+    expect(rotated.stdout + rotated.stderr).toMatch(/the gateway runs with the new token/);
+    expect(rotated.status).toBe(0);
+    expect(fs.readFileSync(path.join(work, "systemctl.log"), "utf8")).toBe("restart openclaw-gateway.service\n");
+    token = secretGet(tokenSecret);
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(token).not.toBe(before);
+    expect(rotated.stdout + rotated.stderr).not.toContain(token);
+    expect(fs.readFileSync(gw.file("/etc/openclaw-aws/gateway-token.env"), "utf8")).toBe(`OPENCLAW_GATEWAY_TOKEN=${token}\n`);
+
+    // What systemd's restart does: stop the gateway, start it from its unit (now with the new token).
+    await stopProcess(gateway!);
+    const gatewayEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway.service");
+    expect(gatewayEnv.OPENCLAW_GATEWAY_TOKEN).toBe(token);
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway.service", gatewayEnv);
+    gateway = startProcess("gateway", argv[0], argv.slice(1), { env: gatewayEnv, cwd: gatewayEnv.HOME });
+    const restarted = Date.now();
+    let nodeRestarts = 0;
+    const status = await waitFor("the node to reconnect after the rotation", 180_000, () => {
+      if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
+      if (node!.child.exitCode !== null) {
+        // openclaw-node.service has Restart=always (RestartSec=5): start it again from its unit, as systemd would.
+        if (++nodeRestarts > 5) throw new Error(`node keeps exiting (${node!.child.exitCode}):\n${node!.output()}`);
+        const nodeEnv = unitEnv(nd, "/etc/systemd/system/openclaw-node.service");
+        const nodeArgv = unitArgv(nd, "/etc/systemd/system/openclaw-node.service", nodeEnv);
+        node = startProcess("node", nodeArgv[0], nodeArgv.slice(1), { env: nodeEnv, cwd: nodeEnv.HOME });
+        return undefined;
+      }
+      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
+      if (r.status !== 0) return undefined;
+      const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
+      return found?.paired && found?.connected ? found : undefined;
+    }, 2000);
+    expect(status).toMatchObject({ paired: true, connected: true, approvalState: "approved" });
+    process.stdout.write(`node reconnected ${Date.now() - restarted} ms after the gateway restarted with a new token (node process restarts: ${nodeRestarts})\n`);
+    // The node never had the gateway token, old or new.
+    expect(unitEnv(nd, "/etc/systemd/system/openclaw-node.service").OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
+    // No join code was needed: none exists for it.
+    expect(ssmExists(pairingParam)).toBe(false);
+  });
+
+  it("mints at most 10 join codes a run, the nodes that waited longest first", () => {
+    // Twelve more listed nodes that never connect (Terraform's list entries, simulated hosts).
+    const nodeList = exampleHosts("gateway-node.json").gatewayParameters.nodeList;
+    const waiting = Array.from({ length: 12 }, (_, index) => `sim-${String(index + 1).padStart(2, "0")}`);
+    for (const name of waiting) {
+      ssmCreate(`${nodeList}/${name}`, "String", JSON.stringify({ displayName: `openclaw-${name}`, pairingParameter: `/openclaw/sim/nodes/${name}/pairing` }));
+    }
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", env);
+    const minted = () => waiting.filter((name) => ssmExists(`/openclaw/sim/nodes/${name}/pairing`));
+
+    const started = Date.now();
+    const first = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
+    const firstMs = Date.now() - started;
+    expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/12 nodes wait for a join code; minting 10 now/);
+    expect(first.stderr.match(/published a fresh join code/g)).toHaveLength(10);
+    expect(minted()).toHaveLength(10);
+    // The connected node gets nothing.
+    expect(ssmExists(pairingParam)).toBe(false);
+
+    // Next run: the two that waited, and nobody whose code is still fresh.
+    const second = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
+    expect(second.status).toBe(0);
+    expect(second.stderr.match(/published a fresh join code/g)).toHaveLength(2);
+    expect(minted()).toHaveLength(12);
+    const type = run("aws", ["ssm", "describe-parameters", "--region", "us-east-1", "--parameter-filters", "Key=Name,Values=/openclaw/sim/nodes/sim-01/pairing", "--query", "Parameters[0].Type", "--output", "text"], { env: awsEnv });
+    expect(type.stdout.trim()).toBe("SecureString");
+    process.stdout.write(`a pairing run minting 10 join codes took ${firstMs} ms\n`);
   });
 });

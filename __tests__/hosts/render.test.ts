@@ -4,7 +4,7 @@ import { configWith } from "../helpers";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import { cloudConfig } from "../../src/hosts/render";
-import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
+import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleHosts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
 import { fileContent } from "./helpers";
 
 interface CloudConfig {
@@ -64,7 +64,7 @@ describe("renderGatewayHost", () => {
       mode: "local",
       bind: "lan",
       port: 443,
-      tls: { enabled: true, autoGenerate: false, certPath: "/etc/openclaw/tls/gateway.crt", keyPath: "/etc/openclaw/tls/gateway.key" },
+      tls: { enabled: true, autoGenerate: false, certPath: "/var/lib/openclaw/aws/tls/gateway.crt", keyPath: "/var/lib/openclaw/aws/tls/gateway.key" },
       auth: { mode: "token" },
     });
     expect(config.logging.file).toMatch(/^\/var\/log\/openclaw\//);
@@ -105,13 +105,13 @@ describe("renderGatewayHost", () => {
     expect(unit).not.toMatch(/--token|OPENCLAW_GATEWAY_TOKEN=/);
   });
 
-  it("lists every node with its pairing parameter", () => {
-    const tsv = fileContent(rendered, "/etc/openclaw-aws/nodes.tsv");
-    const rows = tsv.split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(rows).toEqual([
-      "openclaw-test-node-1\t/openclaw/test/nodes/node-1/pairing",
-      "openclaw-test-node-2\t/openclaw/test/nodes/node-2/pairing",
-    ]);
+  it("reads the node list from SSM: host.env names its path, no file lists nodes", () => {
+    const env = fileContent(rendered, "/etc/openclaw-aws/host.env");
+    expect(env).toContain("OPENCLAW_AWS_PARAM_NODE_LIST='/openclaw/test/gateway/nodes'\n");
+    // Join codes are SecureStrings under the stack's key.
+    expect(env).toContain("OPENCLAW_AWS_KMS_KEY='alias/openclaw-test'\n");
+    expect(rendered.files.map((f) => f.path)).not.toContain("/etc/openclaw-aws/nodes.tsv");
+    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/gateway-pairing.sh")).toContain('--path "$OPENCLAW_AWS_PARAM_NODE_LIST"');
   });
 
   it("collects the application log where OpenClaw writes it, and /var/log/messages", () => {
@@ -137,13 +137,22 @@ describe("renderGatewayHost", () => {
     expect(() => renderGatewayHost(gatewayFixture({}, { region: "eu-west-1'; rm -rf /" }))).toThrow(/quote/);
     expect(() => configWith({ gateway: { name: "gw 1" } })).toThrow(/gateway\.name/);
     expect(() => configWith({ gateway: { tls: false } })).toThrow(/gateway\.tls/);
-    expect(() => renderGatewayHost(gatewayFixture({ tls: false }, { nodes: [] }))).not.toThrow();
+    expect(() => renderGatewayHost(gatewayFixture({ tls: false }))).not.toThrow();
   });
 
-  it("hands each node its join code through that node's own parameter", () => {
+  it("hands each node its join code through that node's own parameter, named in its node-list entry", () => {
+    const hosts = exampleHosts("multi-node.json");
     const contexts = exampleContexts("multi-node.json");
-    const tsv = fileContent(renderGatewayHost(contexts.gateway), "/etc/openclaw-aws/nodes.tsv");
-    for (const node of contexts.nodes) expect(tsv).toContain(`${node.hostName}\t${node.pairingParameter}\n`);
+    const gatewayFiles = renderGatewayHost(contexts.gateway).files.map((f) => f.content).join("\n");
+    hosts.nodes.forEach((node, index) => {
+      expect(node.listParameter).toBe(`${hosts.gatewayParameters.nodeList}/${node.name}`);
+      expect(node.listEntry).toEqual({ displayName: node.hostName, pairingParameter: node.pairingParameter });
+      expect(fileContent(renderNodeHost(contexts.nodes[index]), "/etc/openclaw-aws/host.env")).toContain(
+        `OPENCLAW_AWS_PARAM_NODE_PAIRING='${node.pairingParameter}'\n`,
+      );
+      // Nothing of a node is in the gateway's files: adding one never changes the gateway.
+      expect(gatewayFiles).not.toContain(node.hostName);
+    });
   });
 
   it("keeps the user data well under 16 KB after gzip, for every example", () => {

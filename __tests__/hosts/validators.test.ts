@@ -28,7 +28,7 @@ for (const file of exampleFiles()) {
 }
 hosts.push({ label: "token fixture gateway", rendered: renderGatewayHost(gatewayFixture()), resolved: false });
 hosts.push({ label: "token fixture node", rendered: renderNodeHost(nodeFixture()), resolved: false });
-hosts.push({ label: "token fixture gateway, port 18789, no TLS", rendered: renderGatewayHost(gatewayFixture({ port: 18789, tls: false, bind: "loopback" }, { nodes: [] })), resolved: false });
+hosts.push({ label: "token fixture gateway, port 18789, no TLS", rendered: renderGatewayHost(gatewayFixture({ port: 18789, tls: false, bind: "loopback" })), resolved: false });
 
 const isScript = (content: string) => content.startsWith("#!/bin/bash") || content.startsWith("# shellcheck shell=bash");
 const isUnit = (p: string) => /\.(service|timer)$/.test(p);

@@ -83,6 +83,7 @@ beforeAll(async () => {
     text
       .replace(/\$\{data\.aws_partition\.[^.}]+\.partition\}/g, "aws")
       .replace(/\$\{data\.aws_caller_identity\.[^.}]+\.account_id\}/g, ACCOUNT)
+      .replace(/\$\{aws_kms_key\.([^.}]+)\.arn\}/g, (_, id: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`)
       // moto builds a regular expression from the pattern and fails on "??????" (see above).
       .replace(/\?+/g, "*");
 

@@ -102,6 +102,13 @@ function model(tf: TerraformJson, region: string) {
       };
     }),
     ...resources(tf, "aws_ssm_parameter").map(([, p]) => parameter(String(p.name), p.type === "SecureString", p.key_id)),
+    // Join codes are made by the gateway (ssm_put with the stack's key) where each node-list entry says.
+    ...resources(tf, "aws_ssm_parameter")
+      .filter(([, p]) => String(p.name).includes("/gateway/nodes/"))
+      .map(([, p]) => {
+        const { pairingParameter } = JSON.parse(String(p.value)) as { pairingParameter: string };
+        return parameter(pairingParameter, true, `\${aws_kms_key.${keyId}.arn}`);
+      }),
     // Channel secrets are made by the user (an output gives the command, --key-id the stack's key), not by Terraform.
     parameter(`/openclaw/${stackName}/channels/telegram/token`, true, `\${aws_kms_key.${keyId}.arn}`, `/openclaw/${stackName}/channels/telegram/token (user-made)`),
   ];

@@ -67,6 +67,9 @@ describe("OpenClawStack", () => {
     );
     expect(value("gateway_token_secret")).toBe("openclaw/openclaw/gateway/token");
     expect(value("kms_key_alias")).toMatch(/^\$\{aws_kms_alias\..+\.name\}$/);
+    expect(value("gateway_rotate_token_command")).toMatch(
+      /^aws ssm send-command --region us-east-1 --instance-ids \$\{aws_instance\..+\.id\} --document-name AWS-RunShellScript .*'\{"commands":\["\/usr\/local\/lib\/openclaw-aws\/gateway-rotate-token\.sh"\]\}'$/,
+    );
     expect(value("gateway_tls_fingerprint_parameter")).toBe("/openclaw/openclaw/gateway/tls-fingerprint");
     expect(value("alarm_topic_arn")).toMatch(/aws_sns_topic/);
     expect(value("audit_trail_arn")).toMatch(/aws_cloudtrail/);
@@ -79,7 +82,13 @@ describe("OpenClawStack", () => {
     for (const [name, output] of Object.entries(tf.output)) {
       if (/private_key|token$/.test(name)) expect(output.sensitive).toBe(true);
     }
-    for (const parameter of propertiesOf(tf, "aws_ssm_parameter")) expect(parameter.value).toBe("pending");
+    for (const parameter of propertiesOf(tf, "aws_ssm_parameter")) {
+      // The node-list entries are public facts (a display name, a parameter name); everything else starts as the placeholder.
+      if (String(parameter.name).startsWith("/openclaw/openclaw/gateway/nodes/")) {
+        expect(parameter.type).toBe("String");
+        expect(Object.keys(JSON.parse(String(parameter.value))).sort()).toEqual(["displayName", "pairingParameter"]);
+      } else expect(parameter.value).toBe("pending");
+    }
   });
 
   describe("examples", () => {
@@ -118,10 +127,11 @@ describe("OpenClawStack", () => {
     });
 
     it("multi-node runs three nodes, one of them Graviton, with mailed alarms", () => {
+      // Per host: CPU, status check, system check, instance check, health; the gateway also memory.
       const { tf } = synthStack(example("multi-node"));
       expect(propertiesOf(tf, "aws_instance")).toHaveLength(4);
       expect(propertiesOf(tf, "aws_sns_topic_subscription")).toHaveLength(1);
-      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(4 + 3 * 3);
+      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3 * 5);
     });
   });
 
@@ -157,7 +167,7 @@ describe("OpenClawStack", () => {
       expect(alarms["OpenClaw-GW-Memory-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"], InstanceType: "t3.medium" });
       expect(alarms["OpenClaw-Node-1-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-1"] });
       expect(alarms["OpenClaw-Node-2-StatusCheck"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-2"] });
-      expect(Object.keys(alarms)).toHaveLength(4 + 3 * 2);
+      expect(Object.keys(alarms)).toHaveLength(6 + 5 * 2);
       expect(alarms["OpenClaw-GW-SystemCheck-Recover"].alarm_actions).toEqual([
         expect.stringMatching(/aws_sns_topic/),
         expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:automate:us-east-1:ec2:recover$/),
@@ -173,16 +183,16 @@ describe("OpenClawStack", () => {
     it("creates the shared parameters under the stack's path, and makes the hosts wait for them", () => {
       const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
       expect(propertiesOf(tf, "aws_ssm_parameter").map((parameter) => parameter.name).sort()).toEqual([
+        "/openclaw/openclaw/gateway/nodes/arm",
+        "/openclaw/openclaw/gateway/nodes/node",
         "/openclaw/openclaw/gateway/tls-certificate",
         "/openclaw/openclaw/gateway/tls-fingerprint",
-        "/openclaw/openclaw/nodes/arm/pairing",
-        "/openclaw/openclaw/nodes/node/pairing",
       ]);
       const { tf: single } = synthStack();
       for (const instance of propertiesOf(single, "aws_instance")) {
         expect(instance.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ssm_parameter\./)]));
-        // The three parameters, the stack's key and its alias, the token's secret.
-        expect(instance.depends_on).toHaveLength(6);
+        // The certificate's two parameters, the stack's key and its alias, the token's secret: never another host's.
+        expect(instance.depends_on).toHaveLength(5);
       }
       const { tf: plain } = synthStack({ nodes: [], gateway: { tls: false } });
       expect(propertiesOf(plain, "aws_ssm_parameter")).toEqual([]);
@@ -193,7 +203,10 @@ describe("OpenClawStack", () => {
       const [[gatewayId]] = resourcesOf(tf, "aws_instance").filter(([, instance]) => (instance.tags as Record<string, string>).Name === "openclaw-gw");
       const node = instancesByName(tf)["openclaw-node"];
       expect(node).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 100 }) });
-      expect(node.user_data_base64).toContain(`\${aws_instance.${gatewayId}.private_ip}`);
+      // The gateway's fixed address, not its instance's: replacing the gateway does not replace the node.
+      expect(instancesByName(tf)["openclaw-gw"].private_ip).toBe("10.0.1.10");
+      expect(node.user_data_base64).toContain(`OPENCLAW_AWS_GATEWAY_HOST='10.0.1.10'`);
+      expect(node.user_data_base64).not.toContain(`aws_instance.${gatewayId}`);
       expect((node.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-node-sg"]);
       expect(referenced(tf, node.iam_instance_profile).name).toBe("openclaw-node-ec2-role");
     });
@@ -292,7 +305,7 @@ describe("OpenClawStack", () => {
     it("takes Bedrock and Marketplace access from the configuration", () => {
       const { tf } = synthStack({ iam: { bedrock: false, marketplace: false } });
       const gatewayPolicy = propertiesOf(tf, "aws_iam_role_policy").find((policy) => policy.name === "openclaw-ec2-role-policy");
-      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters", "GatewayTokenSecret"]);
+      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey"]);
     });
 
     it("admits nothing from the internet by default, and opens the configured gateway port between the groups", () => {

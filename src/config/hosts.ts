@@ -6,7 +6,7 @@
  */
 import { instanceTypeFacts, type Architecture } from "./aws-facts";
 import { alarmLabel, hostName, nodeRoleName, type DeploymentNames } from "./names";
-import type { OpenClawConfig } from "./schema";
+import { cidrHost, type OpenClawConfig } from "./schema";
 
 /** Value Terraform creates every shared SSM parameter with; hosts read it as "not published yet". */
 export const PARAMETER_PLACEHOLDER = "pending";
@@ -25,6 +25,13 @@ export interface HostInstance {
   readonly rootVolumeGb: number;
 }
 
+/** A host's data volume: its OpenClaw state dir, kept when the instance is replaced. */
+export interface HostDataVolume {
+  readonly sizeGb: number;
+  /** Created from this snapshot (a restore), else blank (the host formats it on first boot). */
+  readonly snapshotId?: string;
+}
+
 /** What every host is. */
 export interface HostRecord {
   /** The name in the configuration: "gw", "node-1". */
@@ -36,15 +43,49 @@ export interface HostRecord {
   /** Label in alarm names, as seed 000 writes them: "GW", "Node-1". */
   readonly alarmLabel: string;
   readonly instance: HostInstance;
+  readonly dataVolume: HostDataVolume;
 }
+
+/**
+ * Host number of the gateway's private address in its subnet (`cidrhost(subnet, 10)`): above the four
+ * addresses AWS reserves at the start of every subnet, and the same for every instance the gateway
+ * ever runs on, so the nodes (which connect to it) never change when the gateway is replaced.
+ */
+export const GATEWAY_HOST_NUMBER = 10;
 
 export interface GatewayRecord extends HostRecord {
   /** Secrets Manager secret (name) holding the gateway's auth token: the gateway writes it, Terraform never sees it. */
   readonly tokenSecret: string;
+  /**
+   * The gateway's fixed private address when the configuration knows it: `gateway.privateIp`, or host
+   * number GATEWAY_HOST_NUMBER of a created VPC's public subnet. Undefined in the default VPC, whose
+   * subnet is only known to Terraform: the gateway construct takes that host number of it there.
+   */
+  readonly privateIp?: string;
 }
 
 export interface NodeRecord extends HostRecord {
-  /** SecureString through which the gateway hands this node its single-use join code. */
+  /**
+   * SecureString through which the gateway hands this node its single-use join code. Not a Terraform
+   * resource: the gateway creates it when it mints a code and deletes it once the node is connected.
+   */
+  readonly pairingParameter: string;
+  /** String parameter (Terraform) that tells the gateway this node exists: see NodeListEntry. */
+  readonly listParameter: string;
+  /** The value of that parameter. */
+  readonly listEntry: NodeListEntry;
+}
+
+/**
+ * What the gateway learns about one node from the node list: one String parameter per node under
+ * `GatewayParameters.nodeList`, read at every pairing run. One parameter per node (rather than one list)
+ * so a node is added or removed without touching any other resource, at any number of nodes (a String
+ * parameter holds at most 4 KB).
+ */
+export interface NodeListEntry {
+  /** The node's OpenClaw display name (its host name). */
+  readonly displayName: string;
+  /** Where the gateway puts its join code. */
   readonly pairingParameter: string;
 }
 
@@ -54,6 +95,8 @@ export interface GatewayParameters {
   readonly tlsFingerprint: string;
   /** String: the gateway's certificate (PEM, public). */
   readonly tlsCertificate: string;
+  /** Path under which each node has its NodeListEntry parameter (read with GetParametersByPath). */
+  readonly nodeList: string;
 }
 
 export interface DeploymentHosts {
@@ -62,7 +105,14 @@ export interface DeploymentHosts {
   readonly gatewayParameters: GatewayParameters;
 }
 
-function hostRecord(names: DeploymentNames, name: string, settings: { instanceType: string; rootVolumeGb: number }, isGateway: boolean): HostRecord {
+interface HostSettings {
+  readonly instanceType: string;
+  readonly rootVolumeGb: number;
+  readonly dataVolumeGb: number;
+  readonly restoreSnapshotId?: string;
+}
+
+function hostRecord(names: DeploymentNames, name: string, settings: HostSettings, isGateway: boolean): HostRecord {
   return {
     name,
     hostName: hostName(names, name),
@@ -74,24 +124,35 @@ function hostRecord(names: DeploymentNames, name: string, settings: { instanceTy
       architecture: instanceTypeFacts(settings.instanceType)!.architecture,
       rootVolumeGb: settings.rootVolumeGb,
     },
+    dataVolume: { sizeGb: settings.dataVolumeGb, snapshotId: settings.restoreSnapshotId },
   };
+}
+
+/** The gateway's private address when the configuration determines it (see GatewayRecord.privateIp). */
+function gatewayPrivateIp(config: OpenClawConfig): string | undefined {
+  if (config.gateway.privateIp) return config.gateway.privateIp;
+  return config.network.mode === "create" ? cidrHost(config.network.publicSubnetCidr, GATEWAY_HOST_NUMBER) : undefined;
 }
 
 export function deploymentHosts(config: OpenClawConfig, names: DeploymentNames): DeploymentHosts {
   const path = names.parameterPath;
+  const nodeList = `${path}/gateway/nodes`;
   return {
     gateway: {
       ...hostRecord(names, config.gateway.name, config.gateway, true),
       // Secrets Manager names take no leading slash; the same path as the parameters otherwise.
       tokenSecret: `openclaw/${config.stackName}/gateway/token`,
+      privateIp: gatewayPrivateIp(config),
     },
-    nodes: config.nodes.map((node) => ({
-      ...hostRecord(names, node.name, node, false),
-      pairingParameter: `${path}/nodes/${node.name}/pairing`,
-    })),
+    nodes: config.nodes.map((node) => {
+      const record = hostRecord(names, node.name, node, false);
+      const pairingParameter = `${path}/nodes/${node.name}/pairing`;
+      return { ...record, pairingParameter, listParameter: `${nodeList}/${node.name}`, listEntry: { displayName: record.hostName, pairingParameter } };
+    }),
     gatewayParameters: {
       tlsFingerprint: `${path}/gateway/tls-fingerprint`,
       tlsCertificate: `${path}/gateway/tls-certificate`,
+      nodeList,
     },
   };
 }

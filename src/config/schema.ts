@@ -146,11 +146,12 @@ const instanceType = z
   });
 
 // gp3 volumes are 1-65,536 GiB (EC2 API reference for VolumeSize, @aws-sdk/client-ec2 3.1169.0).
-const rootVolumeGb = z
+const gp3VolumeGb = z
   .number()
   .int({ error: "must be a whole number of GiB" })
-  .min(8, { error: "must be at least 8 GiB (Amazon Linux 2023 needs it)" })
   .max(65536, { error: "must be at most 65536 GiB (gp3 limit)" });
+const rootVolumeGb = gp3VolumeGb.min(8, { error: "must be at least 8 GiB (Amazon Linux 2023 needs it)" });
+const dataVolumeGb = gp3VolumeGb.min(1, { error: "must be at least 1 GiB" });
 
 // Host names end up in IAM role names ("openclaw-<stack>-<name>-ec2-role"), which AWS caps at 64.
 const hostName = z
@@ -272,6 +273,8 @@ const nodeHost = z.strictObject({
   instanceType: instanceType.default("t3.small"),
   /** @default 100 */
   rootVolumeGb: rootVolumeGb.default(100),
+  /** The node's data volume (gp3, encrypted), holding its OpenClaw state. @default 10 */
+  dataVolumeGb: dataVolumeGb.default(10),
 });
 
 const configObject = z.strictObject({
@@ -349,6 +352,13 @@ const configObject = z.strictObject({
       instanceType: instanceType.default("t3.medium"),
       /** @default 100 */
       rootVolumeGb: rootVolumeGb.default(100),
+      /** The gateway's data volume (gp3, encrypted): its whole OpenClaw state, TLS key and live config. @default 20 */
+      dataVolumeGb: dataVolumeGb.default(20),
+      /** Create the gateway's data volume from this EBS snapshot (restore; see README). @default none */
+      restoreSnapshotId: z
+        .string()
+        .regex(/^snap-[0-9a-f]{8,17}$/, { error: "must be an EBS snapshot id such as snap-0123456789abcdef0" })
+        .optional(),
       /** Port the gateway listens on. @default 443 */
       port: tcpPort.default(443),
       /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
@@ -359,11 +369,33 @@ const configObject = z.strictObject({
       publicCidrs: cidrList.default([]),
       /** A fixed public address (EIP) for the gateway. @default true */
       elasticIp: z.boolean().default(true),
+      /**
+       * The gateway's fixed private address, which every node connects to; it stays the same when the
+       * gateway is replaced. @default host 10 of the hosts' subnet (10.0.1.10 with the default network)
+       */
+      privateIp: z
+        .string()
+        .refine((ip) => isIpv4Cidr(`${ip}/32`), { error: "must be an IPv4 address such as 10.0.1.10" })
+        .optional(),
     })
     .prefault({}),
 
   /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
   nodes: z.array(nodeHost).prefault([{ name: "node" }]),
+
+  dataVolume: z
+    .strictObject({
+      /** Let `destroy` delete the hosts' data volumes. @default false (destroy stops at them; see README) */
+      deleteOnDestroy: z.boolean().default(false),
+      /** Daily snapshots of every data volume kept (Data Lifecycle Manager). @default 7 */
+      snapshotRetention: z
+        .number()
+        .int({ error: "must be a whole number of snapshots" })
+        .min(1, { error: "must be at least 1" })
+        .max(1000, { error: "must be at most 1000 (Data Lifecycle Manager limit)" })
+        .default(7),
+    })
+    .prefault({}),
 
   ssh: z
     .strictObject({
@@ -514,6 +546,20 @@ export const configSchema = configObject.superRefine((config, ctx) => {
         message: `must not overlap network.publicSubnetCidr ${publicSubnetCidr}`,
       });
     }
+    const privateIp = config.gateway.privateIp;
+    if (privateIp !== undefined) {
+      // AWS reserves the first four addresses and the last one of every subnet.
+      const [base, prefix] = parseCidr(publicSubnetCidr);
+      const offset = parseCidr(`${privateIp}/32`)[0] - base;
+      if (!cidrContains(publicSubnetCidr, `${privateIp}/32`) || offset < 4 || offset === 2 ** (32 - prefix) - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gateway", "privateIp"],
+          input: privateIp,
+          message: `must be an address AWS lets an instance use in network.publicSubnetCidr ${publicSubnetCidr} (not its first four or its last)`,
+        });
+      }
+    }
   }
   const names = new Set<string>([config.gateway.name]);
   config.nodes.forEach((node, index) => {
@@ -628,6 +674,12 @@ function cidrContains(outer: string, inner: string): boolean {
   if (innerPrefix < outerPrefix) return false;
   const size = 2 ** (32 - outerPrefix);
   return Math.floor(innerBase / size) === Math.floor(outerBase / size);
+}
+
+/** Terraform's `cidrhost(cidr, n)`: the n-th address of a block, e.g. ("10.0.1.0/24", 10) is "10.0.1.10". */
+export function cidrHost(cidr: string, hostNumber: number): string {
+  const address = parseCidr(cidr)[0] + hostNumber;
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
 }
 
 function parseCidr(value: string): [number, number] {

@@ -3,8 +3,9 @@ import { Construct } from "constructs";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import type { HostInstance } from "../config/hosts";
-import { ConfigError } from "../config/load";
+import type { HostDataVolume, HostInstance } from "../config/hosts";
+import { HOST_LAYOUT } from "../hosts/layout";
+import { DataVolume, type DataVolumePolicy } from "./data-volume";
 
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -14,15 +15,18 @@ export interface HostProps {
   readonly name: string;
   /** Instance type, architecture (picks the AMI) and root volume size. */
   readonly instance: HostInstance;
+  /** The host's data volume, and what all data volumes share. */
+  readonly dataVolume: HostDataVolume;
+  readonly dataVolumePolicy: DataVolumePolicy;
   readonly subnetId: string;
+  /** A fixed private address in the subnet (the gateway's, which the nodes connect to). */
+  readonly privateIp?: string;
   readonly securityGroupIds: readonly string[];
   readonly instanceProfileName: string;
   /** SSH key pair, when SSH is possible at all. */
   readonly keyName?: string;
   /** Rendered cloud-init user data (plain text; may hold Terraform references). */
   readonly userData: string;
-  /** The configuration field whose size grows this user data, named with a hint when it is too large. @default none */
-  readonly userDataGrowsWith?: { readonly field: string; readonly hint: string };
   /** What must exist before the host boots (e.g. the parameters its boot script writes). */
   readonly dependsOn?: ITerraformDependable[];
   /** Emulator accommodation (config/emulator.ts): the instance ignores drift of its security group list. */
@@ -31,19 +35,20 @@ export interface HostProps {
 
 /**
  * One EC2 host: Amazon Linux 2023 for its architecture, IMDSv2 only, encrypted gp3 root volume,
- * gzip'd user data that replaces the host when it changes.
+ * gzip'd user data that replaces the host when it changes, and a data volume that outlives it.
  */
 export class Host extends Construct {
   readonly instance: Instance;
+  readonly dataVolume: DataVolume;
 
   constructor(scope: Construct, id: string, props: HostProps) {
     super(scope, id);
     const gzippedBytes = gzipSync(props.userData, { level: 9 }).length;
     if (gzippedBytes > USER_DATA_LIMIT_BYTES) {
-      const problem = `the user data of host ${props.name} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}`;
-      // A configuration that grew it is the user's to change; otherwise the templates outgrew the limit.
-      if (props.userDataGrowsWith) throw new ConfigError("configuration", [`${props.userDataGrowsWith.field}: ${problem}; ${props.userDataGrowsWith.hint}`]);
-      throw new Error(`${problem}. Move content out of the templates (e.g. into a package the boot script downloads).`);
+      // No setting grows the user data (the node list is read from SSM), so only the templates can outgrow it.
+      throw new Error(
+        `the user data of host ${props.name} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}. Move content out of the templates (e.g. into a package the boot script downloads).`,
+      );
     }
 
     const ami = new DataAwsSsmParameter(this, "ami", {
@@ -54,6 +59,7 @@ export class Host extends Construct {
       ami: ami.value,
       instanceType: props.instance.instanceType,
       subnetId: props.subnetId,
+      privateIp: props.privateIp,
       vpcSecurityGroupIds: [...props.securityGroupIds],
       iamInstanceProfile: props.instanceProfileName,
       keyName: props.keyName,
@@ -72,6 +78,14 @@ export class Host extends Construct {
       dependsOn: props.dependsOn,
       // A new AL2023 release must not replace a running host at the next plan; replace it deliberately.
       lifecycle: { ignoreChanges: props.ignoreSecurityGroupDrift ? ["ami", "vpc_security_group_ids"] : ["ami"] },
+    });
+
+    this.dataVolume = new DataVolume(this, "data", {
+      hostName: props.name,
+      volume: props.dataVolume,
+      policy: props.dataVolumePolicy,
+      instanceId: this.instance.id,
+      deviceName: HOST_LAYOUT.dataDevice,
     });
   }
 }

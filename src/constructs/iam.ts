@@ -28,12 +28,24 @@ export interface NodeRole {
   readonly roleName: string;
   /** ARNs of the SSM parameters this node reads: the gateway's certificate, its fingerprint, its own pairing. */
   readonly parameterArns: readonly string[];
+  /** ARN of its own pairing parameter: SSM passes it as the `PARAMETER_ARN` encryption context. */
+  readonly pairingParameterArn: string;
 }
 
 export interface IamProps {
   readonly gatewayRoleName: string;
   /** ARNs of the SSM parameters the gateway writes (and reads back). */
   readonly gatewayParameterArns: readonly string[];
+  /** ARN of the node-list path: the gateway lists the nodes under it (GetParametersByPath on the path itself). */
+  readonly nodeListArn: string;
+  /** ARN pattern of every node's pairing parameter: the gateway creates and deletes the join codes. */
+  readonly pairingParameterArns: string;
+  /** The only CloudWatch namespace the gateway may publish its health metrics to. */
+  readonly metricsNamespace: string;
+  /** The stack's KMS key, which encrypts every secret of the stack. */
+  readonly keyArn: string;
+  /** The region, in which the key is used only through SSM and Secrets Manager. */
+  readonly region: string;
   /** ARN (pattern) of the gateway token's secret: the gateway's alone. */
   readonly gatewayTokenSecretArn: string;
   /** One narrower role per node host. */
@@ -52,14 +64,8 @@ type Statement = {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
   readonly Action: readonly string[];
-  readonly Condition?: Record<string, Record<string, string>>;
+  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 } & ({ readonly Resource: string | readonly string[] } | { readonly NotResource: readonly string[] });
-
-/** A host role: its instance profile and its ARN (the stack's KMS key policy names it). */
-interface HostRole {
-  readonly instanceProfileName: string;
-  readonly roleArn: string;
-}
 
 /**
  * Instance roles. The gateway may invoke Bedrock, write the values it shares and keep its token; each
@@ -69,14 +75,12 @@ interface HostRole {
  */
 export class Iam extends Construct {
   readonly gatewayInstanceProfileName: string;
-  readonly gatewayRoleArn: string;
   /** Instance profile of each node, by node name. */
   readonly nodeInstanceProfileNames: Record<string, string> = {};
-  /** Role ARN of each node, by node name. */
-  readonly nodeRoleArns: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
+    const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
 
     const gatewayStatements: Statement[] = [
       {
@@ -85,11 +89,30 @@ export class Iam extends Construct {
         Action: ["ssm:GetParameter", "ssm:PutParameter"],
         Resource: props.gatewayParameterArns,
       },
+      { Sid: "ListNodes", Effect: "Allow", Action: ["ssm:GetParametersByPath"], Resource: props.nodeListArn },
+      // The gateway creates each join code when it mints it and deletes it once its node is connected.
+      { Sid: "JoinCodes", Effect: "Allow", Action: ["ssm:DeleteParameter"], Resource: props.pairingParameterArns },
+      {
+        Sid: "HealthMetrics",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        // PutMetricData takes no resource ARN; the namespace condition is how it is scoped.
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": props.metricsNamespace } },
+      },
       {
         Sid: "GatewayTokenSecret",
         Effect: "Allow",
         Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
         Resource: props.gatewayTokenSecretArn,
+      },
+      // The token, the join codes and the channel secrets are all under the stack's key.
+      {
+        Sid: "StackKey",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: props.keyArn,
+        Condition: { StringEquals: viaService("ssm", "secretsmanager") },
       },
     ];
     if (props.bedrockModelArns.length > 0) {
@@ -110,23 +133,28 @@ export class Iam extends Construct {
     }
     const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, gatewayStatements);
     this.gatewayInstanceProfileName = gateway.instanceProfileName;
-    this.gatewayRoleArn = gateway.roleArn;
 
     for (const node of props.nodes) {
       const role = this.hostRole(`node-${node.node}`, node.roleName, props.partition, [
         { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
+        {
+          Sid: "DecryptOwnJoinCode",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: props.keyArn,
+          Condition: { StringEquals: { ...viaService("ssm"), "kms:EncryptionContext:PARAMETER_ARN": node.pairingParameterArn } },
+        },
         // IAM cannot say "under the stack's path except these": NotResource denies every other parameter,
         // which covers the stack's path (other nodes' join codes, channel secrets) and needs nothing else.
         { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
         { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
       ]);
       this.nodeInstanceProfileNames[node.node] = role.instanceProfileName;
-      this.nodeRoleArns[node.node] = role.roleArn;
     }
   }
 
   /** A host role with the managed policies and one inline policy. */
-  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]): HostRole {
+  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]): { readonly instanceProfileName: string } {
     const role = new IamRole(this, `${key}-role`, {
       name,
       description: `OpenClaw ${key} host`,
@@ -146,6 +174,6 @@ export class Iam extends Construct {
       role: role.id,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
-    return { instanceProfileName: new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name }).name, roleArn: role.arn };
+    return { instanceProfileName: new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name }).name };
   }
 }

@@ -12,6 +12,8 @@ export interface MonitoredHost {
   readonly instanceType: string;
   /** Whether to alarm on memory (seed 000 does for the gateway). */
   readonly memoryAlarm: boolean;
+  /** Its application health metric (published by the gateway, dimension Host=hostName, 1 = healthy). */
+  readonly health: { readonly metricName: string; readonly hostName: string; readonly description: string };
 }
 
 export interface MonitoringProps {
@@ -29,7 +31,10 @@ export interface MonitoringProps {
   readonly hosts: readonly MonitoredHost[];
 }
 
-/** Seed 000's log groups and alarms, all notifying one SNS topic. */
+/**
+ * Seed 000's log groups and alarms, plus per host: recovery on the system check, a reboot on the instance
+ * check, and an application health alarm; all notifying one SNS topic.
+ */
 export class Monitoring extends Construct {
   readonly topicArn: string;
 
@@ -49,6 +54,7 @@ export class Monitoring extends Construct {
     }
 
     const recover = `arn:${props.partition}:automate:${props.region}:ec2:recover`;
+    const reboot = `arn:${props.partition}:automate:${props.region}:ec2:reboot`;
     for (const host of props.hosts) {
       const instance = { InstanceId: host.instanceId };
       const alarm = (suffix: string, { extraActions = [], ...metric }: AlarmSettings) => {
@@ -109,6 +115,32 @@ export class Monitoring extends Construct {
         threshold: 1,
         extraActions: [recover],
       });
+      // A hung guest (kernel, memory exhaustion): EC2 accepts the reboot action on the instance check.
+      alarm("InstanceCheck-Reboot", {
+        alarmDescription: `${host.label} failed the EC2 instance status check: rebooting the instance`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_Instance",
+        dimensions: instance,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 3,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        extraActions: [reboot],
+      });
+      // The application itself: unhealthy (or not reported at all) for 5 minutes.
+      alarm("Unhealthy", {
+        alarmDescription: `${host.label}: ${host.health.description} for 5 minutes (or no report)`,
+        namespace: props.namespace,
+        metricName: host.health.metricName,
+        dimensions: { Host: host.health.hostName },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 5,
+        comparisonOperator: "LessThanThreshold",
+        threshold: 1,
+        treatMissingData: "breaching",
+      });
     }
   }
 }
@@ -124,4 +156,5 @@ interface AlarmSettings {
   readonly comparisonOperator: string;
   readonly threshold: number;
   readonly extraActions?: string[];
+  readonly treatMissingData?: string;
 }

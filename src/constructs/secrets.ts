@@ -4,22 +4,12 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 
-/** A node's role and the one secret it may decrypt: its own pairing parameter. */
-export interface NodeKeyUser {
-  readonly roleArn: string;
-  /** ARN of the node's pairing parameter: SSM passes it as the `PARAMETER_ARN` encryption context. */
-  readonly pairingParameterArn: string;
-}
-
 export interface SecretsProps {
   /** "alias/<prefix>": what hosts, scripts and outputs name the key by. */
   readonly alias: string;
   readonly accountId: string;
   readonly partition: string;
   readonly region: string;
-  /** The gateway's role: encrypts and decrypts every secret of the stack (token, join codes, channels). */
-  readonly gatewayRoleArn: string;
-  readonly nodes: readonly NodeKeyUser[];
   /** Name of the Secrets Manager secret the gateway keeps its token in. */
   readonly gatewayTokenSecret: string;
 }
@@ -38,23 +28,23 @@ export interface KeyPolicyStatement {
 const KEY_DELETION_WINDOW_DAYS = 7;
 
 /**
- * The stack's customer-managed KMS key and the gateway token's secret. The key policy names who may use
- * the key: the gateway for every secret of the stack, a node only for its own join code (SSM sends the
- * parameter's ARN as encryption context), both only through SSM or Secrets Manager. The account keeps
- * administering it and delegates to IAM (AWS's required default statement): an operator whose own IAM
- * policy grants KMS use reads the token or writes a channel secret; no host role has such a grant.
- * The secret is created without a value: the gateway puts the token at first boot, so Terraform's state
- * never holds it.
+ * The stack's customer-managed KMS key and the gateway token's secret. The key policy is AWS's default:
+ * the account administers the key and delegates its use to IAM, so who may use it is said next to each
+ * role's other rights (Iam): the gateway for every secret of the stack, a node only for its own join code,
+ * both only through SSM or Secrets Manager. No host role's grant names another host, so adding a node
+ * changes no shared resource. The secret is created without a value: the gateway puts the token at first
+ * boot, so Terraform's state never holds it.
  */
 export class Secrets extends Construct {
   /** The key's alias (a reference: outputs that name it wait for it). */
   readonly alias: string;
+  /** The key's ARN, which the host roles' grants name. */
+  readonly keyArn: string;
   /** The key, its alias and the secret: the hosts boot once these exist. */
   readonly resources: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
-    const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
     const statements: KeyPolicyStatement[] = [
       {
         Sid: "AccountAdministersKey",
@@ -63,24 +53,6 @@ export class Secrets extends Construct {
         Action: "kms:*",
         Resource: "*",
       },
-      {
-        Sid: "GatewayUsesKey",
-        Effect: "Allow",
-        Principal: { AWS: props.gatewayRoleArn },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: "*",
-        Condition: { StringEquals: viaService("ssm", "secretsmanager") },
-      },
-      ...props.nodes.map(
-        (node, index): KeyPolicyStatement => ({
-          Sid: `NodeDecryptsOwnPairing${index}`,
-          Effect: "Allow",
-          Principal: { AWS: node.roleArn },
-          Action: "kms:Decrypt",
-          Resource: "*",
-          Condition: { StringEquals: { ...viaService("ssm"), "kms:EncryptionContext:PARAMETER_ARN": node.pairingParameterArn } },
-        }),
-      ),
     ];
     const key = new KmsKey(this, "key", {
       description: `Secrets of OpenClaw stack ${props.alias.replace(/^alias\//, "")}`,
@@ -88,6 +60,7 @@ export class Secrets extends Construct {
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
+    this.keyArn = key.arn;
     const alias = new KmsAlias(this, "alias", { name: props.alias, targetKeyId: key.keyId });
     this.alias = alias.name;
 

@@ -10,6 +10,12 @@ import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { NODE_RUNTIMES, type NodeRuntime } from "./runtime";
 
+/**
+ * The application health metrics: the gateway publishes them (gateway-health.sh), one value per host a
+ * minute with dimension Host=<host name>, in the monitoring namespace; each host's alarm watches its own.
+ */
+export const HEALTH_METRICS = { gatewayMetric: "GatewayHealthy", nodeMetric: "NodeConnected" } as const;
+
 /** How OpenClaw gets onto the host. */
 export type OpenClawInstall =
   | { readonly method: "npm"; readonly version: string }

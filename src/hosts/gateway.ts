@@ -7,16 +7,10 @@ import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { hostContext, type HostContext } from "./context";
+import { HEALTH_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
 import versions from "../config/versions.json";
-
-/** A node the gateway pairs automatically: its display name and the parameter its join code goes to. */
-export interface PairedNode {
-  readonly name: string;
-  readonly parameter: string;
-}
 
 export interface GatewayHostContext extends HostContext {
   readonly role: "gateway";
@@ -36,9 +30,9 @@ export interface GatewayHostContext extends HostContext {
     /** The stack's KMS key ("alias/<prefix>"): every SecureString the gateway writes is encrypted with it. */
     readonly kmsKey: string;
   };
-  /** The nodes the gateway pairs automatically. */
-  readonly nodes: readonly PairedNode[];
   readonly assistant: AssistantContext;
+  /** Names of the health metrics it publishes (and the alarms watch). */
+  readonly health: typeof HEALTH_METRICS;
 }
 
 /** The model and channels of the gateway's openclaw.json, and what the boot installs and reads for them. */
@@ -97,7 +91,6 @@ export const GATEWAY_BOOT_SCRIPT = hostScript("gateway/boot-gateway.sh");
 
 const GATEWAY_FILES: readonly FileSpec[] = [
   ...COMMON_FILES,
-  { template: "gateway/nodes.tsv", path: `${HOST_LAYOUT.etcDir}/nodes.tsv`, mode: "0644" },
   { template: "gateway/openclaw.json", path: HOST_LAYOUT.configPath, mode: "0644" },
   GATEWAY_BOOT_SCRIPT,
   hostScript("gateway/gateway-cert.sh"),
@@ -106,9 +99,13 @@ const GATEWAY_FILES: readonly FileSpec[] = [
   hostScript("gateway/channel-secrets.sh"),
   hostScript("gateway/install-plugins.sh"),
   hostScript("gateway/merge-config.mjs", "0644"),
+  hostScript("gateway/gateway-health.sh"),
+  hostScript("gateway/gateway-rotate-token.sh"),
   systemdUnit("gateway/openclaw-gateway.service"),
   systemdUnit("gateway/openclaw-gateway-pairing.service"),
   systemdUnit("gateway/openclaw-gateway-pairing.timer"),
+  systemdUnit("gateway/openclaw-gateway-health.service"),
+  systemdUnit("gateway/openclaw-gateway-health.timer"),
 ];
 
 /** The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one. */
@@ -132,8 +129,8 @@ export function gatewayHostContext(
       tokenSecret: hosts.gateway.tokenSecret,
       kmsKey: names.kmsAlias,
     },
-    nodes: hosts.nodes.map((node) => ({ name: node.hostName, parameter: node.pairingParameter })),
     assistant: assistantContext(config, names),
+    health: HEALTH_METRICS,
   };
 }
 

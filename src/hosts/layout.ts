@@ -27,9 +27,16 @@ export const HOST_LAYOUT = {
   gatewayTokenEnv: `${ETC_DIR}/gateway-token.env`,
   bootLog: "/var/log/openclaw-boot.log",
   systemdDir: "/etc/systemd/system",
-  /** The service user and its state (HOME, OPENCLAW_STATE_DIR). */
+  /** The service user and its state (HOME, OPENCLAW_STATE_DIR): the mount point of the host's data volume. */
   serviceUser: "openclaw",
   stateDir: STATE_DIR,
+  /**
+   * The device name the data volume is attached as. On Nitro instances it appears as an NVMe device,
+   * and Amazon Linux's udev rules (amazon-ec2-utils) link this name to it; Xen instances show /dev/xvdf.
+   */
+  dataDevice: "/dev/sdf",
+  /** The swap file on hosts with less than 4 GiB of memory (on the root volume). */
+  swapFile: "/swapfile-openclaw",
   workspace: `${STATE_DIR}/workspace`,
   /** A node's copy of the gateway's certificate and fingerprint, refreshed before every start. */
   nodeGatewayDir: `${STATE_DIR}/aws`,
@@ -42,9 +49,10 @@ export const HOST_LAYOUT = {
   appliedConfigPath: `${STATE_DIR}/aws/openclaw.applied.json`,
   /** The channel secrets read from SSM, for the gateway unit (EnvironmentFile, mode 0600). */
   channelSecretsEnv: `${ETC_DIR}/channel-secrets.env`,
-  tlsDir: `${OPENCLAW_ETC_DIR}/tls`,
-  tlsCertificate: `${OPENCLAW_ETC_DIR}/tls/gateway.crt`,
-  tlsKey: `${OPENCLAW_ETC_DIR}/tls/gateway.key`,
+  /** The gateway's certificate and key, on the data volume: a replaced gateway keeps its fingerprint. */
+  tlsDir: `${STATE_DIR}/aws/tls`,
+  tlsCertificate: `${STATE_DIR}/aws/tls/gateway.crt`,
+  tlsKey: `${STATE_DIR}/aws/tls/gateway.key`,
   appLogDir: APP_LOG_DIR,
   appLog: `${APP_LOG_DIR}/openclaw.log`,
 } as const;

@@ -57,6 +57,7 @@ export const COMMON_FILES: readonly FileSpec[] = [
   hostScript("common/install-runtime.sh"),
   hostScript("common/install-openclaw.sh"),
   hostScript("common/prepare-host.sh"),
+  hostScript("common/data-volume.sh"),
   { template: "common/amazon-cloudwatch-agent.json", path: HOST_LAYOUT.cloudwatchAgentConfig, mode: "0644" },
   { template: "common/openclaw", path: `${HOST_LAYOUT.binDir}/openclaw`, mode: "0755" },
 ];
@@ -109,10 +110,37 @@ function precompiled(source: string): string {
   }
 }
 
+/** How a full-line comment starts, by template kind; JSON has none. */
+const COMMENT_LINE: readonly { readonly kind: RegExp; readonly comment: RegExp; readonly marker: string }[] = [
+  { kind: /\.mjs$/, comment: /^\s*\/\//, marker: "//" },
+  { kind: /\.json$/, comment: /^(?!)/, marker: "" },
+  // Everything else is shell-like; shellcheck directives stay (shellcheck reads the rendered scripts).
+  { kind: /.*/, comment: /^\s*#(?!\s*shellcheck)/, marker: "#" },
+];
+
+/**
+ * The template as the host gets it: its shebang and the line naming the file, a pointer to the commented
+ * source, and its code without the other full-line comments. They are half of every script, and EC2 takes
+ * at most 16 KB of gzip'd user data.
+ */
+export function withoutComments(name: string, source: string): string {
+  const { comment, marker } = COMMENT_LINE.find(({ kind }) => kind.test(name))!;
+  if (!marker) return source;
+  const lines = source.split("\n");
+  // A shebang or a shellcheck shell directive must stay the first line.
+  const head = /^#!|^#\s*shellcheck shell=/.test(lines[0]) ? 1 : 0;
+  const title = comment.test(lines[head]) ? head + 1 : head;
+  return [
+    ...lines.slice(0, title),
+    `${marker} Commented source: templates/${name} in openclaw-aws`,
+    ...lines.slice(title).filter((line) => !comment.test(line)),
+  ].join("\n");
+}
+
 function template(name: string): Handlebars.TemplateDelegate {
   let t = compiled.get(name);
   if (!t) {
-    const source = fs.readFileSync(path.join(TEMPLATES_DIR, name), "utf8");
+    const source = withoutComments(name, fs.readFileSync(path.join(TEMPLATES_DIR, name), "utf8"));
     // The precompiled form is an object literal of functions; evaluating it is what handlebars' own
     // compile does with the code it generates.
     const spec = new Function(`return ${precompiled(source)};`)() as Parameters<typeof Handlebars.template>[0];

@@ -9,9 +9,12 @@ import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
 import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
+import { HEALTH_METRICS } from "../hosts/context";
+import { HOST_LAYOUT } from "../hosts/layout";
 import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
 import { nodeHostContext, renderNodeHost } from "../hosts/node";
 import { Audit } from "../constructs/audit";
+import { Backup } from "../constructs/backup";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
 import { Iam } from "../constructs/iam";
@@ -29,6 +32,9 @@ export interface OpenClawStackProps {
   /** The validated configuration. */
   readonly config: OpenClawConfig;
 }
+
+/** Tag on every data volume, valued with the stack's prefix: what the snapshot policy selects. */
+const DATA_VOLUME_TAG = "OpenClawDataVolume";
 
 /** Local port for SSM port forwarding when the gateway's own port would need root locally. */
 const LOCAL_FORWARD_PORT = 18789;
@@ -57,9 +63,10 @@ export class OpenClawStack extends TerraformStack {
     const accountId = new DataAwsCallerIdentity(this, "caller").accountId;
     const withEndpoints = anyEndpoint(config.endpoints);
 
+    const availabilityZone = config.availabilityZone ?? `${region}a`;
     const network = new Network(this, "network", {
       network: config.network,
-      availabilityZone: config.availabilityZone ?? `${region}a`,
+      availabilityZone,
       namePrefix: names.prefix,
       flowLogRetentionDays: config.monitoring.logRetentionDays,
       accountId,
@@ -89,14 +96,27 @@ export class OpenClawStack extends TerraformStack {
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
     const gatewayTokenSecretArn = secretArnPattern({ partition, region, accountId }, hosts.gateway.tokenSecret);
+    const secrets = new Secrets(this, "secrets", {
+      alias: names.kmsAlias,
+      accountId,
+      partition,
+      region,
+      gatewayTokenSecret: hosts.gateway.tokenSecret,
+    });
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
+      nodeListArn: parameterArn(hosts.gatewayParameters.nodeList),
+      pairingParameterArns: parameterArn(`${names.parameterPath}/nodes/*`),
+      metricsNamespace: config.monitoring.namespace,
+      keyArn: secrets.keyArn,
+      region,
       gatewayTokenSecretArn,
       nodes: hosts.nodes.map((node) => ({
         node: node.name,
         roleName: node.roleName,
         parameterArns: [hosts.gatewayParameters.tlsFingerprint, hosts.gatewayParameters.tlsCertificate, node.pairingParameter].map(parameterArn),
+        pairingParameterArn: parameterArn(node.pairingParameter),
       })),
       bedrockModelArns: config.iam.bedrock
         ? bedrockModelArns(
@@ -107,21 +127,10 @@ export class OpenClawStack extends TerraformStack {
       marketplace: config.iam.marketplace,
       partition,
     });
-    const secrets = new Secrets(this, "secrets", {
-      alias: names.kmsAlias,
-      accountId,
-      partition,
-      region,
-      gatewayRoleArn: iam.gatewayRoleArn,
-      nodes: hosts.nodes.map((node) => ({ roleArn: iam.nodeRoleArns[node.name], pairingParameterArn: parameterArn(node.pairingParameter) })),
-      gatewayTokenSecret: hosts.gateway.tokenSecret,
-    });
     const parameters = new SharedParameters(this, "parameters", {
       gateway: hosts.gatewayParameters,
       tls: config.gateway.tls,
-      pairing: hosts.nodes.map((node) => ({ hostName: node.hostName, parameter: node.pairingParameter })),
       placeholder: PARAMETER_PLACEHOLDER,
-      secureStringKeyId: secrets.alias,
     });
     const hostDependencies = [...parameters.resources, ...secrets.resources];
 
@@ -130,13 +139,23 @@ export class OpenClawStack extends TerraformStack {
         ? undefined
         : new KeyPair(this, "key-pair", { keyPair: config.keyPair, defaultName: names.keyPair });
 
+    const dataVolumePolicy = {
+      availabilityZone,
+      deleteOnDestroy: config.dataVolume.deleteOnDestroy,
+      backupTag: { key: DATA_VOLUME_TAG, value: names.prefix },
+    };
+    new Backup(this, "backup", {
+      roleName: `${names.prefix}-dlm-role`,
+      targetTag: dataVolumePolicy.backupTag,
+      retention: config.dataVolume.snapshotRetention,
+      partition,
+    });
     const gateway = new GatewayHost(this, "gateway", {
       host: hosts.gateway,
       elasticIp: config.gateway.elasticIp,
       renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
-      // Until the node list leaves the gateway's user data, each node adds its line to it.
-      userDataGrowsWith: { field: "nodes", hint: `${hosts.nodes.length} nodes are more than the gateway's user data can list today: use fewer nodes per deployment` },
       subnetId: network.hostSubnetId,
+      dataVolumePolicy,
       securityGroupId: securityGroups.gatewayGroupId,
       instanceProfileName: iam.gatewayInstanceProfileName,
       keyName: keyPair?.keyName,
@@ -147,8 +166,9 @@ export class OpenClawStack extends TerraformStack {
       record: node,
       host: new NodeHost(this, `node-${node.name}`, {
         host: node,
-        userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.instance.privateIp)).userData,
+        userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.privateIp)).userData,
         subnetId: network.hostSubnetId,
+        dataVolumePolicy,
         securityGroupId: securityGroups.nodeGroupId!,
         instanceProfileName: iam.nodeInstanceProfileNames[node.name],
         keyName: keyPair?.keyName,
@@ -168,12 +188,19 @@ export class OpenClawStack extends TerraformStack {
       region,
       partition,
       hosts: [
-        { label: hosts.gateway.alarmLabel, instanceId: gateway.instance.id, instanceType: hosts.gateway.instance.instanceType, memoryAlarm: true },
+        {
+          label: hosts.gateway.alarmLabel,
+          instanceId: gateway.instance.id,
+          instanceType: hosts.gateway.instance.instanceType,
+          memoryAlarm: true,
+          health: { metricName: HEALTH_METRICS.gatewayMetric, hostName: hosts.gateway.hostName, description: "the gateway's /healthz failed" },
+        },
         ...nodes.map(({ record, host }) => ({
           label: record.alarmLabel,
           instanceId: host.instance.id,
           instanceType: record.instance.instanceType,
           memoryAlarm: false,
+          health: { metricName: HEALTH_METRICS.nodeMetric, hostName: record.hostName, description: "not connected to the gateway" },
         })),
       ],
     });
@@ -200,7 +227,7 @@ export class OpenClawStack extends TerraformStack {
     const scheme = config.gateway.tls ? "https" : "http";
 
     output("gateway_instance_id", gatewayId, "Instance id of the gateway host");
-    output("gateway_private_ip", gateway.instance.privateIp, "Private address of the gateway (nodes connect to it)");
+    output("gateway_private_ip", gateway.privateIp, "Fixed private address of the gateway (nodes connect to it; kept when the gateway is replaced)");
     if (gateway.publicIp) {
       output("gateway_public_ip", gateway.publicIp, "Elastic IP of the gateway");
       if (config.gateway.tls && config.gateway.bind === "lan") {
@@ -225,6 +252,11 @@ export class OpenClawStack extends TerraformStack {
     );
     output("gateway_token_secret", hosts.gateway.tokenSecret, "Secrets Manager secret holding the gateway token (the gateway writes it)");
     output("kms_key_alias", secrets.alias, "The stack's KMS key: encrypts every secret of the stack (--key-id for channel secrets)");
+    output(
+      "gateway_rotate_token_command",
+      `aws ssm send-command --region ${region} --instance-ids ${gatewayId} --document-name AWS-RunShellScript --comment "openclaw-aws: rotate the gateway token" --parameters '{"commands":["${HOST_LAYOUT.libDir}/gateway-rotate-token.sh"]}'`,
+      "Gives the gateway a new token through SSM Run Command; paired nodes keep their device tokens (see README)",
+    );
     if (config.gateway.tls) {
       output("gateway_tls_fingerprint_parameter", hosts.gatewayParameters.tlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
     }

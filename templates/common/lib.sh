@@ -113,6 +113,16 @@ ssm_put() {
   return "$rc"
 }
 
+# ssm_delete <name>: delete a parameter; one that does not exist (any more) is fine.
+ssm_delete() {
+  local error
+  if ! error=$(aws ssm delete-parameter --region "$AWS_DEFAULT_REGION" --name "$1" 2>&1 >/dev/null); then
+    [[ "$error" == *ParameterNotFound* ]] && return 0
+    printf '%s\n' "$error" >&2
+    return 1
+  fi
+}
+
 # ssm_published <name>: print the value when it is set to something else than the placeholder;
 # return 1 when it still holds the placeholder (or cannot be read).
 ssm_published() {

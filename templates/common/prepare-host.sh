@@ -1,6 +1,7 @@
 #!/bin/bash
 # /usr/local/lib/openclaw-aws/prepare-host.sh — what every OpenClaw host needs before its role:
-# packages, the system log, the CloudWatch agent, the service user, Node.js and OpenClaw.
+# packages, the system log, the CloudWatch agent, the service user and its data volume, swap on small
+# hosts, Node.js and OpenClaw.
 # Run by the boot scripts; safe to run again: every step checks what is already there.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
@@ -28,7 +29,22 @@ if ! id -u "$OPENCLAW_AWS_USER" >/dev/null 2>&1; then
   useradd --system --home-dir "$OPENCLAW_AWS_STATE_DIR" --no-create-home --shell /sbin/nologin \
     --user-group "$OPENCLAW_AWS_USER"
 fi
-install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_STATE_DIR" "$OPENCLAW_AWS_APP_LOG_DIR"
+"${OPENCLAW_AWS_LIB_DIR}/data-volume.sh"
+install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_APP_LOG_DIR"
+
+# Swap on hosts with less than 4 GiB of memory (the gateway alone uses about 750 MB plus workers).
+memory_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+if ((memory_kib < 4 * 1024 * 1024)); then
+  swap="$OPENCLAW_AWS_SWAP_FILE"
+  if [[ ! -f "$swap" ]]; then
+    log "$((memory_kib / 1024)) MiB of memory: creating a 2 GiB swap file ${swap}"
+    dd if=/dev/zero of="$swap" bs=1M count=2048 status=none
+    chmod 0600 "$swap"
+    mkswap "$swap" >/dev/null
+  fi
+  if ! grep -q "^${swap} " /etc/fstab; then printf '%s none swap defaults,nofail 0 0\n' "$swap" >>/etc/fstab; fi
+  if ! swapon --show=NAME --noheadings | grep -qx "$swap"; then swapon "$swap"; fi
+fi
 
 "${OPENCLAW_AWS_LIB_DIR}/install-runtime.sh"
 "${OPENCLAW_AWS_LIB_DIR}/install-openclaw.sh"
