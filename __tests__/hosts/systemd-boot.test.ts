@@ -15,6 +15,9 @@ import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
 import { startMoto, stopMoto, type Moto } from "../../scripts/lib/moto";
+import { deploymentHosts } from "../../src/config/hosts";
+import { validateConfig } from "../../src/config/load";
+import { deploymentNames } from "../../src/config/names";
 import { stopProcess, tempDir, toolchain, waitFor, type Started } from "./helpers";
 import {
   AWS_ENDPOINT_ADDRESS,
@@ -87,6 +90,7 @@ if (skipReason) {
     let lan: PrivateLan;
     let awsEndpoint: Started | undefined;
     let dataImage: DataImage;
+    let nodeDataImage: DataImage;
     /** Every instance booted, for afterAll. */
     const booted: BootedHost[] = [];
     let gateway: BootedHost;
@@ -141,6 +145,17 @@ if (skipReason) {
       return (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
     }
 
+    /** Whether a parameter exists (a join code exists only while the gateway has one outstanding). */
+    async function ssmExists(name: string): Promise<boolean> {
+      try {
+        await ssm.send(new GetParameterCommand({ Name: name }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === "ParameterNotFound") return false;
+        throw error;
+      }
+    }
+
     /** The journal of a container's units, for the failure message. */
     async function diagnostics(host: BootedHost): Promise<string> {
       const result = await host.container.exec(["sh", "-c", "systemctl --failed --no-pager; tail -n 60 /var/log/cloud-init-output.log; journalctl -n 60 --no-pager -u 'openclaw*'"], 30_000);
@@ -156,7 +171,8 @@ if (skipReason) {
       // without the Bedrock model: its provider plugin is not on the npm registry reachable here (and the
       // containers have no route out), and OpenClaw refuses to start without it. The plugin install is
       // proven against a local registry in openclaw-plugins.test.ts.
-      fs.writeFileSync(path.join(work, "config.json"), `${JSON.stringify({ iam: { bedrock: false, marketplace: false } })}\n`);
+      const rawConfig = { iam: { bedrock: false, marketplace: false } };
+      fs.writeFileSync(path.join(work, "config.json"), `${JSON.stringify(rawConfig)}\n`);
       const rendered = renderHosts(path.join(work, "rendered"), path.join(work, "config.json"));
       const gatewayRendered = rendered.find((host) => host.role === "gateway")!;
       const nodeRendered = rendered.find((host) => host.role === "node")!;
@@ -182,15 +198,14 @@ if (skipReason) {
       if (env.OPENCLAW_AWS_GATEWAY_TLS === "true") {
         parameters.push([env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT, "String"], [env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE, "String"]);
       }
-      const nodesTsv = fs.readFileSync(path.join(gatewayRendered.dir, "etc/openclaw-aws/nodes.tsv"), "utf8");
-      for (const line of nodesTsv.split("\n")) {
-        const [name, parameter] = line.split("\t");
-        if (name && parameter && !name.startsWith("#")) parameters.push([parameter, "SecureString"]);
-      }
-      expect(parameters.map(([name]) => name)).toContain(nodeRendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING);
       for (const [name, type] of parameters) {
-        await ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: env.OPENCLAW_AWS_PLACEHOLDER, KeyId: type === "SecureString" ? env.OPENCLAW_AWS_KMS_KEY : undefined }));
+        await ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: env.OPENCLAW_AWS_PLACEHOLDER }));
       }
+      // Each node's entry in the node list, as its NodeHost construct creates it (no join code: the gateway makes those).
+      const config = validateConfig(rawConfig, "config.json");
+      const [listed] = deploymentHosts(config, deploymentNames(config)).nodes;
+      expect(listed.pairingParameter).toBe(nodeRendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING);
+      await ssm.send(new PutParameterCommand({ Name: listed.listParameter, Type: "String", Value: JSON.stringify(listed.listEntry) }));
 
       ca = makeTestCa(path.join(work, "ca"), region);
       lan = new PrivateLan(`oc${process.pid}`);
@@ -198,13 +213,14 @@ if (skipReason) {
         aws: { address: AWS_ENDPOINT_ADDRESS, certFile: ca.certFile, keyFile: ca.keyFile, socket: path.join(work, "aws.sock") },
       });
       dataImage = new DataImage(path.join(work, "gateway-data.img"), 1024);
+      nodeDataImage = new DataImage(path.join(work, "node-data.img"), 512);
       [gateway, node] = await Promise.all([
         bootInstance(place(gatewayRendered, GATEWAY_ADDRESS), "gateway-1", dataImage.attach()),
-        bootInstance(place(nodeRendered, NODE_ADDRESS), "node-1"),
+        bootInstance(place(nodeRendered, NODE_ADDRESS), "node-1", nodeDataImage.attach()),
       ]);
 
       // Measured from the moment systemd-nspawn started each container.
-      const health = ["curl", "-fsS", "-m", "5", "--cacert", "/etc/openclaw/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${env.OPENCLAW_AWS_GATEWAY_PORT}/healthz`];
+      const health = ["curl", "-fsS", "-m", "5", "--cacert", "/var/lib/openclaw/aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${env.OPENCLAW_AWS_GATEWAY_PORT}/healthz`];
       healthyAt = waitFor("the gateway's /healthz", BOOT_TIMEOUT_MS, async () => ((await gateway.container.exec(health, 10_000)).code === 0 ? Date.now() : undefined), 1000);
       pairedAt = waitFor("the node to be paired and connected", BOOT_TIMEOUT_MS + PAIRING_TIMEOUT_MS, async () => {
         if ((await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"], 10_000)).code !== 0) return undefined;
@@ -282,7 +298,7 @@ if (skipReason) {
     test("the gateway answers /healthz inside its container and from the node over the private LAN", async () => {
       const at = await healthyAt;
       const port = gateway.rendered.env.OPENCLAW_AWS_GATEWAY_PORT;
-      const inside = await gateway.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/etc/openclaw/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
+      const inside = await gateway.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/var/lib/openclaw/aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
       expect(JSON.parse(inside)).toMatchObject({ ok: true });
       // The node trusts the certificate the gateway published in SSM (node-pairing.sh keeps a copy).
       await waitFor("the gateway certificate on the node", PAIRING_TIMEOUT_MS, async () => ((await node.container.exec(["test", "-s", "/var/lib/openclaw/aws/gateway.crt"])).code === 0 ? true : undefined), 2000);
@@ -299,24 +315,29 @@ if (skipReason) {
           `(gateway boot to node paired: ${((paired.at - gateway.container.bootStartedAt) / 1000).toFixed(1)} s)\n`,
       );
       const pairing = node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING;
-      await waitFor("the join code to be withdrawn", 3 * 60_000, async () => ((await ssmValue(pairing)) === node.rendered.env.OPENCLAW_AWS_PLACEHOLDER ? true : undefined), 5000);
+      await waitFor("the join code to be withdrawn", 3 * 60_000, async () => ((await ssmExists(pairing)) ? undefined : true), 5000);
     });
 
-    test(`the harness presents the data image to the gateway as ${DATA_DEVICE}`, async () => {
-      // Today's boot does not use it; the data volume (issue 9) will format and mount it.
-      const type = await gateway.container.run(["stat", "-L", "-c", "%F", DATA_DEVICE]);
-      expect(type.trim()).toBe("block special file");
-      const size = await gateway.container.run(["blockdev", "--getsize64", DATA_DEVICE]);
-      expect(Number(size)).toBe(dataImage.sizeMiB * 1024 * 1024);
+    test(`each host formats its blank data volume (${DATA_DEVICE}) once and runs on it, mounted by UUID at the state dir`, async () => {
+      await pairedAt;
+      for (const [host, image] of [[gateway, dataImage], [node, nodeDataImage]] as const) {
+        const size = await host.container.run(["blockdev", "--getsize64", DATA_DEVICE]);
+        expect(Number(size)).toBe(image.sizeMiB * 1024 * 1024);
+        const bootLog = await host.container.run(["cat", "/var/log/openclaw-boot.log"]);
+        expect(bootLog.match(/is blank: formatting it/g)).toHaveLength(1);
+        const uuid = (await host.container.run(["blkid", "-p", "-s", "UUID", "-o", "value", DATA_DEVICE])).trim();
+        expect(await host.container.run(["cat", "/etc/fstab"])).toContain(`UUID=${uuid} /var/lib/openclaw ext4 defaults,noatime,nofail 0 2`);
+        expect((await host.container.run(["findmnt", "-n", "-o", "SOURCE,TARGET", "/var/lib/openclaw"])).trim()).toMatch(/ \/var\/lib\/openclaw$/);
+        // The state OpenClaw writes is on it: the gateway's TLS key and live config, the node's pinned certificate.
+        const onVolume = host === gateway ? ["/var/lib/openclaw/aws/tls/gateway.key", "/var/lib/openclaw/openclaw.json"] : ["/var/lib/openclaw/aws/gateway.crt"];
+        for (const file of onVolume) expect((await host.container.run(["findmnt", "-n", "-o", "TARGET", "-T", file])).trim()).toBe("/var/lib/openclaw");
+      }
     });
 
     /**
-     * The upgrade case of issue 9: a replaced gateway (a fresh root, a new instance id) on the same data
-     * volume keeps its state. The first test must pass today; the second fails today, for the reason the
-     * data volume fixes: the state dir (device pairings) and the TLS key live on the root volume, so the new
-     * gateway makes a new certificate and the node has to pair again. It passes once the boot script
-     * formats /dev/sdf only when blank, mounts it by UUID at the state dir and keeps the TLS key and the
-     * live config there (then drop `.failing`).
+     * The upgrade case: a replaced gateway (a fresh root, a new instance id) on the same data volume keeps
+     * its state: the volume is kept, not formatted again; the TLS key (so the fingerprint the node pins),
+     * the device pairings and the live config are on it.
      */
     describe("a replaced gateway on the same data volume", () => {
       let before: { fingerprint?: string; node?: NodeStatus };
@@ -330,10 +351,13 @@ if (skipReason) {
         await stopProcess(gateway.services, 5_000);
         replacement = await bootInstance({ rendered: gateway.rendered, address: gateway.address, namespace: gateway.namespace }, "gateway-2", dataImage.attach());
         await expectCloudInitDone(replacement);
+        const bootLog = await replacement.container.run(["cat", "/var/log/openclaw-boot.log"]);
+        expect(bootLog).toMatch(/has a filesystem: keeping it/);
+        expect(bootLog).not.toMatch(/is blank: formatting it/);
         process.stdout.write(`systemd-boot: replaced gateway boot-to-cloud-init-done ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
       });
 
-      test.failing("keeps the TLS fingerprint and the node's pairing (the node reconnects with its device token)", async () => {
+      test("keeps the TLS fingerprint and the node's pairing (the node reconnects with its device token)", async () => {
         expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(before.fingerprint);
         const reconnected = await waitFor("the node to reconnect to the replaced gateway", 3 * 60_000, async () => {
           const result = await replacement.container.exec(["/usr/local/bin/openclaw", "nodes", "status", "--connected", "--json"], 60_000);
@@ -342,8 +366,9 @@ if (skipReason) {
           return nodes.find((n) => n.displayName === node.rendered.hostName && n.connected);
         }, 5000);
         expect(reconnected.nodeId).toBe(before.node?.nodeId);
+        process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
         // No new join code was needed.
-        expect(await ssmValue(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)).toBe(node.rendered.env.OPENCLAW_AWS_PLACEHOLDER);
+        expect(await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)).toBe(false);
       });
     });
   });

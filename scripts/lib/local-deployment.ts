@@ -124,7 +124,8 @@ function userConfig(configFile: string | undefined): { raw: RawConfig; config: O
 
 /**
  * The configuration the local target deploys: `base` with a generated key pair switched to an imported
- * one, since the tls provider that "generate" needs is not in the offline mirror. Returns a note per change.
+ * one, since the tls provider that "generate" needs is not in the offline mirror, and data volumes that
+ * `local:destroy` may delete (unless the configuration says otherwise). Returns a note per change.
  */
 function localConfig(base: RawConfig, publicKey: string): { config: RawConfig; notes: string[] } {
   const config = structuredClone(base);
@@ -136,6 +137,11 @@ function localConfig(base: RawConfig, publicKey: string): { config: RawConfig; n
       'keyPair "generate" needs the hashicorp/tls provider, which is not in the offline mirror: ' +
         "the local target imports an RSA key pair generated at run time instead",
     );
+  }
+  const dataVolume = (config.dataVolume ?? {}) as Record<string, unknown>;
+  if (dataVolume.deleteOnDestroy === undefined) {
+    config.dataVolume = { ...dataVolume, deleteOnDestroy: true };
+    notes.push("dataVolume.deleteOnDestroy: the local target lets local:destroy delete the data volumes (an emulator's volumes hold nothing to keep)");
   }
   return { config, notes };
 }
