@@ -3,6 +3,8 @@
 //   - every node is listed paired and connected by the gateway (openclaw nodes status --connected --json)
 //   - each node's openclaw-node service is active
 //   - the certificate served on the gateway port has the fingerprint published in SSM (TLS only)
+//   - one agent turn on the gateway ("Reply with the single word: pong") gets a non-empty answer; the
+//     evidence names the model that answered (up to 180 s, whatever --timeout says: a cold turn is slow)
 // One line per check with PASS/FAIL and its evidence; exit 1 on any FAIL.
 //
 //   npm run verify                              # the stack of the current config (openclaw.config.json / OPENCLAW_CONFIG)
@@ -20,8 +22,10 @@ import { runTerraform } from "./lib/cdktf";
 import { Failure, runCli } from "./lib/cli";
 import { PROJECT_ROOT, terraformEnv } from "./lib/terraform-env";
 import {
+  AGENT_TURN_TIMEOUT_SECONDS,
   COMMANDS,
   formatReport,
+  judgeAgentTurn,
   judgeFingerprint,
   judgeHealth,
   judgeNodes,
@@ -39,16 +43,18 @@ export interface RunCommandOptions {
   readonly intervalMs?: number;
 }
 
-/** AWS-RunShellScript on one instance; polls GetCommandInvocation (bounded) until the command ends. */
+/** AWS-RunShellScript on one instance, stopped by SSM after `timeoutMs`; polls GetCommandInvocation (bounded) until it ends. */
 export async function runShell(ssm: SSMClient, instanceId: string, commands: readonly string[], { timeoutMs = 120_000, intervalMs = 2000 }: RunCommandOptions = {}): Promise<Invocation> {
   let commandId: string;
+  const seconds = Math.max(30, Math.ceil(timeoutMs / 1000));
   try {
     const sent = await ssm.send(
       new SendCommandCommand({
         DocumentName: "AWS-RunShellScript",
         InstanceIds: [instanceId],
-        Parameters: { commands: [...commands] },
-        TimeoutSeconds: Math.max(30, Math.ceil(timeoutMs / 1000)),
+        // TimeoutSeconds bounds only the delivery; the document's executionTimeout bounds the run.
+        Parameters: { commands: [...commands], executionTimeout: [String(seconds)] },
+        TimeoutSeconds: seconds,
         Comment: "openclaw-aws verify",
       }),
     );
@@ -119,20 +125,23 @@ export async function verify({ config, outputs, ssm, commandTimeoutMs, intervalM
   }
   if (tls && fingerprintParameter) {
     const name = `${gw}: certificate on port ${port} = ${fingerprintParameter}`;
-    let published: string | undefined;
-    try {
-      published = (await ssm.send(new GetParameterCommand({ Name: fingerprintParameter }))).Parameter?.Value;
-    } catch (error) {
-      results.push({ name, pass: false, evidence: `cannot read ${fingerprintParameter}: ${(error as Error).message}` });
-      return results;
-    }
-    results.push(judgeFingerprint(name, published, await run(gatewayInstanceId, COMMANDS.servedFingerprint(port))));
+    const published = await ssm.send(new GetParameterCommand({ Name: fingerprintParameter })).then(
+      (answer) => ({ value: answer.Parameter?.Value }),
+      (error: Error) => ({ error: error.message }),
+    );
+    results.push(
+      "error" in published
+        ? { name, pass: false, evidence: `cannot read ${fingerprintParameter}: ${published.error}` }
+        : judgeFingerprint(name, published.value, await run(gatewayInstanceId, COMMANDS.servedFingerprint(port))),
+    );
   }
+  const turn = await runShell(ssm, gatewayInstanceId, COMMANDS.agentTurn(), { timeoutMs: AGENT_TURN_TIMEOUT_SECONDS * 1000, intervalMs });
+  results.push(judgeAgentTurn(`${gw}: one agent turn`, turn));
   return results;
 }
 
 async function main(): Promise<number> {
-  const usage = "usage: npm run verify [-- --outputs <cdktf outputs file>] [--stack <name>] [--timeout <seconds per command>]";
+  const usage = `usage: npm run verify [-- --outputs <cdktf outputs file>] [--stack <name>] [--timeout <seconds per command; the agent turn always gets ${AGENT_TURN_TIMEOUT_SECONDS}>]`;
   let values;
   try {
     ({ values } = parseArgs({

@@ -11,7 +11,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { ListCommandsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { validateConfig } from "../../src/config/load";
 import { runShell, verify } from "../../scripts/verify";
 import {
@@ -160,6 +160,16 @@ describe("SSM Run Command plumbing against the emulator (it runs nothing: every 
     expect(invocation).toEqual({ status: "Success", exitCode: 0, stdout: "", stderr: "" });
   });
 
+  test("the agent turn's command is bounded: SSM stops it after 180 s, and it is delivered within that", async () => {
+    const agentTurn = COMMANDS.agentTurn();
+    await runShell(ssm, "i-0123456789abcdef1", agentTurn, { timeoutMs: 180_000, intervalMs: 200 });
+    const { Commands = [] } = await ssm.send(new ListCommandsCommand({ InstanceId: "i-0123456789abcdef1" }));
+    const sent = Commands.find((command) => command.Parameters?.commands?.join("\n") === agentTurn.join("\n"));
+    expect(sent).toMatchObject({ DocumentName: "AWS-RunShellScript", TimeoutSeconds: 180, Parameters: { executionTimeout: ["180"] } });
+    // Inside SSM's bound: the CLI's own deadline, then the backstop that kills it.
+    expect(agentTurn.join("\n")).toMatch(/^set -o pipefail\ntimeout -k 10 165 \/usr\/local\/bin\/openclaw agent .* --json --timeout 150 \| jq /);
+  });
+
   test("verify() on a deployment's outputs: one FAIL line per check, with why", async () => {
     await ssm.send(new PutParameterCommand({ Name: "/openclaw/verify-test/gateway/tls-fingerprint", Type: "String", Value: "pending", Overwrite: true }));
     const config = validateConfig({ stackName: "verify-test", target: { kind: "local", endpoint: testEndpoint() } });
@@ -180,8 +190,28 @@ describe("SSM Run Command plumbing against the emulator (it runs nothing: every 
       [false, "gateway i-0aaaaaaaaaaaaaaaa: nodes paired and connected"],
       [false, "node openclaw-verify-test-node i-0bbbbbbbbbbbbbbbb: service openclaw-node"],
       [false, "gateway i-0aaaaaaaaaaaaaaaa: certificate on port 443 = /openclaw/verify-test/gateway/tls-fingerprint"],
+      [false, "gateway i-0aaaaaaaaaaaaaaaa: one agent turn"],
     ]);
     expect(results[0].evidence).toBe("openclaw-gateway: no output");
-    expect(formatReport(results)).toMatch(/5 of 5 checks FAILED\.$/);
+    expect(results[5].evidence).toBe("no output");
+    expect(formatReport(results)).toMatch(/6 of 6 checks FAILED\.$/);
+  });
+
+  test("an unreadable fingerprint parameter is a FAIL line and the agent turn still runs", async () => {
+    const config = validateConfig({ stackName: "verify-test", target: { kind: "local", endpoint: testEndpoint() } });
+    const results = await verify({
+      config,
+      outputs: { gateway_instance_id: "i-0aaaaaaaaaaaaaaaa", node_instance_ids: "{}", gateway_tls_fingerprint_parameter: "/openclaw/verify-test/gateway/no-such-parameter" },
+      ssm,
+      commandTimeoutMs: 20_000,
+      intervalMs: 200,
+    });
+    expect(results.map((result) => result.name.replace(/^gateway i-0a+: /, ""))).toEqual([
+      "service openclaw-gateway",
+      "https://127.0.0.1:443/healthz",
+      "certificate on port 443 = /openclaw/verify-test/gateway/no-such-parameter",
+      "one agent turn",
+    ]);
+    expect(results[2].evidence).toMatch(/^cannot read \/openclaw\/verify-test\/gateway\/no-such-parameter: /);
   });
 });

@@ -17,6 +17,13 @@ export interface Invocation {
   readonly stderr: string;
 }
 
+/** The agent-turn check's prompt: short, and any model answers it with one word. */
+export const AGENT_TURN_PROMPT = "Reply with the single word: pong";
+/** How long the agent turn may take on the host, in seconds: a cold model turn can be slow. */
+export const AGENT_TURN_TIMEOUT_SECONDS = 180;
+/** The session the agent turn runs in: its own, so the user's main session never sees it. */
+export const AGENT_TURN_SESSION_KEY = "openclaw-aws-verify";
+
 /** Shell commands of each check. The gateway CLI wrapper runs OpenClaw as the `openclaw` service user. */
 export const COMMANDS = {
   serviceActive: (unit: string) => [`systemctl is-active ${unit}`],
@@ -24,6 +31,16 @@ export const COMMANDS = {
   nodesStatus: () => ["/usr/local/bin/openclaw nodes status --connected --json"],
   servedFingerprint: (port: number) => [
     `echo | openssl s_client -connect 127.0.0.1:${port} -servername localhost 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+  ],
+  // One turn through the running gateway (`--local` would need the state dir the gateway holds). The
+  // wrapper reads the token from the gateway's environment file, never from argv. Three nested bounds:
+  // the CLI's own deadline, a hard-kill backstop (docs/cli/agent.md advises one for wrappers), then SSM's.
+  // jq drops the system prompt report, most of the ~12 KB answer, so the JSON fits SSM's 24,000
+  // characters of output; pipefail keeps the CLI's exit status.
+  agentTurn: (timeoutSeconds: number = AGENT_TURN_TIMEOUT_SECONDS) => [
+    "set -o pipefail",
+    `timeout -k 10 ${timeoutSeconds - 15} /usr/local/bin/openclaw agent --session-key ${AGENT_TURN_SESSION_KEY} --message '${AGENT_TURN_PROMPT}' --json --timeout ${timeoutSeconds - 30}` +
+      ` | jq -c 'del(.result.meta.systemPromptReport)'`,
   ],
 } as const;
 
@@ -106,6 +123,55 @@ export function judgeFingerprint(name: string, published: string | undefined, in
   const expected = normalizeFingerprint(published);
   if (served.length !== 64) return { name, pass: false, evidence: `no SHA-256 fingerprint in the answer: ${oneLine(invocation.stdout)}` };
   return { name, pass: served === expected, evidence: served === expected ? `SHA-256 ${served}` : `served ${served}, SSM has ${expected}` };
+}
+
+/** What `openclaw agent --json` prints (openclaw@2026.9.6): the parts the verdict reads. */
+interface AgentTurnAnswer {
+  /** false in the CLI's error envelope, which then has `error` instead of `result`. */
+  readonly ok?: boolean;
+  readonly error?: { readonly message?: string };
+  /** "ok", "error", "timeout", "in_flight", ... */
+  readonly status?: string;
+  readonly result?: {
+    readonly payloads?: readonly { readonly text?: string | null; readonly isError?: boolean }[];
+    readonly meta?: {
+      readonly durationMs?: number;
+      readonly error?: { readonly message?: string };
+      readonly agentMeta?: { readonly provider?: string; readonly model?: string };
+    };
+  };
+}
+
+/** The agent turn completed (status "ok") with a non-empty answer; the evidence names the model that answered. */
+export function judgeAgentTurn(name: string, invocation: Invocation): CheckResult {
+  const missing = noAnswer(invocation);
+  if (missing) return { name, pass: false, evidence: missing };
+  let turn: AgentTurnAnswer;
+  try {
+    turn = JSON.parse(invocation.stdout) as AgentTurnAnswer;
+  } catch {
+    return { name, pass: false, evidence: `not JSON: ${oneLine(invocation.stdout)}` };
+  }
+  // The CLI's error envelope: no model auth, provider refused, gateway unreachable, ...
+  if (turn.ok === false || turn.error) return { name, pass: false, evidence: oneLine(turn.error?.message ?? "ok: false without a message") };
+  const meta = turn.result?.meta;
+  const agent = meta?.agentMeta;
+  const model = agent?.provider && agent.model ? `${agent.provider}/${agent.model}` : "(model not reported)";
+  const payloads = turn.result?.payloads ?? [];
+  const text = (errors: boolean) =>
+    payloads
+      .filter((payload) => (payload.isError === true) === errors)
+      .map((payload) => payload.text ?? "")
+      .join(" ")
+      .trim();
+  if (turn.status !== "ok") {
+    const why = meta?.error?.message ?? (text(true) || "no error message");
+    return { name, pass: false, evidence: `${model}: turn ${turn.status ?? "without a status"}: ${oneLine(why)}` };
+  }
+  const answer = text(false);
+  if (!answer) return { name, pass: false, evidence: `${model}: empty answer` };
+  const took = meta?.durationMs !== undefined ? ` in ${(meta.durationMs / 1000).toFixed(1)} s` : "";
+  return { name, pass: true, evidence: `${model} answered "${oneLine(answer, 80)}"${took}` };
 }
 
 /** One line per check, then the verdict. */

@@ -240,15 +240,26 @@ export class OpenClawStack extends TerraformStack {
       "Instance id of each node host (JSON)",
     );
     output("gateway_shell_command", session, "Shell on the gateway through SSM Session Manager (no SSH needed)");
+    // The Control UI in the order a user goes, which is also the order of the names (Terraform sorts outputs
+    // by name): trust the certificate (TLS), forward the port, open the URL, log in with the token.
+    const controlUiUrl = `${scheme}://localhost:${localPort}/`;
+    if (config.gateway.tls) {
+      output(
+        "gateway_certificate_command",
+        `aws ssm get-parameter --region ${region} --name ${hosts.gatewayParameters.tlsCertificate} --query Parameter.Value --output text > ${names.prefix}-gw.crt`,
+        `Writes the gateway's self-signed certificate (PEM; it names localhost) to a file: trust it for ${controlUiUrl}`,
+      );
+    }
     output(
       "gateway_port_forward_command",
       `${session} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${config.gateway.port}"],"localPortNumber":["${localPort}"]}'`,
-      `Forward the gateway to ${scheme}://localhost:${localPort} through SSM`,
+      `Control UI, 1 of 3: forward the gateway to ${controlUiUrl} through SSM (keep it running)`,
     );
+    output("gateway_port_forward_url", controlUiUrl, "Control UI, 2 of 3: open it while the port is forwarded, and log in with the token");
     output(
       "gateway_token_command",
       `aws secretsmanager get-secret-value --region ${region} --secret-id ${hosts.gateway.tokenSecret} --query SecretString --output text`,
-      "Prints the gateway token (needs kms:Decrypt on the stack's key; never an output itself)",
+      "Control UI, 3 of 3: prints the gateway token (needs kms:Decrypt on the stack's key; never an output itself)",
     );
     output("gateway_token_secret", hosts.gateway.tokenSecret, "Secrets Manager secret holding the gateway token (the gateway writes it)");
     output("kms_key_alias", secrets.alias, "The stack's KMS key: encrypts every secret of the stack (--key-id for channel secrets)");
