@@ -185,6 +185,19 @@ describe("OpenClawStack", () => {
       expect(local.tf.terraform.backend).toEqual({ s3: expect.objectContaining({ endpoints: expect.objectContaining({ s3: "http://127.0.0.1:5000" }) }) });
     });
 
+    it("snapshots the data volumes by the tag they carry, except on the emulator (no Data Lifecycle Manager there)", () => {
+      const { tf } = synthStack();
+      const [policy] = propertiesOf(tf, "aws_dlm_lifecycle_policy");
+      const tag = (policy.policy_details as { target_tags: Record<string, string> }).target_tags;
+      expect(tag).toEqual({ OpenClawDataVolume: "openclaw" });
+      const volumes = propertiesOf(tf, "aws_ebs_volume");
+      expect(volumes).toHaveLength(2);
+      for (const volume of volumes) expect(volume.tags).toMatchObject(tag);
+      const local = synthStack({ target: { kind: "local", endpoint: "http://127.0.0.1:5000" } });
+      expect(local.tf.resource.aws_dlm_lifecycle_policy).toBeUndefined();
+      expect(propertiesOf(local.tf, "aws_ebs_volume")).toHaveLength(2);
+    });
+
     it("names the trail bucket after the caller's account, stops the trail only on the emulator, and has no trail when turned off", () => {
       const { tf } = synthStack();
       expect(propertiesOf(tf, "aws_s3_bucket")[0].bucket).toMatch(/^openclaw-trail-\$\{data\.aws_caller_identity\..+\.account_id\}-us-east-1$/);

@@ -30,6 +30,11 @@ export interface EmulatorAccommodations {
    * (aws:SecureTransport) on objects, so Terraform could not read the state it keeps there.
    */
   readonly stateBucketOverHttp: boolean;
+  /**
+   * No snapshot policy: moto (5.2) has no Data Lifecycle Manager, and the apply would fail calling it.
+   * The data volumes and their tag are there as on AWS.
+   */
+  readonly noSnapshotPolicy: boolean;
 }
 
 const NONE: EmulatorAccommodations = {
@@ -37,11 +42,12 @@ const NONE: EmulatorAccommodations = {
   ignoreSecurityGroupDrift: false,
   omitReferencedRuleDescriptions: false,
   stateBucketOverHttp: false,
+  noSnapshotPolicy: false,
 };
 
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
-  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true };
+  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, noSnapshotPolicy: true };
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

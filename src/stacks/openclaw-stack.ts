@@ -144,12 +144,14 @@ export class OpenClawStack extends TerraformStack {
       deleteOnDestroy: config.dataVolume.deleteOnDestroy,
       backupTag: { key: DATA_VOLUME_TAG, value: names.prefix },
     };
-    new Backup(this, "backup", {
-      roleName: `${names.prefix}-dlm-role`,
-      targetTag: dataVolumePolicy.backupTag,
-      retention: config.dataVolume.snapshotRetention,
-      partition,
-    });
+    if (!accommodations.noSnapshotPolicy) {
+      new Backup(this, "backup", {
+        roleName: `${names.prefix}-dlm-role`,
+        targetTag: dataVolumePolicy.backupTag,
+        retention: config.dataVolume.snapshotRetention,
+        partition,
+      });
+    }
     const gateway = new GatewayHost(this, "gateway", {
       host: hosts.gateway,
       elasticIp: config.gateway.elasticIp,

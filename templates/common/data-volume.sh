@@ -66,7 +66,10 @@ else
   log "fstab: ${entry}"
   install -d -m 0750 "$mount_point"
   if [[ -d /run/systemd/system ]]; then systemctl daemon-reload; fi
-  mount "$mount_point"
+  # The device found above, not the fstab line: right after mkfs its UUID link may not exist yet (udev),
+  # and with nofail a mount of a missing device exits 0 without mounting anything.
+  mount -t "$type" -o defaults,noatime "$device" "$mount_point"
+  mountpoint -q "$mount_point" || die "the data volume ${device} is not mounted at ${mount_point}"
   log "mounted the data volume ${uuid} at ${mount_point}"
 fi
 

@@ -27,8 +27,12 @@ enable_error_trap() {
   trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
 }
 
-# Send everything this script prints to the boot log as well (and keep it on stdout/stderr).
+# Send everything this script prints to the boot log as well (and keep it on stdout/stderr). A script
+# run by one that already does (prepare-host.sh by the boot script) leaves it at that, or each of its
+# lines would be in the log twice.
 log_to_boot_file() {
+  [[ -z "${OPENCLAW_AWS_LOGGING_TO_BOOT_FILE:-}" ]] || return 0
+  export OPENCLAW_AWS_LOGGING_TO_BOOT_FILE=1
   install -d -m 0755 "$(dirname "$OPENCLAW_AWS_LOG_FILE")"
   touch "$OPENCLAW_AWS_LOG_FILE"
   chmod 0640 "$OPENCLAW_AWS_LOG_FILE"
