@@ -46,14 +46,15 @@ function newestInput() {
  * cdktf's index loads cdktf/lib/private/fs.js, and with it archiver (zip) and its dependencies, for
  * TerraformAsset alone: about a third of loading cdktf, and this app has no asset. In the bundle that
  * module is a stand-in that loads the real one from node_modules at its first use, where the real one's
- * zip step (it runs `node <its own file>`) still finds itself.
+ * zip step (it runs `node <its own file>`) still finds itself. A build where cdktf no longer imports it
+ * that way fails, rather than bundle the real one (whose zip step would then run the bundle).
  */
+const CDKTF_ASSET_FILES = "cdktf/lib/private/fs.js";
 const deferCdktfAssetFiles = {
   name: "defer-cdktf-asset-files",
   setup(build) {
-    const real = "cdktf/lib/private/fs.js";
     build.onResolve({ filter: /^\.\/private\/fs$/ }, ({ resolveDir }) =>
-      /[\\/]node_modules[\\/]cdktf[\\/]lib$/.test(resolveDir) ? { path: real, namespace: "deferred" } : undefined,
+      /[\\/]node_modules[\\/]cdktf[\\/]lib$/.test(resolveDir) ? { path: CDKTF_ASSET_FILES, namespace: "deferred" } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "deferred" }, ({ path }) => ({
       contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, name) => (loaded ??= require(${JSON.stringify(path)}))[name] });\n`,
@@ -77,6 +78,9 @@ async function buildBundle() {
     logLevel: "warning",
     plugins: [deferCdktfAssetFiles],
   });
+  if (!output.text.includes(`require(${JSON.stringify(CDKTF_ASSET_FILES)})`)) {
+    throw new Error("scripts/app.mjs: cdktf no longer imports ./private/fs from cdktf/lib; update deferCdktfAssetFiles");
+  }
   // Write then rename, so a synth running in parallel never loads a half-written bundle.
   const partial = `${bundle}.${process.pid}`;
   mkdirSync(dirname(bundle), { recursive: true });
