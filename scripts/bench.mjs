@@ -91,7 +91,7 @@ function check(what, value, target, unit) {
 }
 
 try {
-  runOnce(byDefault); // builds the bundle if a source changed, as the first synth after an edit does
+  runOnce(byDefault); // builds the bundle and its code cache if a source changed, as the first synth after an edit does
   byDefault.runs = [];
   const resources = {};
   for (let round = 0; round < RUNS; round++) {

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import type Handlebars from "handlebars";
+import handlebarsRuntime from "handlebars/runtime";
 import { PROJECT_ROOT } from "../project-root";
 import { HOST_LAYOUT } from "./layout";
 
@@ -76,7 +77,7 @@ const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function handlebars(): typeof Handlebars {
   if (!engine) {
-    engine = (load("handlebars/runtime") as typeof Handlebars).create();
+    engine = handlebarsRuntime.create();
     engine.registerHelper("eq", (a: unknown, b: unknown) => a === b);
     // {{json a b ...}}: the concatenation of the arguments as a JSON string literal (numbers and
     // booleans alone stay JSON numbers/booleans).
