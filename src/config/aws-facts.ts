@@ -36,8 +36,8 @@ interface OfferingsFile {
 }
 
 /**
- * Read at first use, not imported: scripts/app.mjs rebuilds its bundle only when a .ts file changes,
- * so regenerated data must not be baked into it. Loading all three costs about 6 ms of CPU.
+ * Read at first use, not imported: most synths need none of the 1,263 instance types' facts beyond the
+ * few configured, and parsing them all at load would cost every synth. Loading all three costs about 6 ms of CPU.
  */
 function pinned<T>(name: string): () => T {
   let data: T | undefined;
