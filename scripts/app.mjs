@@ -64,6 +64,24 @@ const deferCdktfAssetFiles = {
   },
 };
 
+/**
+ * cdktf records where each token was made (`creationStack`, shown only when a token cannot be resolved)
+ * with a stack trace of every frame: at 50 nodes that was a fifth of the synth's CPU. In the bundle its
+ * stack-trace module keeps the nearest frames only, enough to name the code that made the token.
+ */
+const TOKEN_TRACE_FRAMES = 12;
+const boundCdktfTokenTraces = {
+  name: "bound-cdktf-token-traces",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, "utf8");
+      const unbounded = "Error.stackTraceLimit = Number.MAX_SAFE_INTEGER;";
+      if (!source.includes(unbounded)) throw new Error(`scripts/app.mjs: ${path} no longer sets ${unbounded} update boundCdktfTokenTraces`);
+      return { contents: source.replace(unbounded, `Error.stackTraceLimit = ${TOKEN_TRACE_FRAMES};`), loader: "js" };
+    });
+  },
+};
+
 async function buildBundle() {
   const {
     outputFiles: [output],
@@ -76,7 +94,7 @@ async function buildBundle() {
     outfile: bundle,
     write: false,
     logLevel: "warning",
-    plugins: [deferCdktfAssetFiles],
+    plugins: [deferCdktfAssetFiles, boundCdktfTokenTraces],
   });
   if (!output.text.includes(`require(${JSON.stringify(CDKTF_ASSET_FILES)})`)) {
     throw new Error("scripts/app.mjs: cdktf no longer imports ./private/fs from cdktf/lib; update deferCdktfAssetFiles");
