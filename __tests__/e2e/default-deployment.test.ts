@@ -15,9 +15,11 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcEndpointsCommand,
+  DescribeVolumesCommand,
   DescribeVpcsCommand,
   type Instance,
   type Subnet,
+  type Volume,
 } from "@aws-sdk/client-ec2";
 import { GetInstanceProfileCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
@@ -92,7 +94,7 @@ test('the default keyPair "generate" was switched to an imported key (the tls pr
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(70);
+  expect(await deployment.resourceCount()).toBe(78);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));
@@ -196,6 +198,18 @@ test("user data un-gzips to exactly the cloud-init documents rendered with the d
   expect(await userDataOf(aws.ec2, node.InstanceId!)).toBe(renderNodeHost(contexts.nodes[0]).userData);
 });
 
+test("data volumes: an encrypted gp3 volume per host (gateway 20 GiB, node 10), attached as /dev/sdf, tagged for the snapshots; the gateway on its fixed address", async () => {
+  const volumes = (await aws.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: "tag:OpenClawDataVolume", Values: ["openclaw"] }] }))).Volumes!;
+  const byName = Object.fromEntries(volumes.map((volume): [string, Volume] => [String(volume.Tags?.find((tag) => tag.Key === "Name")?.Value), volume]));
+  expect(Object.keys(byName).sort()).toEqual(["openclaw-gw-data", "openclaw-node-data"]);
+  for (const [name, size, instance] of [["openclaw-gw-data", 20, gateway], ["openclaw-node-data", 10, node]] as const) {
+    expect(byName[name]).toMatchObject({ Size: size, VolumeType: "gp3", Encrypted: true, AvailabilityZone: instance.Placement!.AvailabilityZone });
+    expect(byName[name].Attachments!.map((attachment) => ({ InstanceId: attachment.InstanceId, Device: attachment.Device }))).toEqual([{ InstanceId: instance.InstanceId, Device: "/dev/sdf" }]);
+  }
+  expect(gateway.PrivateIpAddress).toBe("10.0.1.10");
+  expect(deployment.outputs().gateway_private_ip).toBe("10.0.1.10");
+});
+
 test("the Elastic IP is associated with the gateway and is the gateway_public_ip output", async () => {
   const outputs = deployment.outputs();
   const address = await addressOf(aws.ec2, outputs.gateway_public_ip);
@@ -226,7 +240,7 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   }
   const gatewayPolicy = await inlinePolicy("openclaw-ec2-role", "openclaw-ec2-role-policy");
   const bySid = Object.fromEntries(gatewayPolicy.Statement.map((statement) => [statement.Sid, statement]));
-  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "BedrockList", "GatewayTokenSecret", "MarketplaceViaBedrock", "SharedParameters"]);
+  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "BedrockList", "GatewayTokenSecret", "HealthMetrics", "JoinCodes", "ListNodes", "MarketplaceViaBedrock", "SharedParameters", "StackKey"]);
   expect(bySid.GatewayTokenSecret.Resource).toBe(`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:openclaw/openclaw/gateway/token-??????`);
   expect(bySid.SharedParameters.Action).toEqual(["ssm:GetParameter", "ssm:PutParameter"]);
   expect(bySid.SharedParameters.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/openclaw/openclaw/*`]);
@@ -238,7 +252,7 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   expect(bySid.MarketplaceViaBedrock.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
 
   const nodePolicy = await inlinePolicy("openclaw-node-ec2-role", "openclaw-node-ec2-role-policy");
-  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual(["ReadPairingParameters", "DenyOtherParameters", "DenyGatewayToken"]);
+  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual(["ReadPairingParameters", "DecryptOwnJoinCode", "DenyOtherParameters", "DenyGatewayToken"]);
   expect(nodePolicy.Statement[0].Action).toEqual(["ssm:GetParameter"]);
   // Never the gateway token (gateway admin): a node pairs with its own single-use join code.
   expect([...(nodePolicy.Statement[0].Resource as string[])].sort()).toEqual(
@@ -248,15 +262,15 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   );
 });
 
-test("SSM parameters exist with their types and the placeholder the hosts replace; SecureStrings under the stack's key", async () => {
-  const names = ["gateway/tls-fingerprint", "gateway/tls-certificate", "nodes/node/pairing"].map((name) => `/openclaw/openclaw/${name}`);
-  const response = await aws.ssm.send(new GetParametersCommand({ Names: [...names, "/openclaw/openclaw/gateway/token"], WithDecryption: true }));
-  expect(response.InvalidParameters ?? []).toEqual(["/openclaw/openclaw/gateway/token"]);
+test("SSM parameters exist with their types: the placeholder the gateway replaces, the node's list entry; no join code or token is Terraform's", async () => {
+  const names = ["gateway/tls-fingerprint", "gateway/tls-certificate", "gateway/nodes/node", "nodes/node/pairing", "gateway/token"].map((name) => `/openclaw/openclaw/${name}`);
+  const response = await aws.ssm.send(new GetParametersCommand({ Names: names }));
+  expect([...(response.InvalidParameters ?? [])].sort()).toEqual(["/openclaw/openclaw/gateway/token", "/openclaw/openclaw/nodes/node/pairing"]);
   const types = Object.fromEntries(response.Parameters!.map((parameter) => [parameter.Name, [parameter.Type, parameter.Value]]));
   expect(types).toEqual({
     "/openclaw/openclaw/gateway/tls-fingerprint": ["String", "pending"],
     "/openclaw/openclaw/gateway/tls-certificate": ["String", "pending"],
-    "/openclaw/openclaw/nodes/node/pairing": ["SecureString", "pending"],
+    "/openclaw/openclaw/gateway/nodes/node": ["String", JSON.stringify({ displayName: "openclaw-node", pairingParameter: "/openclaw/openclaw/nodes/node/pairing" })],
   });
 });
 
@@ -315,6 +329,7 @@ test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch t
     ]),
   );
   const recover = `arn:aws:automate:${REGION}:ec2:recover`;
+  const reboot = `arn:aws:automate:${REGION}:ec2:reboot`;
   const gw = gateway.InstanceId;
   const nd = node.InstanceId;
   expect(summary).toEqual({
@@ -322,9 +337,14 @@ test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch t
     "OpenClaw-GW-Memory-High": { metric: "OpenClaw/mem_used_percent", instance: gw, actions: [topic] },
     "OpenClaw-GW-StatusCheck": { metric: "AWS/EC2/StatusCheckFailed", instance: gw, actions: [topic] },
     "OpenClaw-GW-SystemCheck-Recover": { metric: "AWS/EC2/StatusCheckFailed_System", instance: gw, actions: [recover, topic] },
+    "OpenClaw-GW-InstanceCheck-Reboot": { metric: "AWS/EC2/StatusCheckFailed_Instance", instance: gw, actions: [reboot, topic] },
+    // The application's own health, published by the gateway's health timer (dimension Host, no instance).
+    "OpenClaw-GW-Unhealthy": { metric: "OpenClaw/GatewayHealthy", instance: undefined, actions: [topic] },
     "OpenClaw-Node-CPU-High": { metric: "AWS/EC2/CPUUtilization", instance: nd, actions: [topic] },
     "OpenClaw-Node-StatusCheck": { metric: "AWS/EC2/StatusCheckFailed", instance: nd, actions: [topic] },
     "OpenClaw-Node-SystemCheck-Recover": { metric: "AWS/EC2/StatusCheckFailed_System", instance: nd, actions: [recover, topic] },
+    "OpenClaw-Node-InstanceCheck-Reboot": { metric: "AWS/EC2/StatusCheckFailed_Instance", instance: nd, actions: [reboot, topic] },
+    "OpenClaw-Node-Unhealthy": { metric: "OpenClaw/NodeConnected", instance: undefined, actions: [topic] },
   });
   for (const alarm of alarms) expect(alarm.OKActions).toEqual([topic]);
   const memory = alarms.find((alarm) => alarm.AlarmName === "OpenClaw-GW-Memory-High")!;
