@@ -55,9 +55,9 @@ function logGroup(hosts: number, retentionDays: number): number {
   return ingested * LOGS_INGESTED_GB + ingested * months(retentionDays) * LOGS_STORED_GB;
 }
 
-/** Agent metrics, alarms, two log groups and the alarm topic. */
+/** Agent metrics, each host's health metric (published by the gateway), alarms, two log groups and the alarm topic. */
 function monitoring(hosts: number, alarms: number, retentionDays: number): number {
-  return hosts * AGENT_METRICS * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION;
+  return hosts * (AGENT_METRICS + 1) * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION;
 }
 
 /** The stack's KMS key and the gateway token's secret, with their assumed requests. */
@@ -108,7 +108,7 @@ const EXPECTED: Record<string, number> = {
   "source-build":
     instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
   // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 11 alarms, 7-day logs, trail 90 days, flow logs.
-  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
+  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(5, 2) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
 };
 
 describe("estimateMonthlyCost", () => {

@@ -10,6 +10,7 @@
  */
 import priceTable from "./prices/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
+import { HEALTH_METRICS } from "../hosts/context";
 
 /** Hours in the month AWS's pricing pages use. */
 export const HOURS_PER_MONTH = 730;
@@ -402,6 +403,11 @@ const HANDLERS: Record<string, Handler> = {
   },
 
   aws_cloudwatch_metric_alarm(context, resource) {
+    // A health alarm watches one custom metric that the gateway's health timer publishes (one per host).
+    const metric = resource.properties.metric_name;
+    if (Object.values<unknown>(HEALTH_METRICS).includes(metric)) {
+      context.priced(resource, "CloudWatch", `health metric ${String(metric)} (the gateway's health timer)`, 1, "metric-month", ["cloudwatch", "customMetricMonth"]);
+    }
     const period = literalNumber(resource.properties.period);
     const highResolution = period !== null && period < 60;
     context.priced(
