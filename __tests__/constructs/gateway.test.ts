@@ -28,6 +28,7 @@ function synthGateway(props: Pick<GatewayHostProps, "elasticIp">, addresses: (st
         addresses.push(publicAddress);
         return `#!/bin/bash\necho "address: ${publicAddress ?? "none"}"\n`;
       },
+      ami: "ami-0123456789abcdef0",
       subnetId: "subnet-1",
       securityGroupId: "sg-gateway",
       instanceProfileName: "gateway-profile",
@@ -65,7 +66,8 @@ describe("GatewayHost", () => {
         host: { ...GATEWAY, privateIp: undefined },
         elasticIp: false,
         renderUserData: () => "#!/bin/bash\n",
-        subnetId: "subnet-1",
+        ami: "ami-0123456789abcdef0",
+      subnetId: "subnet-1",
         securityGroupId: "sg-gateway",
         instanceProfileName: "gateway-profile",
         dependsOn: [],

@@ -1,4 +1,3 @@
-import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
@@ -27,7 +26,8 @@ describe("NodeHost", () => {
       const node = new NodeHost(stack, "node", {
         host: NODE,
         userData: "#!/bin/bash\necho gateway at 10.0.1.23\n",
-        subnetId: "subnet-1",
+        ami: "ami-0123456789abcdef0",
+      subnetId: "subnet-1",
         securityGroupId: "sg-node",
         instanceProfileName: "node-profile",
         dependsOn: [parameter],
@@ -48,8 +48,7 @@ describe("NodeHost", () => {
       tags: { Name: "openclaw-arm" },
     });
     expect(propertiesOf(tf, "aws_instance")[0].key_name).toBeUndefined();
-    // The AMI follows the record's architecture.
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" });
+    expect(json).toHaveResourceWithProperties(Instance, { ami: "ami-0123456789abcdef0" });
     expect(exposed.instanceId).toBe(referenceToOnly(tf, "aws_instance", "id"));
   });
 
@@ -58,7 +57,8 @@ describe("NodeHost", () => {
       new NodeHost(stack, "node", {
         host: NODE,
         userData: "#!/bin/bash\n",
-        subnetId: "subnet-1",
+        ami: "ami-0123456789abcdef0",
+      subnetId: "subnet-1",
         securityGroupId: "sg-node",
         instanceProfileName: "node-profile",
         dependsOn: [],

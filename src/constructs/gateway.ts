@@ -18,6 +18,8 @@ export interface GatewayHostProps {
    * one), so the boot script can put the address into the certificate.
    */
   readonly renderUserData: (publicAddress: string | undefined) => string;
+  /** The AMI of its architecture (Amis.idFor). */
+  readonly ami: string;
   readonly subnetId: string;
   /** What every data volume shares (zone, destroy protection, backup tag). */
   readonly dataVolumePolicy: DataVolumePolicy;
@@ -54,6 +56,7 @@ export class GatewayHost extends Construct {
     this.instance = new Host(this, "host", {
       name: host.hostName,
       instance: host.instance,
+      ami: props.ami,
       dataVolume: host.dataVolume,
       dataVolumePolicy: props.dataVolumePolicy,
       subnetId: props.subnetId,

@@ -1,7 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { Construct } from "constructs";
 import { Fn, type ITerraformDependable } from "cdktf";
-import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { HostDataVolume, HostInstance } from "../config/hosts";
 import { HOST_LAYOUT } from "../hosts/layout";
@@ -13,8 +12,10 @@ export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 export interface HostProps {
   /** Host name: the Name tag. */
   readonly name: string;
-  /** Instance type, architecture (picks the AMI) and root volume size. */
+  /** Instance type and root volume size. */
   readonly instance: HostInstance;
+  /** The AMI of the instance's architecture (Amis.idFor). */
+  readonly ami: string;
   /** The host's data volume, and what all data volumes share. */
   readonly dataVolume: HostDataVolume;
   readonly dataVolumePolicy: DataVolumePolicy;
@@ -54,12 +55,8 @@ export class Host extends Construct {
       );
     }
 
-    const ami = new DataAwsSsmParameter(this, "ami", {
-      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.instance.architecture}`,
-    });
-
     this.instance = new Instance(this, "instance", {
-      ami: ami.value,
+      ami: props.ami,
       instanceType: props.instance.instanceType,
       subnetId: props.subnetId,
       privateIp: props.privateIp,

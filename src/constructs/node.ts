@@ -11,6 +11,8 @@ export interface NodeHostProps {
   readonly host: NodeRecord;
   /** The rendered user data (it holds the gateway's fixed private address). */
   readonly userData: string;
+  /** The AMI of its architecture (Amis.idFor). */
+  readonly ami: string;
   readonly subnetId: string;
   /** What every data volume shares (zone, destroy protection, backup tag). */
   readonly dataVolumePolicy: DataVolumePolicy;
@@ -43,6 +45,7 @@ export class NodeHost extends Construct {
     this.instance = new Host(this, "host", {
       name: host.hostName,
       instance: host.instance,
+      ami: props.ami,
       dataVolume: host.dataVolume,
       dataVolumePolicy: props.dataVolumePolicy,
       subnetId: props.subnetId,

@@ -13,6 +13,7 @@ import { HEALTH_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
 import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
 import { nodeHostContext, renderNodeHost } from "../hosts/node";
+import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
@@ -152,8 +153,10 @@ export class OpenClawStack extends TerraformStack {
         partition,
       });
     }
+    const amis = new Amis(this, "amis");
     const gateway = new GatewayHost(this, "gateway", {
       host: hosts.gateway,
+      ami: amis.idFor(hosts.gateway.instance.architecture),
       elasticIp: config.gateway.elasticIp,
       renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
       subnetId: network.hostSubnetId,
@@ -168,6 +171,7 @@ export class OpenClawStack extends TerraformStack {
       record: node,
       host: new NodeHost(this, `node-${node.name}`, {
         host: node,
+        ami: amis.idFor(node.instance.architecture),
         userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.privateIp)).userData,
         subnetId: network.hostSubnetId,
         dataVolumePolicy,
