@@ -131,6 +131,14 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return r.stdout.replace(/\n$/, "");
   }
 
+  /** The node as the gateway lists it, once it is paired and connected; undefined until then. */
+  function pairedAndConnected() {
+    const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
+    if (r.status !== 0) return undefined;
+    const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
+    return found?.paired && found?.connected ? found : undefined;
+  }
+
   function ssmExists(name: string): boolean {
     const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--query", "Parameter.Name", "--output", "text"], { env: awsEnv });
     if (r.status !== 0 && !/ParameterNotFound/.test(r.stderr)) throw new Error(`ssm get ${name}: ${r.stderr}`);
@@ -343,10 +351,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
 
     const status = await waitFor("the node to be paired and connected", 90_000, () => {
       if (node!.child.exitCode !== null) throw new Error(`node exited ${node!.child.exitCode}:\n${node!.output()}`);
-      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
-      if (r.status !== 0) return undefined;
-      const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
-      return found?.paired && found?.connected ? found : undefined;
+      return pairedAndConnected();
     }, 2000);
     expect(status).toMatchObject({ paired: true, connected: true, approvalState: "approved" });
 
@@ -422,10 +427,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
         node = startProcess("node", nodeArgv[0], nodeArgv.slice(1), { env: nodeEnv, cwd: nodeEnv.HOME });
         return undefined;
       }
-      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
-      if (r.status !== 0) return undefined;
-      const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
-      return found?.paired && found?.connected ? found : undefined;
+      return pairedAndConnected();
     }, 2000);
     expect(status).toMatchObject({ paired: true, connected: true, approvalState: "approved" });
     process.stdout.write(`node reconnected ${Date.now() - restarted} ms after the gateway restarted with a new token (node process restarts: ${nodeRestarts})\n`);

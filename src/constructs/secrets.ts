@@ -15,13 +15,12 @@ export interface SecretsProps {
 }
 
 /** One statement of the key policy. */
-export interface KeyPolicyStatement {
+interface KeyPolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Principal: { readonly AWS: string };
   readonly Action: string | readonly string[];
   readonly Resource: "*";
-  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
 /** Days a destroyed key waits before KMS deletes it (the minimum: nothing stays encrypted with it). */
