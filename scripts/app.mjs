@@ -65,19 +65,46 @@ const deferCdktfAssetFiles = {
 };
 
 /**
- * cdktf records where each token was made (`creationStack`, shown only when a token cannot be resolved)
- * with a stack trace of every frame: at 50 nodes that was a fifth of the synth's CPU. In the bundle its
- * stack-trace module keeps the nearest frames only, enough to name the code that made the token.
+ * cdktf records where each token was made (`creationStack`, read only to explain a token that cannot be
+ * resolved) as the formatted lines of a stack trace of every frame: at 50 nodes that was a fifth of the
+ * synth's CPU. In the bundle its stack-trace module keeps the nearest frames, enough to name the code that
+ * made the token, and formats them only when something reads them (V8 formats `stack` on first access).
  */
 const TOKEN_TRACE_FRAMES = 12;
-const boundCdktfTokenTraces = {
-  name: "bound-cdktf-token-traces",
+const lazyCdktfTokenTraces = {
+  name: "lazy-cdktf-token-traces",
   setup(build) {
     build.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, ({ path }) => {
       const source = readFileSync(path, "utf8");
-      const unbounded = "Error.stackTraceLimit = Number.MAX_SAFE_INTEGER;";
-      if (!source.includes(unbounded)) throw new Error(`scripts/app.mjs: ${path} no longer sets ${unbounded} update boundCdktfTokenTraces`);
-      return { contents: source.replace(unbounded, `Error.stackTraceLimit = ${TOKEN_TRACE_FRAMES};`), loader: "js" };
+      const expected = ["exports.captureStackTrace = captureStackTrace;", "Error.stackTraceLimit = Number.MAX_SAFE_INTEGER;", '.map((s) => s.replace(/^\\s*at\\s+/, ""));'];
+      const missing = expected.find((line) => !source.includes(line));
+      if (missing) throw new Error(`scripts/app.mjs: ${path} no longer has ${missing} update lazyCdktfTokenTraces`);
+      return {
+        contents: `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.captureStackTrace = captureStackTrace;
+function captureStackTrace(below) {
+  const trace = {};
+  const previousLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = ${TOKEN_TRACE_FRAMES};
+    Error.captureStackTrace(trace, below || captureStackTrace);
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+  }
+  let lines;
+  const frames = () => (lines ??= trace.stack ? trace.stack.split("\\n").slice(1).map((s) => s.replace(/^\\s*at\\s+/, "")) : []);
+  return new Proxy([], {
+    get: (_, name) => {
+      const value = Reflect.get(frames(), name);
+      return typeof value === "function" ? value.bind(frames()) : value;
+    },
+    has: (_, name) => Reflect.has(frames(), name),
+  });
+}
+`,
+        loader: "js",
+      };
     });
   },
 };
@@ -94,7 +121,7 @@ async function buildBundle() {
     outfile: bundle,
     write: false,
     logLevel: "warning",
-    plugins: [deferCdktfAssetFiles, boundCdktfTokenTraces],
+    plugins: [deferCdktfAssetFiles, lazyCdktfTokenTraces],
   });
   if (!output.text.includes(`require(${JSON.stringify(CDKTF_ASSET_FILES)})`)) {
     throw new Error("scripts/app.mjs: cdktf no longer imports ./private/fs from cdktf/lib; update deferCdktfAssetFiles");
