@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { validateConfig } from "../src/config/load";
 import type { OpenClawConfig, OpenClawConfigInput } from "../src/config/schema";
+import { expandForEach } from "../src/cost/for-each";
 import { OpenClawStack } from "../src/stacks/openclaw-stack";
 
 /** A validated configuration: the defaults plus `overrides`. */
@@ -13,7 +14,10 @@ export function configWith(overrides: OpenClawConfigInput = {}): OpenClawConfig 
 export interface Synthesized {
   /** The stack's Terraform JSON as text, for the cdktf matchers. */
   readonly json: string;
-  /** The same, parsed. */
+  /**
+   * The same, parsed, with each `for_each` resource written out per key as Terraform plans it
+   * (`aws_instance.node["node-1"]`, its `each.*` put in): what a deployment of it has.
+   */
   readonly tf: TerraformJson;
 }
 
@@ -23,6 +27,8 @@ export interface TerraformJson {
   readonly output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
   readonly terraform: Record<string, unknown>;
   readonly provider: Record<string, unknown[]>;
+  readonly locals?: Record<string, unknown>;
+  readonly moved?: { from: string; to: string }[];
 }
 
 /** Synthesizes the whole deployment stack for a configuration. */
@@ -30,7 +36,7 @@ export function synthStack(overrides: OpenClawConfigInput = {}): Synthesized {
   const app = Testing.app();
   const stack = new OpenClawStack(app, "test", { config: configWith(overrides) });
   const json = Testing.synth(stack);
-  return { json, tf: JSON.parse(json) as TerraformJson };
+  return { json, tf: expandForEach(JSON.parse(json) as TerraformJson) };
 }
 
 /** Every resource of one Terraform type, as [local name, properties]. */
@@ -53,4 +59,25 @@ export function defaultAndExamples(): [string, Record<string, unknown>][] {
       .sort()
       .map((file): [string, Record<string, unknown>] => [file, JSON.parse(readFileSync(join(examples, file), "utf8"))]),
   ];
+}
+
+const GZIPPED_LITERAL = /^\$\{base64gzip\("((?:[^"\\]|\\.)*)"\)\}$/s;
+const GZIPPED_SHARED = /^\$\{base64gzip\(replace\(local\.([\w-]+)\["([\w-]+)"\], "([^"]+)", "([^"]+)"\)\)\}$/;
+const HCL_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(.))/gs;
+const HCL_SIMPLE: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+
+/**
+ * An instance's user data as Terraform gzips it, from a synthesized (and expanded) stack: the gateway's
+ * `base64gzip("<literal>")`, a node's `base64gzip(replace(local.node_user_data["<arch>"], <placeholder>,
+ * <name>))`. What Terraform fills in (e.g. a computed address) stays as its `${...}` reference.
+ */
+export function userDataText(tf: TerraformJson, instance: Record<string, unknown>): string {
+  const expression = String(instance.user_data_base64);
+  const literal = GZIPPED_LITERAL.exec(expression);
+  if (literal) return literal[1].replace(HCL_ESCAPE, (_, code: string | undefined, char: string) => (code ? String.fromCharCode(parseInt(code, 16)) : HCL_SIMPLE[char]));
+  const shared = GZIPPED_SHARED.exec(expression);
+  if (!shared) throw new Error(`user data in an unexpected form: ${expression.slice(0, 200)}`);
+  const [, local, architecture, placeholder, name] = shared;
+  const template = String((tf.locals?.[local] as Record<string, string> | undefined)?.[architecture]);
+  return template.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{").replaceAll(placeholder, name);
 }

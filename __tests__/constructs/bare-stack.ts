@@ -5,6 +5,7 @@
  * tests' business (__tests__/stacks/).
  */
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { expandForEach } from "../../src/cost/for-each";
 import type { Synthesized, TerraformJson } from "../helpers";
 
 export interface SynthesizedConstruct extends Synthesized {
@@ -27,7 +28,7 @@ export function synthConstruct(build: (stack: TerraformStack) => Record<string, 
     if (value !== undefined) new TerraformOutput(stack, name, { value });
   }
   const json = Testing.synth(stack);
-  const tf = JSON.parse(json) as TerraformJson;
+  const tf = expandForEach(JSON.parse(json) as TerraformJson);
   const exposed = Object.fromEntries(Object.entries(tf.output ?? {}).map(([name, output]) => [name, String(output.value)]));
   return { json, tf, exposed };
 }

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Host, hclStringLiteral, type HostProps } from "../../src/constructs/host";
+import { TerraformIterator, TerraformLocal } from "cdktf";
+import { encodeUserData, Host, hclStringLiteral, terraformTemplateLiteral, type HostProps } from "../../src/constructs/host";
 import { propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "./bare-stack";
 import { terraformEnv } from "../terraform-env";
@@ -13,12 +14,12 @@ import { terraformEnv } from "../terraform-env";
 /** An x86 host with a 20 GB root volume, plainly given ids. */
 const hostProps: HostProps = {
   name: "h",
-  instance: { instanceType: "t3.small", architecture: "x86_64", rootVolumeGb: 20 },
+  instance: { instanceType: "t3.small", rootVolumeGb: 20 },
   ami: "ami-0123456789abcdef0",
   subnetId: "subnet-1",
   securityGroupIds: ["sg-1"],
   instanceProfileName: "profile",
-  userData: "#cloud-config\n{}\n",
+  userDataBase64: encodeUserData("h", "#cloud-config\n{}\n"),
   ignoreSecurityGroupDrift: false,
   dataVolume: { sizeGb: 10 },
   dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
@@ -29,7 +30,7 @@ const synthHost = (overrides: Partial<HostProps> = {}) =>
 
 describe("Host", () => {
   it("given a t3.medium with 100 GB and its AMI, when synthesized, then it runs that AMI, IMDSv2 only, on an encrypted gp3 root volume", () => {
-    const { json, tf, exposed } = synthHost({ name: "openclaw-gw", instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 } });
+    const { json, tf, exposed } = synthHost({ name: "openclaw-gw", instance: { instanceType: "t3.medium", rootVolumeGb: 100 } });
     expect(json).toHaveResourceWithProperties(Instance, {
       ami: "ami-0123456789abcdef0",
       instance_type: "t3.medium",
@@ -47,7 +48,7 @@ describe("Host", () => {
   });
 
   it("given a t4g.small with 30 GB, when synthesized, then it has that type and root volume", () => {
-    const { json } = synthHost({ name: "openclaw-arm", instance: { instanceType: "t4g.small", architecture: "arm64", rootVolumeGb: 30 } });
+    const { json } = synthHost({ name: "openclaw-arm", instance: { instanceType: "t4g.small", rootVolumeGb: 30 } });
     expect(json).toHaveResourceWithProperties(Instance, {
       instance_type: "t4g.small",
       root_block_device: expect.objectContaining({ volume_size: 30, encrypted: true }),
@@ -77,28 +78,60 @@ describe("Host", () => {
 
   it("given user data over EC2's 16 KB after gzip, when built, then it refuses, naming the host", () => {
     const userData = randomBytes(18 * 1024).toString("hex"); // hex of random bytes gzips to about 19.5 KiB
-    expect(() => synthHost({ userData })).toThrow(
+    expect(() => encodeUserData("h", userData)).toThrow(
       /the user data of host h is \d+ bytes after gzip; EC2 accepts at most 16384\. Move content/,
     );
+  });
+
+  it("given a map of hosts, when synthesized, then there is one host per key, each data volume attached to the instance of its key", () => {
+    const { tf } = synthConstruct((stack) => {
+      const hosts = new TerraformLocal(stack, "hosts", { a: { name: "host-a", type: "t3.small" }, b: { name: "host-b", type: "t4g.small" } });
+      const each = TerraformIterator.fromMap(hosts.asAnyMap);
+      new Host(stack, "fleet", {
+        ...hostProps,
+        name: each.getString("name"),
+        instance: { instanceType: each.getString("type"), rootVolumeGb: 20 },
+        forEach: { forEach: each, resourceName: "worker" },
+      });
+    });
+    expect(Object.keys(tf.resource.aws_instance)).toEqual(['worker["a"]', 'worker["b"]']);
+    expect(tf.resource.aws_instance['worker["b"]']).toMatchObject({ instance_type: "t4g.small", tags: { Name: "host-b" } });
+    expect(tf.resource.aws_ebs_volume['worker_data["a"]']).toMatchObject({ size: 10, tags: { Name: "host-a-data" } });
+    expect(tf.resource.aws_volume_attachment['worker_data_attachment["b"]']).toMatchObject({
+      instance_id: '${aws_instance.worker["b"].id}',
+      volume_id: '${aws_ebs_volume.worker_data["b"].id}',
+    });
+  });
+});
+
+/** What Terraform makes of `expression` in a configuration of these locals (terraform console, no provider). */
+function evaluate(expression: string, locals: Record<string, string> = {}): string {
+  const folder = mkdtempSync(join(tmpdir(), "hcl-"));
+  writeFileSync(join(folder, "main.tf.json"), JSON.stringify({ locals }));
+  const evaluated = execFileSync("terraform", ["console"], { cwd: folder, input: `base64encode(${expression})\n`, env: terraformEnv() }).toString();
+  return Buffer.from(JSON.parse(evaluated.trim()) as string, "base64").toString();
+}
+
+const SHELL_SCRIPT = [
+  "#!/bin/bash",
+  'echo "${HOME}" \'%{x}\' $((1 + 2)) \\n\ttab',
+  'jq -r \'.a["b"]\' <<< "{}"',
+  "printf '%s\\n' \"$${doubled}\" 100% $$",
+].join("\n");
+
+describe("terraformTemplateLiteral", () => {
+  it("keeps shell syntax literal when Terraform evaluates it as a string in its JSON", () => {
+    expect(evaluate("local.script", { script: terraformTemplateLiteral(SHELL_SCRIPT) })).toBe(SHELL_SCRIPT);
+  });
+
+  it("leaves cdktf tokens as references", () => {
+    expect(terraformTemplateLiteral('a "${TfToken[TOKEN.12]}" ${b} %{c}')).toBe('a "${TfToken[TOKEN.12]}" $${b} %%{c}');
   });
 });
 
 describe("hclStringLiteral", () => {
   it("keeps shell syntax literal when Terraform evaluates it", () => {
-    const script = [
-      "#!/bin/bash",
-      'echo "${HOME}" \'%{x}\' $((1 + 2)) \\n\ttab',
-      'jq -r \'.a["b"]\' <<< "{}"',
-      "printf '%s\\n' \"$${doubled}\"",
-    ].join("\n");
-    const folder = mkdtempSync(join(tmpdir(), "hcl-"));
-    const evaluated = execFileSync("terraform", ["console"], {
-      cwd: folder,
-      input: `base64encode("${hclStringLiteral(script)}")\n`,
-      env: terraformEnv(),
-    }).toString();
-    const decoded = Buffer.from(JSON.parse(evaluated.trim()) as string, "base64").toString();
-    expect(decoded).toBe(script);
+    expect(evaluate(`"${hclStringLiteral(SHELL_SCRIPT)}"`)).toBe(SHELL_SCRIPT);
   });
 
   it("leaves cdktf tokens as references", () => {

@@ -39,6 +39,7 @@ const props: IamProps = {
   keyArn: KEY,
   region: "us-east-1",
   nodes: [nodeRole("node", "openclaw-node-ec2-role")],
+  nodeResourceName: "node",
   bedrockModelArns: [
     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
@@ -51,10 +52,7 @@ const props: IamProps = {
 function synthIam(overrides: Partial<IamProps> = {}) {
   return synthConstruct((stack) => {
     const iam = new Iam(stack, "iam", { ...props, ...overrides });
-    return {
-      gateway: iam.gatewayInstanceProfileName,
-      ...Object.fromEntries(Object.entries(iam.nodeInstanceProfileNames).map(([node, profile]) => [`node-${node}`, profile])),
-    };
+    return { gateway: iam.gatewayInstanceProfileName, nodes: iam.nodeInstanceProfileName };
   });
 }
 
@@ -62,9 +60,10 @@ describe("Iam", () => {
   it("given a gateway and a node, when synthesized, then each host role has the CloudWatch agent and SSM core managed policies and EC2 trust", () => {
     const { json, tf } = synthIam();
     expect(json).toHaveResourceWithProperties(IamRole, { name: "openclaw-ec2-role" });
-    expect(json).toHaveResourceWithProperties(IamRole, { name: "openclaw-node-ec2-role" });
     expect(json).toHaveResourceWithProperties(IamInstanceProfile, { name: "openclaw-ec2-role" });
-    expect(json).toHaveResourceWithProperties(IamInstanceProfile, { name: "openclaw-node-ec2-role" });
+    // The node roles are made per node: aws_iam_role.node["node"].
+    expect(tf.resource.aws_iam_role['node["node"]']).toMatchObject({ name: "openclaw-node-ec2-role", description: "OpenClaw node-node host" });
+    expect(tf.resource.aws_iam_instance_profile['node_profile["node"]']).toMatchObject({ name: "openclaw-node-ec2-role", role: '${aws_iam_role.node["node"].name}' });
     const attachments = propertiesOf(tf, "aws_iam_role_policy_attachment").map((attachment) => String(attachment.policy_arn));
     expect(attachments.filter((arn) => arn === "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy")).toHaveLength(2);
     expect(attachments.filter((arn) => arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")).toHaveLength(2);
@@ -151,16 +150,13 @@ describe("Iam", () => {
       "openclaw-node-ec2-role",
     ]);
 
-    // Each host is handed its own instance profile.
-    const profileNamed = (name: string) => {
-      const [[id]] = resourcesOf(tf, "aws_iam_instance_profile").filter(([, profile]) => profile.name === name);
-      return `\${aws_iam_instance_profile.${id}.name}`;
-    };
+    // Each host is handed its own instance profile: the nodes', for the node with the same key.
+    const [[gatewayProfile]] = resourcesOf(tf, "aws_iam_instance_profile").filter(([, profile]) => profile.name === "openclaw-ec2-role");
     expect(exposed).toEqual({
-      gateway: profileNamed("openclaw-ec2-role"),
-      "node-node": profileNamed("openclaw-node-ec2-role"),
-      "node-arm": profileNamed("openclaw-arm-ec2-role"),
+      gateway: `\${aws_iam_instance_profile.${gatewayProfile}.name}`,
+      nodes: "${aws_iam_instance_profile.node_profile[each.key].name}",
     });
+    expect(tf.resource.aws_iam_instance_profile['node_profile["arm"]'].name).toBe("openclaw-arm-ec2-role");
   });
 
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {

@@ -127,4 +127,30 @@ describe("Monitoring: health", () => {
       });
     }
   });
+
+  it("given hosts made per key, when synthesized, then each kind of alarm is made per key too, each watching the instance of its key", () => {
+    const { tf } = synthMonitoring({
+      hosts: [props.hosts[0]],
+      fleet: {
+        resourceName: "node",
+        hosts: { "node-1": { label: "Node-1", instanceType: "t3.small", hostName: "openclaw-node-1" }, arm: { label: "Arm", instanceType: "t4g.small", hostName: "openclaw-arm" } },
+        instanceIdOfEach: "${aws_instance.node[each.key].id}",
+        memoryAlarm: false,
+        health: { metricName: "NodeConnected", description: "not connected to the gateway" },
+      },
+    });
+    const alarms = tf.resource.aws_cloudwatch_metric_alarm;
+    for (const [key, label] of [["node-1", "Node-1"], ["arm", "Arm"]]) {
+      expect(alarms[`node_cpu_high["${key}"]`]).toMatchObject({ alarm_name: `OpenClaw-${label}-CPU-High`, dimensions: { InstanceId: `\${aws_instance.node["${key}"].id}` } });
+      expect(alarms[`node_instance_check_reboot["${key}"]`].alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\./), "arn:aws:automate:us-east-1:ec2:reboot"]);
+    }
+    expect(alarms['node_unhealthy["arm"]']).toMatchObject({
+      alarm_name: "OpenClaw-Arm-Unhealthy",
+      alarm_description: "Arm: not connected to the gateway for 5 minutes (or no report)",
+      dimensions: { Host: "openclaw-arm" },
+    });
+    expect(Object.keys(alarms).filter((id) => id.startsWith("node_")).sort()).toEqual(
+      ["cpu_high", "instance_check_reboot", "status_check", "system_check_recover", "unhealthy"].flatMap((kind) => [`node_${kind}["arm"]`, `node_${kind}["node-1"]`]),
+    );
+  });
 });

@@ -1,77 +1,94 @@
-import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
-import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { randomBytes } from "node:crypto";
+import type { Architecture } from "../../src/config/aws-facts";
 import type { NodeRecord } from "../../src/config/hosts";
-import { NodeHost } from "../../src/constructs/node";
-import { propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { NodeHosts, type NodeHostsProps } from "../../src/constructs/node";
+import { userDataText } from "../helpers";
+import { synthConstruct } from "./bare-stack";
 
-const NODE: NodeRecord = {
-  name: "arm",
-  hostName: "openclaw-arm",
-  roleName: "openclaw-arm-ec2-role",
-  alarmLabel: "Arm",
-  instance: { instanceType: "t4g.small", architecture: "arm64", rootVolumeGb: 30 },
+const record = (name: string, instanceType: string, architecture: Architecture): NodeRecord => ({
+  name,
+  hostName: `openclaw-${name}`,
+  roleName: `openclaw-${name}-ec2-role`,
+  alarmLabel: name,
+  instance: { instanceType, architecture, rootVolumeGb: 30 },
   dataVolume: { sizeGb: 10 },
-  pairingParameter: "/openclaw/openclaw/nodes/arm/pairing",
-  listParameter: "/openclaw/openclaw/gateway/nodes/arm",
-  listEntry: { displayName: "openclaw-arm", pairingParameter: "/openclaw/openclaw/nodes/arm/pairing" },
+  pairingParameter: `/openclaw/openclaw/nodes/${name}/pairing`,
+  listParameter: `/openclaw/openclaw/gateway/nodes/${name}`,
+  listEntry: { displayName: `openclaw-${name}`, pairingParameter: `/openclaw/openclaw/nodes/${name}/pairing` },
+});
+
+const PLACEHOLDER = "node-name-here";
+
+/** An x86 node and an arm one, each architecture's user data naming the node and the gateway. */
+const props: NodeHostsProps = {
+  nodes: [record("node-1", "t3.small", "x86_64"), record("arm", "t4g.small", "arm64")],
+  userDataTemplates: new Map<Architecture, string>([
+    ["x86_64", `#!/bin/bash\necho "x86 node ${PLACEHOLDER}, gateway at 10.0.1.10, \${HOME}"\n`],
+    ["arm64", `#!/bin/bash\necho "arm node ${PLACEHOLDER}"\n`],
+  ]),
+  namePlaceholder: PLACEHOLDER,
+  ami: (node) => `ami-${node.instance.architecture}`,
+  subnetId: "subnet-1",
+  securityGroupId: "sg-node",
+  instanceProfileName: "${aws_iam_instance_profile.node_profile[each.key].name}",
+  dependsOn: [],
+  ignoreSecurityGroupDrift: false,
+  dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
 };
 
-describe("NodeHost", () => {
-  it("given its record, user data and ids, when synthesized, then it is one host of the record's settings with that user data", () => {
-    const { json, tf, exposed } = synthConstruct((stack) => {
+describe("NodeHosts", () => {
+  it("given two nodes, when synthesized, then each is a host of its own settings, named by its node, with its architecture's user data naming it", () => {
+    const { tf, exposed } = synthConstruct((stack) => {
       const parameter = new SsmParameter(stack, "parameter", { name: "/p", type: "String", value: "pending" });
-      const node = new NodeHost(stack, "node", {
-        host: NODE,
-        userData: "#!/bin/bash\necho gateway at 10.0.1.23\n",
-        ami: "ami-0123456789abcdef0",
-      subnetId: "subnet-1",
-        securityGroupId: "sg-node",
-        instanceProfileName: "node-profile",
-        dependsOn: [parameter],
-        ignoreSecurityGroupDrift: false,
-        dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
-      });
-      return { instanceId: node.instance.id };
+      const nodes = new NodeHosts(stack, "nodes", { ...props, dependsOn: [parameter] });
+      return { each: nodes.instanceIdOfEach, arm: nodes.instanceId("arm") };
     });
-    expect(propertiesOf(tf, "aws_instance")).toHaveLength(1);
-    expect(json).toHaveResourceWithProperties(Instance, {
-      instance_type: "t4g.small",
+    expect(Object.keys(tf.resource.aws_instance)).toEqual(['node["arm"]', 'node["node-1"]']);
+    const x86 = tf.resource.aws_instance['node["node-1"]'];
+    expect(x86).toMatchObject({
+      ami: "ami-x86_64",
+      instance_type: "t3.small",
       root_block_device: expect.objectContaining({ volume_size: 30 }),
       subnet_id: "subnet-1",
       vpc_security_group_ids: ["sg-node"],
-      iam_instance_profile: "node-profile",
-      depends_on: [`aws_ssm_parameter.${Object.entries(tf.resource.aws_ssm_parameter).find(([, parameter]) => (parameter as { name: string }).name === "/p")![0]}`],
-      user_data_base64: '${base64gzip("#!/bin/bash\\necho gateway at 10.0.1.23\\n")}',
-      tags: { Name: "openclaw-arm" },
+      iam_instance_profile: '${aws_iam_instance_profile.node_profile["node-1"].name}',
+      tags: { Name: "openclaw-node-1" },
+      depends_on: [`aws_ssm_parameter.${Object.keys(tf.resource.aws_ssm_parameter).find((id) => id.startsWith("parameter"))}`],
     });
-    expect(propertiesOf(tf, "aws_instance")[0].key_name).toBeUndefined();
-    expect(json).toHaveResourceWithProperties(Instance, { ami: "ami-0123456789abcdef0" });
-    expect(exposed.instanceId).toBe(referenceToOnly(tf, "aws_instance", "id"));
+    expect(x86.key_name).toBeUndefined();
+    expect(userDataText(tf, x86)).toBe('#!/bin/bash\necho "x86 node node-1, gateway at 10.0.1.10, ${HOME}"\n');
+    expect(userDataText(tf, tf.resource.aws_instance['node["arm"]'])).toBe('#!/bin/bash\necho "arm node arm"\n');
+    expect(tf.resource.aws_instance['node["arm"]']).toMatchObject({ ami: "ami-arm64", instance_type: "t4g.small" });
+    // Each architecture's user data is in the plan once, whatever the number of nodes.
+    expect(Object.keys(tf.locals?.node_user_data as object)).toEqual(["arm64", "x86_64"]);
+    expect(exposed).toEqual({ each: "${aws_instance.node[each.key].id}", arm: '${aws_instance.node["arm"].id}' });
   });
 
-  it("given its record, when synthesized, then its node-list entry tells the gateway its display name and pairing parameter, and its data volume is attached", () => {
-    const { json, tf } = synthConstruct((stack) => {
-      new NodeHost(stack, "node", {
-        host: NODE,
-        userData: "#!/bin/bash\n",
-        ami: "ami-0123456789abcdef0",
-      subnetId: "subnet-1",
-        securityGroupId: "sg-node",
-        instanceProfileName: "node-profile",
-        dependsOn: [],
-        ignoreSecurityGroupDrift: false,
-        dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
-      });
+  it("given two nodes, when synthesized, then each has a node-list entry telling the gateway its display name and pairing parameter, and its own data volume attached", () => {
+    const { tf } = synthConstruct((stack) => {
+      new NodeHosts(stack, "nodes", props);
     });
-    const [entry] = propertiesOf(tf, "aws_ssm_parameter");
+    const entry = tf.resource.aws_ssm_parameter['node_list_entry["arm"]'];
     expect(entry).toMatchObject({ name: "/openclaw/openclaw/gateway/nodes/arm", type: "String" });
     expect(JSON.parse(String(entry.value))).toEqual({ displayName: "openclaw-arm", pairingParameter: "/openclaw/openclaw/nodes/arm/pairing" });
     // Terraform owns the entry's value: no ignore_changes, so a renamed node updates it.
     expect(entry.lifecycle).toBeUndefined();
-    expect(json).toHaveResourceWithProperties(EbsVolume, { size: 10, availability_zone: "us-east-1a", encrypted: true });
-    expect(json).toHaveResourceWithProperties(VolumeAttachment, { device_name: "/dev/sdf", instance_id: referenceToOnly(tf, "aws_instance", "id") });
+    expect(tf.resource.aws_ebs_volume['node_data["node-1"]']).toMatchObject({ size: 10, availability_zone: "us-east-1a", encrypted: true, tags: { Name: "openclaw-node-1-data" } });
+    expect(tf.resource.aws_volume_attachment['node_data_attachment["node-1"]']).toMatchObject({
+      device_name: "/dev/sdf",
+      instance_id: '${aws_instance.node["node-1"].id}',
+      volume_id: '${aws_ebs_volume.node_data["node-1"].id}',
+    });
+  });
+
+  it("given an architecture's user data over EC2's 16 KB after gzip, when built, then it refuses, naming the node with the longest name", () => {
+    const large = `${randomBytes(18 * 1024).toString("hex")} ${PLACEHOLDER}`;
+    const nodes = [record("a", "t3.small", "x86_64"), record("longer-name", "t3.small", "x86_64")];
+    expect(() =>
+      synthConstruct((stack) => {
+        new NodeHosts(stack, "nodes", { ...props, nodes, userDataTemplates: new Map([["x86_64", large]]) });
+      }),
+    ).toThrow(/the user data of host openclaw-longer-name is \d+ bytes after gzip; EC2 accepts at most 16384/);
   });
 });

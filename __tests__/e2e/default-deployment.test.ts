@@ -405,6 +405,25 @@ test("a second deploy is a no-op, and holds the S3 lock file: a concurrent plan 
   expect(await deployment.lockFileExists()).toBe(false);
 });
 
+test("a deployment made by 0.1.0 (a set of resources per node) upgrades in place: every node resource moves, none changes", async () => {
+  const stack = JSON.parse(fs.readFileSync(path.join(deployment.stackDir, "cdk.tf.json"), "utf8")) as { moved: { from: string; to: string }[] };
+  expect(stack.moved).toHaveLength(14);
+  const terraform = (...args: string[]) => runTerraform([...args, "-no-color"], { env: deployment.env, cwd: deployment.stackDir });
+  // Put the node's resources back at the addresses 0.1.0 gave them, as its state has them.
+  for (const { from, to } of stack.moved) expect({ to, code: (await terraform("state", "mv", to, from)).code }).toEqual({ to, code: 0 });
+  const plan = await terraform("plan", "-input=false", "-out=upgrade.tfplan");
+  expect(plan.code).toBe(0);
+  const show = await runTerraform(["show", "-json", "upgrade.tfplan"], { env: deployment.env, cwd: deployment.stackDir });
+  const changes = (JSON.parse(show.output.slice(show.output.indexOf("{"))) as { resource_changes: { address: string; previous_address?: string; change: { actions: string[] } }[] })
+    .resource_changes;
+  for (const { from, to } of stack.moved) {
+    expect(changes.find((change) => change.address === to)).toMatchObject({ previous_address: from, change: { actions: ["no-op"] } });
+  }
+  expect(changes.filter((change) => change.change.actions.join() !== "no-op").map((change) => change.address)).toEqual([]);
+  expect((await terraform("apply", "-input=false", "upgrade.tfplan")).code).toBe(0);
+  expect((await deployment.plan()).code).toBe(0);
+});
+
 /** Every folder and file below `dir` (symbolic links not followed), with its permission bits. */
 function modesBelow(dir: string): { path: string; directory: boolean; mode: number }[] {
   const found = [{ path: dir, directory: true, mode: fs.statSync(dir).mode & 0o777 }];

@@ -2,7 +2,7 @@
  * Issue 9 "no cascade", proven at synth: what one host's resources hold never depends on how many other
  * hosts there are, and the gateway's address does not depend on its instance.
  */
-import { resourcesOf, synthStack, type TerraformJson } from "../helpers";
+import { resourcesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 
 const nodes = (count: number) => Array.from({ length: count }, (_, index) => ({ name: `node-${index + 1}` }));
 
@@ -17,6 +17,7 @@ describe("no cascading replacements", () => {
     const one = synthStack({ nodes: nodes(1) }).tf;
     const two = synthStack({ nodes: nodes(2) }).tf;
     for (const host of ["openclaw-gw", "openclaw-node-1"]) {
+      expect(userDataText(two, instanceByName(two, host))).toBe(userDataText(one, instanceByName(one, host)));
       expect(instanceByName(two, host).user_data_base64).toBe(instanceByName(one, host).user_data_base64);
       expect(instanceByName(two, host).private_ip).toBe(instanceByName(one, host).private_ip);
     }
@@ -33,8 +34,8 @@ describe("no cascading replacements", () => {
     const { tf } = synthStack();
     const gateway = instanceByName(tf, "openclaw-gw");
     expect(gateway.private_ip).toBe("10.0.1.10");
-    expect(String(instanceByName(tf, "openclaw-node").user_data_base64)).toContain("10.0.1.10");
-    expect(String(instanceByName(tf, "openclaw-node").user_data_base64)).not.toContain("aws_instance");
+    expect(userDataText(tf, instanceByName(tf, "openclaw-node"))).toContain("OPENCLAW_AWS_GATEWAY_HOST='10.0.1.10'");
+    expect(userDataText(tf, instanceByName(tf, "openclaw-node"))).not.toContain("aws_instance");
     expect(tf.output.gateway_private_ip.value).toBe("10.0.1.10");
 
     expect(instanceByName(synthStack({ gateway: { privateIp: "10.0.1.200" } }).tf, "openclaw-gw").private_ip).toBe("10.0.1.200");
@@ -49,14 +50,14 @@ describe("no cascading replacements", () => {
     const [[subnetId]] = resourcesOf({ ...tf, resource: tf.data } as TerraformJson, "aws_subnet").filter(([id]) => id.startsWith("gateway_subnet"));
     const expected = `\${cidrhost(data.aws_subnet.${subnetId}.cidr_block, 10)}`;
     expect(instanceByName(tf, "openclaw-gw").private_ip).toBe(expected);
-    expect(String(instanceByName(tf, "openclaw-node").user_data_base64)).toContain(`cidrhost(data.aws_subnet.${subnetId}.cidr_block, 10)`);
+    expect(userDataText(tf, instanceByName(tf, "openclaw-node"))).toContain(`OPENCLAW_AWS_GATEWAY_HOST='\${cidrhost(data.aws_subnet.${subnetId}.cidr_block, 10)}'`);
   });
 
   it("a version bump changes the hosts' user data (they are replaced) but not the gateway's address", () => {
     const before = synthStack().tf;
     const after = synthStack({ openclaw: { install: { method: "npm", version: "2026.10.1" } } }).tf;
     for (const host of ["openclaw-gw", "openclaw-node"]) {
-      expect(instanceByName(after, host).user_data_base64).not.toBe(instanceByName(before, host).user_data_base64);
+      expect(userDataText(after, instanceByName(after, host))).not.toBe(userDataText(before, instanceByName(before, host)));
       expect(instanceByName(after, host).user_data_replace_on_change).toBe(true);
     }
     expect(instanceByName(after, "openclaw-gw").private_ip).toBe(instanceByName(before, "openclaw-gw").private_ip);

@@ -12,7 +12,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
 import { testEndpoint } from "../e2e/deployment";
-import { propertiesOf, resourcesOf, synthStack, type TerraformJson } from "../helpers";
+import { propertiesOf, resourcesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
@@ -257,8 +257,8 @@ describe("OpenClawStack", () => {
       expect(node).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 100 }) });
       // The gateway's fixed address, not its instance's: replacing the gateway does not replace the node.
       expect(instancesByName(tf)["openclaw-gw"].private_ip).toBe("10.0.1.10");
-      expect(node.user_data_base64).toContain(`OPENCLAW_AWS_GATEWAY_HOST='10.0.1.10'`);
-      expect(node.user_data_base64).not.toContain(`aws_instance.${gatewayId}`);
+      expect(userDataText(tf, node)).toContain(`OPENCLAW_AWS_GATEWAY_HOST='10.0.1.10'`);
+      expect(userDataText(tf, node)).not.toContain(`aws_instance.${gatewayId}`);
       expect((node.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-node-sg"]);
       expect(referenced(tf, node.iam_instance_profile).name).toBe("openclaw-node-ec2-role");
     });

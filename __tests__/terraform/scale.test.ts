@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Testing } from "cdktf";
 import { validateConfig } from "../../src/config/load";
+import { expandForEach } from "../../src/cost/for-each";
 import { OpenClawStack } from "../../src/stacks/openclaw-stack";
 import { applyTerraformEnv } from "../../scripts/lib/terraform-env";
 
@@ -19,6 +20,7 @@ jest.setTimeout(600_000);
 const endpoint = process.env.OPENCLAW_TEST_ENDPOINT;
 
 interface SynthesizedStack {
+  locals?: Record<string, unknown>;
   resource: Record<string, Record<string, { tags?: Record<string, string>; depends_on?: string[] }>>;
 }
 
@@ -41,7 +43,10 @@ test(`${NODE_COUNT} nodes synthesize (one instance per node and the gateway) and
   const config = scaleConfig();
   const stack = new OpenClawStack(Testing.app(), config.stackName, { config });
   const dir = Testing.fullSynth(stack);
-  const tf = JSON.parse(fs.readFileSync(path.join(dir, "stacks", config.stackName, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  const synthesized = JSON.parse(fs.readFileSync(path.join(dir, "stacks", config.stackName, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  // The nodes are one aws_instance made per key: what Terraform plans is one per node.
+  expect(Object.keys(synthesized.resource.aws_instance)).toHaveLength(2);
+  const tf = expandForEach(synthesized);
   const names = Object.values(tf.resource.aws_instance).map((instance) => instance.tags?.Name);
   expect(names).toHaveLength(NODE_COUNT + 1);
   expect(names).toContain("openclaw-scale-gw");

@@ -134,9 +134,21 @@ function gatewayPrivateIp(config: OpenClawConfig): string | undefined {
   return config.network.mode === "create" ? cidrHost(config.network.publicSubnetCidr, GATEWAY_HOST_NUMBER) : undefined;
 }
 
+/** The SSM path under which each node's list entry is. */
+function nodeListPath(names: DeploymentNames): string {
+  return `${names.parameterPath}/gateway/nodes`;
+}
+
+/** One node's record, from its settings in the configuration. */
+export function nodeRecord(names: DeploymentNames, node: OpenClawConfig["nodes"][number]): NodeRecord {
+  const record = hostRecord(names, node.name, node, false);
+  const pairingParameter = `${names.parameterPath}/nodes/${node.name}/pairing`;
+  return { ...record, pairingParameter, listParameter: `${nodeListPath(names)}/${node.name}`, listEntry: { displayName: record.hostName, pairingParameter } };
+}
+
 export function deploymentHosts(config: OpenClawConfig, names: DeploymentNames): DeploymentHosts {
   const path = names.parameterPath;
-  const nodeList = `${path}/gateway/nodes`;
+  const nodeList = nodeListPath(names);
   return {
     gateway: {
       ...hostRecord(names, config.gateway.name, config.gateway, true),
@@ -144,11 +156,7 @@ export function deploymentHosts(config: OpenClawConfig, names: DeploymentNames):
       tokenSecret: `openclaw/${config.stackName}/gateway/token`,
       privateIp: gatewayPrivateIp(config),
     },
-    nodes: config.nodes.map((node) => {
-      const record = hostRecord(names, node.name, node, false);
-      const pairingParameter = `${path}/nodes/${node.name}/pairing`;
-      return { ...record, pairingParameter, listParameter: `${nodeList}/${node.name}`, listEntry: { displayName: record.hostName, pairingParameter } };
-    }),
+    nodes: config.nodes.map((node) => nodeRecord(names, node)),
     gatewayParameters: {
       tlsFingerprint: `${path}/gateway/tls-fingerprint`,
       tlsCertificate: `${path}/gateway/tls-certificate`,

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import type { HostDataVolume } from "../config/hosts";
+import { type ForEachResources, sameKey } from "./for-each";
 
 /** What every host's data volume shares, deployment-wide. */
 export interface DataVolumePolicy {
@@ -22,6 +23,8 @@ export interface DataVolumeProps {
   readonly instanceId: string;
   /** Device name it is attached as (HOST_LAYOUT.dataDevice, which the boot script looks for). */
   readonly deviceName: string;
+  /** One volume per key (its host's instanceId is then `sameKey`); the names are `<resourceName>_data`. */
+  readonly forEach?: ForEachResources;
 }
 
 /**
@@ -31,11 +34,13 @@ export interface DataVolumeProps {
  */
 export class DataVolume extends Construct {
   readonly volume: EbsVolume;
+  readonly attachment: VolumeAttachment;
 
   constructor(scope: Construct, id: string, props: DataVolumeProps) {
     super(scope, id);
-    const { volume, policy } = props;
+    const { volume, policy, forEach } = props;
     this.volume = new EbsVolume(this, "volume", {
+      forEach: forEach?.forEach,
       availabilityZone: policy.availabilityZone,
       size: volume.sizeGb,
       type: "gp3",
@@ -44,12 +49,15 @@ export class DataVolume extends Construct {
       tags: { Name: `${props.hostName}-data`, [policy.backupTag.key]: policy.backupTag.value },
       lifecycle: { preventDestroy: !policy.deleteOnDestroy },
     });
-    new VolumeAttachment(this, "attachment", {
-      volumeId: this.volume.id,
+    if (forEach) this.volume.overrideLogicalId(`${forEach.resourceName}_data`);
+    this.attachment = new VolumeAttachment(this, "attachment", {
+      forEach: forEach?.forEach,
+      volumeId: forEach ? sameKey(this.volume, "id") : this.volume.id,
       instanceId: props.instanceId,
       deviceName: props.deviceName,
       // Replacing the instance: stop it first, so its services stop and the filesystem is unmounted cleanly.
       stopInstanceBeforeDetaching: true,
     });
+    if (forEach) this.attachment.overrideLogicalId(`${forEach.resourceName}_data_attachment`);
   }
 }

@@ -6,7 +6,7 @@ import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { GATEWAY_HOST_NUMBER, type GatewayRecord } from "../config/hosts";
 import type { DataVolumePolicy } from "./data-volume";
-import { Host } from "./host";
+import { encodeUserData, Host } from "./host";
 
 export interface GatewayHostProps {
   /** The gateway's record: its names, instance settings and (when the config knows it) private address. */
@@ -64,7 +64,7 @@ export class GatewayHost extends Construct {
       securityGroupIds: [props.securityGroupId],
       instanceProfileName: props.instanceProfileName,
       keyName: props.keyName,
-      userData: props.renderUserData(eip?.publicIp),
+      userDataBase64: encodeUserData(host.hostName, props.renderUserData(eip?.publicIp)),
       dependsOn: props.dependsOn,
       ignoreSecurityGroupDrift: props.ignoreSecurityGroupDrift,
     }).instance;

@@ -5,6 +5,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { HostDataVolume, HostInstance } from "../config/hosts";
 import { HOST_LAYOUT } from "../hosts/layout";
 import { DataVolume, type DataVolumePolicy } from "./data-volume";
+import { type ForEachResources, sameKey } from "./for-each";
 
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -13,7 +14,7 @@ export interface HostProps {
   /** Host name: the Name tag. */
   readonly name: string;
   /** Instance type and root volume size. */
-  readonly instance: HostInstance;
+  readonly instance: Pick<HostInstance, "instanceType" | "rootVolumeGb">;
   /** The AMI of the instance's architecture (Amis.idFor). */
   readonly ami: string;
   /** The host's data volume, and what all data volumes share. */
@@ -26,12 +27,37 @@ export interface HostProps {
   readonly instanceProfileName: string;
   /** SSH key pair, when SSH is possible at all. */
   readonly keyName?: string;
-  /** Rendered cloud-init user data (plain text; may hold Terraform references). */
-  readonly userData: string;
+  /** The user data, as `encodeUserData` writes it. */
+  readonly userDataBase64: string;
   /** What must exist before the host boots (e.g. the parameters its boot script writes). */
   readonly dependsOn?: ITerraformDependable[];
   /** Emulator accommodation (config/emulator.ts): the instance ignores drift of its security group list. */
   readonly ignoreSecurityGroupDrift: boolean;
+  /** One host per key: the other props then hold that map's values (`each.value.*`). */
+  readonly forEach?: ForEachResources;
+}
+
+/** Fails the synth, naming the host, when its user data would not fit EC2's limit once gzip'd. */
+export function checkUserDataSize(hostName: string, userData: string): void {
+  // Terraform's base64gzip compresses at Go's default level, 6. Level 1 compresses less, so a fit at
+  // level 1 settles it at a fraction of the cost.
+  const gzipped = (level: number) => gzipSync(userData, { level }).length;
+  const gzippedBytes = gzipped(1) <= USER_DATA_LIMIT_BYTES ? 0 : gzipped(6);
+  if (gzippedBytes > USER_DATA_LIMIT_BYTES) {
+    // No setting grows the user data (the node list is read from SSM), so only the templates can outgrow it.
+    throw new Error(
+      `the user data of host ${hostName} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}. Move content out of the templates (e.g. into a package the boot script downloads).`,
+    );
+  }
+}
+
+/**
+ * A host's rendered cloud-init user data (plain text; may hold Terraform references) as the instance's
+ * `user_data_base64`: gzip'd by Terraform, after checking here that it fits EC2's limit.
+ */
+export function encodeUserData(hostName: string, userData: string): string {
+  checkUserDataSize(hostName, userData);
+  return Fn.base64gzip(hclStringLiteral(userData));
 }
 
 /**
@@ -44,18 +70,9 @@ export class Host extends Construct {
 
   constructor(scope: Construct, id: string, props: HostProps) {
     super(scope, id);
-    // Terraform's base64gzip compresses at Go's default level, 6. Level 1 compresses less, so a fit at
-    // level 1 settles it at a fraction of the cost (this runs once per host).
-    const gzipped = (level: number) => gzipSync(props.userData, { level }).length;
-    const gzippedBytes = gzipped(1) <= USER_DATA_LIMIT_BYTES ? 0 : gzipped(6);
-    if (gzippedBytes > USER_DATA_LIMIT_BYTES) {
-      // No setting grows the user data (the node list is read from SSM), so only the templates can outgrow it.
-      throw new Error(
-        `the user data of host ${props.name} is ${gzippedBytes} bytes after gzip; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}. Move content out of the templates (e.g. into a package the boot script downloads).`,
-      );
-    }
-
+    const { forEach } = props;
     this.instance = new Instance(this, "instance", {
+      forEach: forEach?.forEach,
       ami: props.ami,
       instanceType: props.instance.instanceType,
       subnetId: props.subnetId,
@@ -72,20 +89,22 @@ export class Host extends Construct {
         encrypted: true,
         deleteOnTermination: true,
       },
-      userDataBase64: Fn.base64gzip(hclStringLiteral(props.userData)),
+      userDataBase64: props.userDataBase64,
       userDataReplaceOnChange: true,
       tags: { Name: props.name },
       dependsOn: props.dependsOn,
       // A new AL2023 release must not replace a running host at the next plan; replace it deliberately.
       lifecycle: { ignoreChanges: props.ignoreSecurityGroupDrift ? ["ami", "vpc_security_group_ids"] : ["ami"] },
     });
+    if (forEach) this.instance.overrideLogicalId(forEach.resourceName);
 
     this.dataVolume = new DataVolume(this, "data", {
       hostName: props.name,
       volume: props.dataVolume,
       policy: props.dataVolumePolicy,
-      instanceId: this.instance.id,
+      instanceId: forEach ? sameKey(this.instance, "id") : this.instance.id,
       deviceName: HOST_LAYOUT.dataDevice,
+      forEach,
     });
   }
 }
@@ -99,15 +118,19 @@ const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
  * `\u0024{` form, rather than `$${`, keeps cdktf from warning about escape sequences on every synth.
  */
 export function hclStringLiteral(text: string): string {
-  const escape = (part: string) =>
-    part
-      .replace(/\\/g, "\\\\")
-      .replace(/"/g, '\\"')
-      .replace(/\n/g, "\\n")
-      .replace(/\r/g, "\\r")
-      .replace(/\t/g, "\\t")
-      .replace(/\$\{/g, "\\u0024{")
-      .replace(/%\{/g, "\\u0025{");
+  return escapeBetweenTokens(text, HCL_SPECIAL, HCL_ESCAPES);
+}
+
+/**
+ * The text as a Terraform string template (a string value in Terraform JSON, e.g. a local): `${` and `%{`
+ * stay literal (`$${`, `%%{`); cdktf's token markers become the Terraform references.
+ */
+export function terraformTemplateLiteral(text: string): string {
+  return escapeBetweenTokens(text, TEMPLATE_SPECIAL, TEMPLATE_ESCAPES);
+}
+
+function escapeBetweenTokens(text: string, special: RegExp, escapes: Readonly<Record<string, string>>): string {
+  const escape = (part: string) => part.replace(special, (found) => escapes[found]);
   let result = "";
   let last = 0;
   for (const match of text.matchAll(TOKEN)) {
@@ -116,3 +139,17 @@ export function hclStringLiteral(text: string): string {
   }
   return result + escape(text.slice(last));
 }
+
+/** What hclStringLiteral escapes, in one pass over the text (it runs on every host's user data). */
+const HCL_ESCAPES: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  '"': '\\"',
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "${": "\\u0024{",
+  "%{": "\\u0025{",
+};
+const HCL_SPECIAL = /[\\"\n\r\t]|\$\{|%\{/g;
+const TEMPLATE_ESCAPES: Readonly<Record<string, string>> = { "${": "$${", "%{": "%%{" };
+const TEMPLATE_SPECIAL = /\$\{|%\{/g;

@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
+import { TerraformIterator, TerraformLocal, type TerraformResource } from "cdktf";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { type ForEachResources, sameKey } from "./for-each";
 
 /** AWS managed policies every host gets: the CloudWatch agent and SSM Session Manager / Run Command. */
 export const MANAGED_POLICIES = ["CloudWatchAgentServerPolicy", "AmazonSSMManagedInstanceCore"] as const;
@@ -23,7 +25,7 @@ export const PARAMETER_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", 
 
 /** The role of one node host. */
 export interface NodeRole {
-  /** Node name (keys the construct ids). */
+  /** Node name: the key of its role (as of its host). */
   readonly node: string;
   readonly roleName: string;
   /** ARNs of the SSM parameters this node reads: the gateway's certificate, its fingerprint, its own pairing. */
@@ -48,8 +50,10 @@ export interface IamProps {
   readonly region: string;
   /** ARN (pattern) of the gateway token's secret: the gateway's alone. */
   readonly gatewayTokenSecretArn: string;
-  /** One narrower role per node host. */
+  /** One narrower role per node host, made per key: `aws_iam_role.<nodeResourceName>["<node>"]`. */
   readonly nodes: readonly NodeRole[];
+  /** Terraform name of the node roles (the node hosts' own: NODE_RESOURCE_NAME). */
+  readonly nodeResourceName: string;
   /**
    * ARNs of the model the gateway may invoke (its inference profile and the foundation models it routes
    * to); empty means no Bedrock at all.
@@ -75,8 +79,8 @@ type Statement = {
  */
 export class Iam extends Construct {
   readonly gatewayInstanceProfileName: string;
-  /** Instance profile of each node, by node name. */
-  readonly nodeInstanceProfileNames: Record<string, string> = {};
+  /** In a resource made for the same keys (the node hosts): its node's instance profile; undefined without nodes. */
+  readonly nodeInstanceProfileName?: string;
 
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
@@ -131,11 +135,11 @@ export class Iam extends Construct {
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       });
     }
-    const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, gatewayStatements);
+    const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, policyDocument(gatewayStatements));
     this.gatewayInstanceProfileName = gateway.instanceProfileName;
 
-    for (const node of props.nodes) {
-      const role = this.hostRole(`node-${node.node}`, node.roleName, props.partition, [
+    if (props.nodes.length > 0) {
+      const nodeStatements = (node: NodeRole): Statement[] => [
         { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
         {
           Sid: "DecryptOwnJoinCode",
@@ -148,32 +152,66 @@ export class Iam extends Construct {
         // which covers the stack's path (other nodes' join codes, channel secrets) and needs nothing else.
         { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
         { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
-      ]);
-      this.nodeInstanceProfileNames[node.node] = role.instanceProfileName;
+      ];
+      const roles = new TerraformLocal(
+        this,
+        "node-roles",
+        Object.fromEntries(props.nodes.map((node) => [node.node, { role_name: node.roleName, policy: policyDocument(nodeStatements(node)) }])),
+      );
+      roles.overrideLogicalId("node_roles");
+      const each = TerraformIterator.fromMap(roles.asAnyMap);
+      this.nodeInstanceProfileName = this.hostRole(
+        `node-${each.key}`,
+        each.getString("role_name"),
+        props.partition,
+        each.getString("policy"),
+        { forEach: each, resourceName: props.nodeResourceName },
+      ).instanceProfileName;
     }
   }
 
-  /** A host role with the managed policies and one inline policy. */
-  private hostRole(key: string, name: string, partition: string, statements: readonly Statement[]): { readonly instanceProfileName: string } {
-    const role = new IamRole(this, `${key}-role`, {
-      name,
-      description: `OpenClaw ${key} host`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  /**
+   * A host role with the managed policies and one inline policy. With `forEach`, one per key: `name`
+   * and `policy` then hold the map's values, the resources are named after `forEach.resourceName`, and
+   * the instance profile name returned is `sameKey`.
+   */
+  private hostRole(key: string, name: string, partition: string, policy: string, forEach?: ForEachResources): { readonly instanceProfileName: string } {
+    // Construct ids must be literal: a fleet's are its resource name.
+    const base = forEach?.resourceName ?? key;
+    const named = <T extends TerraformResource>(resource: T, suffix: string): T => {
+      if (forEach) resource.overrideLogicalId(`${forEach.resourceName}${suffix}`);
+      return resource;
+    };
+    const role = named(
+      new IamRole(this, `${base}-role`, {
+        forEach: forEach?.forEach,
+        name,
+        description: `OpenClaw ${key} host`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
       }),
-    });
-    for (const policy of MANAGED_POLICIES) {
-      new IamRolePolicyAttachment(this, `${key}-${policy}`, {
-        role: role.name,
-        policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
-      });
+      "",
+    );
+    const roleAttribute = (attribute: string) => (forEach ? sameKey(role, attribute) : role.getStringAttribute(attribute));
+    for (const managed of MANAGED_POLICIES) {
+      named(
+        new IamRolePolicyAttachment(this, `${base}-${managed}`, {
+          forEach: forEach?.forEach,
+          role: roleAttribute("name"),
+          policyArn: `arn:${partition}:iam::aws:policy/${managed}`,
+        }),
+        `_${managed}`,
+      );
     }
-    new IamRolePolicy(this, `${key}-policy`, {
-      name: `${name}-policy`,
-      role: role.id,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
-    });
-    return { instanceProfileName: new IamInstanceProfile(this, `${key}-profile`, { name, role: role.name }).name };
+    named(new IamRolePolicy(this, `${base}-policy`, { forEach: forEach?.forEach, name: `${name}-policy`, role: roleAttribute("id"), policy }), "_policy");
+    const profile = named(new IamInstanceProfile(this, `${base}-profile`, { forEach: forEach?.forEach, name, role: roleAttribute("name") }), "_profile");
+    return { instanceProfileName: forEach ? sameKey(profile, "name") : profile.name };
   }
+}
+
+/** An IAM policy document of these statements. */
+function policyDocument(statements: readonly Statement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }

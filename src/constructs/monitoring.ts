@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
+import { TerraformIterator, TerraformLocal } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { ForEachResources } from "./for-each";
 
 /** A host to watch. */
 export interface MonitoredHost {
@@ -14,6 +16,22 @@ export interface MonitoredHost {
   readonly memoryAlarm: boolean;
   /** Its application health metric (published by the gateway, dimension Host=hostName, 1 = healthy). */
   readonly health: { readonly metricName: string; readonly hostName: string; readonly description: string };
+}
+
+/**
+ * Hosts made per key of a map (the node hosts): their alarms are made per key too, e.g.
+ * `aws_cloudwatch_metric_alarm.node_cpu_high["node-1"]`.
+ */
+export interface MonitoredFleet {
+  /** Starts the alarms' Terraform names. */
+  readonly resourceName: string;
+  /** Each host, by the key its instance has. */
+  readonly hosts: Readonly<Record<string, { readonly label: string; readonly instanceType: string; readonly hostName: string }>>;
+  /** In an alarm made for the same keys: its host's instance id (the hosts' `sameKey`). */
+  readonly instanceIdOfEach: string;
+  readonly memoryAlarm: boolean;
+  /** The health metric and what its alarm says, as for one host. */
+  readonly health: { readonly metricName: string; readonly description: string };
 }
 
 export interface MonitoringProps {
@@ -29,6 +47,8 @@ export interface MonitoringProps {
   readonly region: string;
   readonly partition: string;
   readonly hosts: readonly MonitoredHost[];
+  /** Hosts made per key, if any. */
+  readonly fleet?: MonitoredFleet;
 }
 
 /**
@@ -53,96 +73,133 @@ export class Monitoring extends Construct {
       new CloudwatchLogGroup(this, key, { name, retentionInDays: props.logRetentionDays });
     }
 
-    const recover = `arn:${props.partition}:automate:${props.region}:ec2:recover`;
-    const reboot = `arn:${props.partition}:automate:${props.region}:ec2:reboot`;
-    for (const host of props.hosts) {
-      const instance = { InstanceId: host.instanceId };
-      const alarm = (suffix: string, { extraActions = [], ...metric }: AlarmSettings) => {
-        const alarmName = `${props.alarmPrefix}-${host.label}-${suffix}`;
-        new CloudwatchMetricAlarm(this, alarmName, {
-          alarmName,
-          alarmActions: [topic.arn, ...extraActions],
-          okActions: [topic.arn],
-          evaluationPeriods: 1,
-          treatMissingData: "missing",
-          ...metric,
-        });
+    const actions = {
+      topicArn: topic.arn,
+      recover: `arn:${props.partition}:automate:${props.region}:ec2:recover`,
+      reboot: `arn:${props.partition}:automate:${props.region}:ec2:reboot`,
+    };
+    for (const host of props.hosts) this.hostAlarms(props, actions, host);
+    if (props.fleet) {
+      const { fleet } = props;
+      const hosts = new TerraformLocal(
+        this,
+        "monitored",
+        Object.fromEntries(Object.entries(fleet.hosts).map(([key, host]) => [key, { label: host.label, instance_type: host.instanceType, host_name: host.hostName }])),
+      );
+      hosts.overrideLogicalId(`monitored_${fleet.resourceName}s`);
+      const each = TerraformIterator.fromMap(hosts.asAnyMap);
+      const host: MonitoredHost = {
+        label: each.getString("label"),
+        instanceId: fleet.instanceIdOfEach,
+        instanceType: each.getString("instance_type"),
+        memoryAlarm: fleet.memoryAlarm,
+        health: { ...fleet.health, hostName: each.getString("host_name") },
       };
+      this.hostAlarms(props, actions, host, { forEach: each, resourceName: fleet.resourceName });
+    }
+  }
 
-      alarm("CPU-High", {
-        alarmDescription: `${host.label} CPU above 80% for 5 minutes`,
-        namespace: "AWS/EC2",
-        metricName: "CPUUtilization",
-        dimensions: instance,
+  /** One host's alarms; per key of `forEach` when given (`host` then holds the map's values). */
+  private hostAlarms(props: MonitoringProps, actions: AlarmActions, host: MonitoredHost, forEach?: ForEachResources): void {
+    const instance = { InstanceId: host.instanceId };
+    const alarm = (suffix: string, { extraActions = [], ...metric }: AlarmSettings) => {
+      const alarmName = `${props.alarmPrefix}-${host.label}-${suffix}`;
+      const resource = new CloudwatchMetricAlarm(this, forEach ? `${forEach.resourceName}-${suffix}` : alarmName, {
+        forEach: forEach?.forEach,
+        alarmName,
+        alarmActions: [actions.topicArn, ...extraActions],
+        okActions: [actions.topicArn],
+        evaluationPeriods: 1,
+        treatMissingData: "missing",
+        ...metric,
+      });
+      if (forEach) resource.overrideLogicalId(fleetAlarmResourceName(forEach.resourceName, suffix));
+    };
+    alarm("CPU-High", {
+      alarmDescription: `${host.label} CPU above 80% for 5 minutes`,
+      namespace: "AWS/EC2",
+      metricName: "CPUUtilization",
+      dimensions: instance,
+      statistic: "Average",
+      period: 300,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 80,
+    });
+    if (host.memoryAlarm) {
+      alarm("Memory-High", {
+        alarmDescription: `${host.label} memory above 85% for 5 minutes (CloudWatch agent)`,
+        namespace: props.namespace,
+        metricName: "mem_used_percent",
+        // The agent appends both dimensions; an alarm only matches the exact set.
+        dimensions: { ...instance, InstanceType: host.instanceType },
         statistic: "Average",
         period: 300,
         comparisonOperator: "GreaterThanThreshold",
-        threshold: 80,
-      });
-      if (host.memoryAlarm) {
-        alarm("Memory-High", {
-          alarmDescription: `${host.label} memory above 85% for 5 minutes (CloudWatch agent)`,
-          namespace: props.namespace,
-          metricName: "mem_used_percent",
-          // The agent appends both dimensions; an alarm only matches the exact set.
-          dimensions: { ...instance, InstanceType: host.instanceType },
-          statistic: "Average",
-          period: 300,
-          comparisonOperator: "GreaterThanThreshold",
-          threshold: 85,
-        });
-      }
-      alarm("StatusCheck", {
-        alarmDescription: `${host.label} failed an EC2 status check`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed",
-        dimensions: instance,
-        statistic: "Maximum",
-        period: 60,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-      });
-      // EC2 accepts the recover action only on the system check; it moves the host to healthy hardware.
-      alarm("SystemCheck-Recover", {
-        alarmDescription: `${host.label} failed the EC2 system status check: recovering the instance`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_System",
-        dimensions: instance,
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 2,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        extraActions: [recover],
-      });
-      // A hung guest (kernel, memory exhaustion): EC2 accepts the reboot action on the instance check.
-      alarm("InstanceCheck-Reboot", {
-        alarmDescription: `${host.label} failed the EC2 instance status check: rebooting the instance`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_Instance",
-        dimensions: instance,
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 3,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        extraActions: [reboot],
-      });
-      // The application itself: unhealthy (or not reported at all) for 5 minutes.
-      alarm("Unhealthy", {
-        alarmDescription: `${host.label}: ${host.health.description} for 5 minutes (or no report)`,
-        namespace: props.namespace,
-        metricName: host.health.metricName,
-        dimensions: { Host: host.health.hostName },
-        statistic: "Minimum",
-        period: 60,
-        evaluationPeriods: 5,
-        comparisonOperator: "LessThanThreshold",
-        threshold: 1,
-        treatMissingData: "breaching",
+        threshold: 85,
       });
     }
+    alarm("StatusCheck", {
+      alarmDescription: `${host.label} failed an EC2 status check`,
+      namespace: "AWS/EC2",
+      metricName: "StatusCheckFailed",
+      dimensions: instance,
+      statistic: "Maximum",
+      period: 60,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+    });
+    // EC2 accepts the recover action only on the system check; it moves the host to healthy hardware.
+    alarm("SystemCheck-Recover", {
+      alarmDescription: `${host.label} failed the EC2 system status check: recovering the instance`,
+      namespace: "AWS/EC2",
+      metricName: "StatusCheckFailed_System",
+      dimensions: instance,
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 2,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      extraActions: [actions.recover],
+    });
+    // A hung guest (kernel, memory exhaustion): EC2 accepts the reboot action on the instance check.
+    alarm("InstanceCheck-Reboot", {
+      alarmDescription: `${host.label} failed the EC2 instance status check: rebooting the instance`,
+      namespace: "AWS/EC2",
+      metricName: "StatusCheckFailed_Instance",
+      dimensions: instance,
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 3,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      extraActions: [actions.reboot],
+    });
+    // The application itself: unhealthy (or not reported at all) for 5 minutes.
+    alarm("Unhealthy", {
+      alarmDescription: `${host.label}: ${host.health.description} for 5 minutes (or no report)`,
+      namespace: props.namespace,
+      metricName: host.health.metricName,
+      dimensions: { Host: host.health.hostName },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 5,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+    });
   }
+}
+
+/** Terraform name of a fleet's alarms of one kind: ("node", "CPU-High") -> node_cpu_high, "InstanceCheck-Reboot" -> node_instance_check_reboot. */
+export function fleetAlarmResourceName(resourceName: string, suffix: string): string {
+  return `${resourceName}_${suffix.replace(/([a-z])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase()}`;
+}
+
+/** Where alarms notify, and the EC2 actions they can take. */
+interface AlarmActions {
+  readonly topicArn: string;
+  readonly recover: string;
+  readonly reboot: string;
 }
 
 interface AlarmSettings {

@@ -1,60 +1,117 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { TerraformIterator, TerraformLocal, type ITerraformDependable } from "cdktf";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import type { Architecture } from "../config/aws-facts";
 import type { NodeRecord } from "../config/hosts";
 import type { DataVolumePolicy } from "./data-volume";
-import { Host } from "./host";
+import { atKey, sameKey } from "./for-each";
+import { checkUserDataSize, Host, terraformTemplateLiteral } from "./host";
 
-export interface NodeHostProps {
-  /** This node's record: its names, instance settings, pairing and node-list parameters. */
-  readonly host: NodeRecord;
-  /** The rendered user data (it holds the gateway's fixed private address). */
-  readonly userData: string;
-  /** The AMI of its architecture (Amis.idFor). */
-  readonly ami: string;
+export interface NodeHostsProps {
+  /** Every node's record: its names, instance settings, pairing and node-list parameters. */
+  readonly nodes: readonly NodeRecord[];
+  /**
+   * The user data of the nodes of each architecture, with `namePlaceholder` where a node's name goes
+   * (nodeUserDataTemplates); it holds the gateway's fixed private address.
+   */
+  readonly userDataTemplates: ReadonlyMap<Architecture, string>;
+  readonly namePlaceholder: string;
+  /** The AMI of a node's architecture (Amis.idFor). */
+  readonly ami: (node: NodeRecord) => string;
   readonly subnetId: string;
   /** What every data volume shares (zone, destroy protection, backup tag). */
   readonly dataVolumePolicy: DataVolumePolicy;
   readonly securityGroupId: string;
+  /** Each node's instance profile, keyed like the nodes (Iam.nodeInstanceProfileName). */
   readonly instanceProfileName: string;
   /** SSH key pair, when SSH is possible at all. */
   readonly keyName?: string;
-  /** The shared parameters the node waits for. */
+  /** The shared parameters the nodes wait for. */
   readonly dependsOn: ITerraformDependable[];
   /** Emulator accommodation (config/emulator.ts). */
   readonly ignoreSecurityGroupDrift: boolean;
 }
 
-/**
- * One OpenClaw node host, connecting to the gateway with a pinned certificate fingerprint, and its entry
- * in the node list the gateway's pairing timer reads: adding or removing a node touches only these.
- */
-export class NodeHost extends Construct {
-  readonly instance: Instance;
+/** Terraform name of the node resources: `aws_instance.node["<node name>"]`, `aws_ebs_volume.node_data[...]`. */
+export const NODE_RESOURCE_NAME = "node";
 
-  constructor(scope: Construct, id: string, props: NodeHostProps) {
+/**
+ * The OpenClaw node hosts, each connecting to the gateway with a pinned certificate fingerprint, and each
+ * one's entry in the node list the gateway's pairing timer reads. They are made per key of one map
+ * (`local.nodes`, keyed by node name): adding or removing a node adds or removes a key and touches no
+ * other node, and the synthesized stack grows by that map entry, not by another set of resources.
+ */
+export class NodeHosts extends Construct {
+  private readonly instances: Instance;
+  /** In a resource made for the same keys: the instance id of its own node. */
+  readonly instanceIdOfEach: string;
+
+  constructor(scope: Construct, id: string, props: NodeHostsProps) {
     super(scope, id);
-    const { host } = props;
+    // Each architecture's user data is in the plan once; each node's is it with the node's name put in.
+    const userData = new TerraformLocal(
+      this,
+      "user-data",
+      Object.fromEntries([...props.userDataTemplates].map(([architecture, template]) => [architecture, terraformTemplateLiteral(template)])),
+    );
+    userData.overrideLogicalId(`${NODE_RESOURCE_NAME}_user_data`);
+    for (const [architecture, template] of props.userDataTemplates) {
+      // The longest name of the architecture makes its largest user data.
+      const longest = props.nodes.filter((node) => node.instance.architecture === architecture).reduce((a, b) => (b.name.length > a.name.length ? b : a));
+      checkUserDataSize(longest.hostName, template.replaceAll(props.namePlaceholder, longest.name));
+    }
+    const nodes = new TerraformLocal(
+      this,
+      "nodes",
+      Object.fromEntries(
+        props.nodes.map((node) => [
+          node.name,
+          {
+            host_name: node.hostName,
+            architecture: node.instance.architecture,
+            instance_type: node.instance.instanceType,
+            root_volume_gb: node.instance.rootVolumeGb,
+            data_volume_gb: node.dataVolume.sizeGb,
+            ami: props.ami(node),
+            list_parameter: node.listParameter,
+            list_entry: JSON.stringify(node.listEntry),
+          },
+        ]),
+      ),
+    );
+    nodes.overrideLogicalId(`${NODE_RESOURCE_NAME}s`);
+    const each = TerraformIterator.fromMap(nodes.asAnyMap);
+    const hostName = each.getString("host_name");
+
     new SsmParameter(this, "list-entry", {
-      name: host.listParameter,
+      forEach: each,
+      name: each.getString("list_parameter"),
       type: "String",
-      description: `Tells the OpenClaw gateway to pair ${host.hostName}`,
-      value: JSON.stringify(host.listEntry),
-    });
-    this.instance = new Host(this, "host", {
-      name: host.hostName,
-      instance: host.instance,
-      ami: props.ami,
-      dataVolume: host.dataVolume,
+      description: `Tells the OpenClaw gateway to pair ${hostName}`,
+      value: each.getString("list_entry"),
+    }).overrideLogicalId(`${NODE_RESOURCE_NAME}_list_entry`);
+
+    this.instances = new Host(this, "host", {
+      name: hostName,
+      instance: { instanceType: each.getString("instance_type"), rootVolumeGb: each.getNumber("root_volume_gb") },
+      ami: each.getString("ami"),
+      dataVolume: { sizeGb: each.getNumber("data_volume_gb") },
       dataVolumePolicy: props.dataVolumePolicy,
       subnetId: props.subnetId,
       securityGroupIds: [props.securityGroupId],
       instanceProfileName: props.instanceProfileName,
       keyName: props.keyName,
-      userData: props.userData,
+      userDataBase64: `\${base64gzip(replace(local.${userData.friendlyUniqueId}[each.value.architecture], ${JSON.stringify(props.namePlaceholder)}, each.key))}`,
       dependsOn: props.dependsOn,
       ignoreSecurityGroupDrift: props.ignoreSecurityGroupDrift,
+      forEach: { forEach: each, resourceName: NODE_RESOURCE_NAME },
     }).instance;
+    this.instanceIdOfEach = sameKey(this.instances, "id");
+  }
+
+  /** The instance id of one node, by its name in the configuration. */
+  instanceId(nodeName: string): string {
+    return atKey(this.instances, nodeName, "id");
   }
 }

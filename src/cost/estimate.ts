@@ -11,6 +11,7 @@
 import priceTable from "./prices/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
 import { HEALTH_METRICS } from "../hosts/context";
+import { expandForEach } from "./for-each";
 
 /** Hours in the month AWS's pricing pages use. */
 export const HOURS_PER_MONTH = 730;
@@ -96,6 +97,8 @@ export interface EstimateOptions {
 export interface TerraformDocument {
   readonly provider?: Readonly<Record<string, unknown>>;
   readonly resource?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** What `for_each` maps refer to (`${local.nodes}`). */
+  readonly locals?: Readonly<Record<string, unknown>>;
 }
 
 type Properties = Record<string, unknown>;
@@ -148,8 +151,9 @@ const FREE_TYPES = new Set([
   "terraform_data",
 ]);
 
-/** Prices the stack's billable resources for one month. */
-export function estimateMonthlyCost(terraform: TerraformDocument, options: EstimateOptions = {}): CostEstimate {
+/** Prices the stack's billable resources for one month: each copy of a `for_each` resource on its own. */
+export function estimateMonthlyCost(document: TerraformDocument, options: EstimateOptions = {}): CostEstimate {
+  const terraform = expandForEach(document);
   const context = new EstimateContext(terraform, options);
   for (const [type, resources] of Object.entries(terraform.resource ?? {})) {
     for (const [name, value] of Object.entries(resources)) {

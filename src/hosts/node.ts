@@ -1,7 +1,8 @@
 /**
  * A node host: what its templates know, which files it gets, and its render.
  */
-import type { DeploymentHosts, NodeRecord } from "../config/hosts";
+import type { Architecture } from "../config/aws-facts";
+import { nodeRecord, type DeploymentHosts, type NodeRecord } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { hostContext, type HostContext } from "./context";
@@ -49,4 +50,38 @@ export function nodeHostContext(
 
 export function renderNodeHost(context: NodeHostContext): RenderedHost {
   return renderHost(NODE_FILES, NODE_BOOT_SCRIPT, context);
+}
+
+/** Stands for the node's name in the user data the nodes of one architecture share (see nodeUserDataTemplates). */
+export const NODE_NAME_PLACEHOLDER = "openclaw-aws-node-name-placeholder";
+
+/**
+ * The user data of every node, rendered once per architecture with NODE_NAME_PLACEHOLDER for the node's
+ * name: a node's context depends on nothing of it but its name and its architecture (NodeHostContext), so
+ * a node's user data is its architecture's with the placeholder replaced by its name. Terraform does that
+ * replacing, so 250 nodes are two renderings, not 250 (issue 11). Checked here against a real rendering of
+ * one node per architecture: a template that came to use more of a node fails the synth rather than
+ * give a node someone else's settings.
+ */
+export function nodeUserDataTemplates(
+  config: OpenClawConfig,
+  names: DeploymentNames,
+  hosts: DeploymentHosts,
+  gatewayPrivateAddress: string,
+): ReadonlyMap<Architecture, string> {
+  const templates = new Map<Architecture, string>();
+  for (const node of hosts.nodes) {
+    const { architecture } = node.instance;
+    if (templates.has(architecture)) continue;
+    const settings = config.nodes.find((candidate) => candidate.name === node.name)!;
+    const render = (record: NodeRecord) => renderNodeHost(nodeHostContext(config, names, hosts, record, gatewayPrivateAddress)).userData;
+    const template = render(nodeRecord(names, { ...settings, name: NODE_NAME_PLACEHOLDER }));
+    if (template.replaceAll(NODE_NAME_PLACEHOLDER, node.name) !== render(node)) {
+      throw new Error(
+        `the user data of node ${node.name} depends on more than its name and architecture, so the nodes can no longer share one rendering per architecture: update nodeUserDataTemplates (src/hosts/node.ts)`,
+      );
+    }
+    templates.set(architecture, template);
+  }
+  return templates;
 }

@@ -12,7 +12,7 @@ import type { OpenClawConfig } from "../config/schema";
 import { HEALTH_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
 import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
-import { nodeHostContext, renderNodeHost } from "../hosts/node";
+import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../hosts/node";
 import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
@@ -22,12 +22,13 @@ import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
 import { Monitoring } from "../constructs/monitoring";
 import { Network } from "../constructs/network";
-import { NodeHost } from "../constructs/node";
+import { NODE_RESOURCE_NAME, NodeHosts } from "../constructs/node";
 import { secretArnPattern, Secrets } from "../constructs/secrets";
 import { SecurityGroups } from "../constructs/security-groups";
 import { SharedParameters } from "../constructs/shared-parameters";
 import { localStatePath, useStateBackend } from "../constructs/state";
 import { addAwsProvider } from "./aws-provider";
+import { movesFromPerNodeResources } from "./node-moves";
 
 export interface OpenClawStackProps {
   /** The validated configuration. */
@@ -119,6 +120,7 @@ export class OpenClawStack extends TerraformStack {
         parameterArns: [hosts.gatewayParameters.tlsFingerprint, hosts.gatewayParameters.tlsCertificate, node.pairingParameter].map(parameterArn),
         pairingParameterArn: parameterArn(node.pairingParameter),
       })),
+      nodeResourceName: NODE_RESOURCE_NAME,
       bedrockModelArns: config.iam.bedrock
         ? bedrockModelArns(
             { partition, region: config.openclaw.bedrockRegion ?? region, accountId },
@@ -167,21 +169,23 @@ export class OpenClawStack extends TerraformStack {
       dependsOn: hostDependencies,
       ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
     });
-    const nodes = hosts.nodes.map((node) => ({
-      record: node,
-      host: new NodeHost(this, `node-${node.name}`, {
-        host: node,
-        ami: amis.idFor(node.instance.architecture),
-        userData: renderNodeHost(nodeHostContext(config, names, hosts, node, gateway.privateIp)).userData,
-        subnetId: network.hostSubnetId,
-        dataVolumePolicy,
-        securityGroupId: securityGroups.nodeGroupId!,
-        instanceProfileName: iam.nodeInstanceProfileNames[node.name],
-        keyName: keyPair?.keyName,
-        dependsOn: hostDependencies,
-        ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
-      }),
-    }));
+    const nodes =
+      hosts.nodes.length > 0
+        ? new NodeHosts(this, "nodes", {
+            nodes: hosts.nodes,
+            ami: (node) => amis.idFor(node.instance.architecture),
+            userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp),
+            namePlaceholder: NODE_NAME_PLACEHOLDER,
+            subnetId: network.hostSubnetId,
+            dataVolumePolicy,
+            securityGroupId: securityGroups.nodeGroupId!,
+            instanceProfileName: iam.nodeInstanceProfileName!,
+            keyName: keyPair?.keyName,
+            dependsOn: hostDependencies,
+            ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
+          })
+        : undefined;
+    if (hosts.nodes.length > 0) this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
 
     const monitoring = new Monitoring(this, "monitoring", {
       alarmPrefix: names.alarmPrefix,
@@ -201,14 +205,16 @@ export class OpenClawStack extends TerraformStack {
           memoryAlarm: true,
           health: { metricName: HEALTH_METRICS.gatewayMetric, hostName: hosts.gateway.hostName, description: "the gateway's /healthz failed" },
         },
-        ...nodes.map(({ record, host }) => ({
-          label: record.alarmLabel,
-          instanceId: host.instance.id,
-          instanceType: record.instance.instanceType,
-          memoryAlarm: false,
-          health: { metricName: HEALTH_METRICS.nodeMetric, hostName: record.hostName, description: "not connected to the gateway" },
-        })),
       ],
+      fleet: nodes && {
+        resourceName: NODE_RESOURCE_NAME,
+        hosts: Object.fromEntries(
+          hosts.nodes.map((node) => [node.name, { label: node.alarmLabel, instanceType: node.instance.instanceType, hostName: node.hostName }]),
+        ),
+        instanceIdOfEach: nodes.instanceIdOfEach,
+        memoryAlarm: false,
+        health: { metricName: HEALTH_METRICS.nodeMetric, description: "not connected to the gateway" },
+      },
     });
 
     const audit = config.audit.cloudTrail
@@ -242,7 +248,7 @@ export class OpenClawStack extends TerraformStack {
     }
     output(
       "node_instance_ids",
-      `{${nodes.map(({ record, host }) => `"${record.hostName}": "${host.instance.id}"`).join(", ")}}`,
+      `{${hosts.nodes.map((node) => `"${node.hostName}": "${nodes!.instanceId(node.name)}"`).join(", ")}}`,
       "Instance id of each node host (JSON)",
     );
     output("gateway_shell_command", session, "Shell on the gateway through SSM Session Manager (no SSH needed)");
