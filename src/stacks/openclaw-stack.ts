@@ -169,23 +169,24 @@ export class OpenClawStack extends TerraformStack {
       dependsOn: hostDependencies,
       ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
     });
-    const nodes =
-      hosts.nodes.length > 0
-        ? new NodeHosts(this, "nodes", {
-            nodes: hosts.nodes,
-            ami: (node) => amis.idFor(node.instance.architecture),
-            userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp),
-            namePlaceholder: NODE_NAME_PLACEHOLDER,
-            subnetId: network.hostSubnetId,
-            dataVolumePolicy,
-            securityGroupId: securityGroups.nodeGroupId!,
-            instanceProfileName: iam.nodeInstanceProfileName!,
-            keyName: keyPair?.keyName,
-            dependsOn: hostDependencies,
-            ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
-          })
-        : undefined;
-    if (hosts.nodes.length > 0) this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
+    let nodes: NodeHosts | undefined;
+    if (hosts.nodes.length > 0) {
+      nodes = new NodeHosts(this, "nodes", {
+        nodes: hosts.nodes,
+        ami: (node) => amis.idFor(node.instance.architecture),
+        userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp),
+        namePlaceholder: NODE_NAME_PLACEHOLDER,
+        subnetId: network.hostSubnetId,
+        dataVolumePolicy,
+        securityGroupId: securityGroups.nodeGroupId!,
+        instanceProfileName: iam.nodeInstanceProfileName!,
+        keyName: keyPair?.keyName,
+        dependsOn: hostDependencies,
+        ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
+      });
+      // A 0.1.0 deployment's node resources move to their per-key addresses (node-moves.ts).
+      this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
+    }
 
     const monitoring = new Monitoring(this, "monitoring", {
       alarmPrefix: names.alarmPrefix,
@@ -246,9 +247,10 @@ export class OpenClawStack extends TerraformStack {
         output("gateway_url", `wss://${gateway.publicIp}:${config.gateway.port}`, "Gateway WebSocket URL (self-signed certificate: pin gateway_tls_fingerprint_parameter)");
       }
     }
+    const nodeInstanceIds = nodes ? hosts.nodes.map((node) => `"${node.hostName}": "${nodes.instanceId(node.name)}"`) : [];
     output(
       "node_instance_ids",
-      `{${hosts.nodes.map((node) => `"${node.hostName}": "${nodes!.instanceId(node.name)}"`).join(", ")}}`,
+      `{${nodeInstanceIds.join(", ")}}`,
       "Instance id of each node host (JSON)",
     );
     output("gateway_shell_command", session, "Shell on the gateway through SSM Session Manager (no SSH needed)");
