@@ -1,4 +1,5 @@
-import { ref, TerraformStack, Token, type ITerraformIterator, type TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { ref, TerraformIterator, TerraformLocal, TerraformStack, Token, type ITerraformIterator, type MapTerraformIterator, type TerraformResource } from "cdktf";
 
 /**
  * Resources made once per key of a map (Terraform `for_each`), as the node hosts are: a deployment of
@@ -20,4 +21,14 @@ export function sameKey(resource: TerraformResource, attribute: string): string 
 /** `${<type>.<name>["<key>"].<attribute>}`: one copy's attribute, e.g. for an output. */
 export function atKey(resource: TerraformResource, key: string, attribute: string): string {
   return Token.asString(ref(`${resource.terraformResourceType}.${resource.friendlyUniqueId}[${JSON.stringify(key)}].${attribute}`, TerraformStack.of(resource)));
+}
+
+/**
+ * A map as a Terraform local named `name` (`local.<name>`, one entry per key), and the iterator that
+ * makes a resource once per key of it (`for_each = local.<name>`).
+ */
+export function perKeyOf(scope: Construct, name: string, entries: Readonly<Record<string, unknown>>): MapTerraformIterator {
+  const local = new TerraformLocal(scope, name, entries);
+  local.overrideLogicalId(name);
+  return TerraformIterator.fromMap(local.asAnyMap);
 }

@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
-import { TerraformIterator, TerraformLocal, type TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { type ForEachResources, sameKey } from "./for-each";
+import { type ForEachResources, perKeyOf, sameKey } from "./for-each";
 
 /** AWS managed policies every host gets: the CloudWatch agent and SSM Session Manager / Run Command. */
 export const MANAGED_POLICIES = ["CloudWatchAgentServerPolicy", "AmazonSSMManagedInstanceCore"] as const;
@@ -153,13 +153,11 @@ export class Iam extends Construct {
         { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
         { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
       ];
-      const roles = new TerraformLocal(
+      const each = perKeyOf(
         this,
-        "node-roles",
+        `${props.nodeResourceName}_roles`,
         Object.fromEntries(props.nodes.map((node) => [node.node, { role_name: node.roleName, policy: policyDocument(nodeStatements(node)) }])),
       );
-      roles.overrideLogicalId("node_roles");
-      const each = TerraformIterator.fromMap(roles.asAnyMap);
       this.nodeInstanceProfileName = this.hostRole(
         `node-${each.key}`,
         each.getString("role_name"),

@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
-import { TerraformIterator, TerraformLocal } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import type { ForEachResources } from "./for-each";
+import { type ForEachResources, perKeyOf } from "./for-each";
 
 /** A host to watch. */
 export interface MonitoredHost {
@@ -81,13 +80,11 @@ export class Monitoring extends Construct {
     for (const host of props.hosts) this.hostAlarms(props, actions, host);
     if (props.fleet) {
       const { fleet } = props;
-      const hosts = new TerraformLocal(
+      const each = perKeyOf(
         this,
-        "monitored",
+        `monitored_${fleet.resourceName}s`,
         Object.fromEntries(Object.entries(fleet.hosts).map(([key, host]) => [key, { label: host.label, instance_type: host.instanceType, host_name: host.hostName }])),
       );
-      hosts.overrideLogicalId(`monitored_${fleet.resourceName}s`);
-      const each = TerraformIterator.fromMap(hosts.asAnyMap);
       const host: MonitoredHost = {
         label: each.getString("label"),
         instanceId: fleet.instanceIdOfEach,

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformIterator, TerraformLocal, type ITerraformDependable } from "cdktf";
+import { TerraformLocal, type ITerraformDependable } from "cdktf";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Architecture } from "../config/aws-facts";
 import type { NodeRecord } from "../config/hosts";
 import type { DataVolumePolicy } from "./data-volume";
-import { atKey, sameKey } from "./for-each";
+import { atKey, perKeyOf, sameKey } from "./for-each";
 import { checkUserDataSize, Host, terraformTemplateLiteral } from "./host";
 
 export interface NodeHostsProps {
@@ -61,9 +61,9 @@ export class NodeHosts extends Construct {
       const longest = props.nodes.filter((node) => node.instance.architecture === architecture).reduce((a, b) => (b.name.length > a.name.length ? b : a));
       checkUserDataSize(longest.hostName, template.replaceAll(props.namePlaceholder, longest.name));
     }
-    const nodes = new TerraformLocal(
+    const each = perKeyOf(
       this,
-      "nodes",
+      `${NODE_RESOURCE_NAME}s`,
       Object.fromEntries(
         props.nodes.map((node) => [
           node.name,
@@ -80,8 +80,6 @@ export class NodeHosts extends Construct {
         ]),
       ),
     );
-    nodes.overrideLogicalId(`${NODE_RESOURCE_NAME}s`);
-    const each = TerraformIterator.fromMap(nodes.asAnyMap);
     const hostName = each.getString("host_name");
 
     new SsmParameter(this, "list-entry", {

@@ -22,20 +22,20 @@ export function movesFromPerNodeResources(nodes: readonly NodeRecord[], alarmPre
   const old = (type: string, ...path: string[]) => `${type}.${makeUniqueId(path)}`;
   return nodes.flatMap(({ name, alarmLabel }) => {
     const to = (type: string, suffix = "") => `${type}.${NODE_RESOURCE_NAME}${suffix}[${JSON.stringify(name)}]`;
+    // The node's construct id, and the prefix of its role's construct ids under "iam".
     const nodeScope = `node-${name}`;
-    const iamKey = `node-${name}`;
     return [
       { from: old("aws_ssm_parameter", nodeScope, "list-entry"), to: to("aws_ssm_parameter", "_list_entry") },
       { from: old("aws_instance", nodeScope, "host", "instance"), to: to("aws_instance") },
       { from: old("aws_ebs_volume", nodeScope, "host", "data", "volume"), to: to("aws_ebs_volume", "_data") },
       { from: old("aws_volume_attachment", nodeScope, "host", "data", "attachment"), to: to("aws_volume_attachment", "_data_attachment") },
-      { from: old("aws_iam_role", "iam", `${iamKey}-role`), to: to("aws_iam_role") },
+      { from: old("aws_iam_role", "iam", `${nodeScope}-role`), to: to("aws_iam_role") },
       ...MANAGED_POLICIES.map((policy) => ({
-        from: old("aws_iam_role_policy_attachment", "iam", `${iamKey}-${policy}`),
+        from: old("aws_iam_role_policy_attachment", "iam", `${nodeScope}-${policy}`),
         to: to("aws_iam_role_policy_attachment", `_${policy}`),
       })),
-      { from: old("aws_iam_role_policy", "iam", `${iamKey}-policy`), to: to("aws_iam_role_policy", "_policy") },
-      { from: old("aws_iam_instance_profile", "iam", `${iamKey}-profile`), to: to("aws_iam_instance_profile", "_profile") },
+      { from: old("aws_iam_role_policy", "iam", `${nodeScope}-policy`), to: to("aws_iam_role_policy", "_policy") },
+      { from: old("aws_iam_instance_profile", "iam", `${nodeScope}-profile`), to: to("aws_iam_instance_profile", "_profile") },
       ...["CPU-High", "StatusCheck", "SystemCheck-Recover", "InstanceCheck-Reboot", "Unhealthy"].map((suffix) => ({
         from: old("aws_cloudwatch_metric_alarm", "monitoring", `${alarmPrefix}-${alarmLabel}-${suffix}`),
         to: `aws_cloudwatch_metric_alarm.${fleetAlarmResourceName(NODE_RESOURCE_NAME, suffix)}[${JSON.stringify(name)}]`,
