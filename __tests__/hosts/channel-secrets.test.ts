@@ -2,8 +2,8 @@
  * Channel tokens from SSM to a running gateway, with the gateway's rendered scripts and the real
  * OpenClaw: a local SSM (moto_server) holds the SecureStrings as Terraform creates them; the user has
  * filled Telegram's and not Slack's. channel-secrets.sh writes the 0600 EnvironmentFile and names
- * Slack as off; merge-config.mjs turns it off in the live config; the Bedrock provider plugin is
- * installed (a stand-in, from a local registry) as the boot does; the real gateway (in a network
+ * Slack as off; merge-config.mjs turns it off in the live config; the real Bedrock provider plugin is
+ * installed (its fixture, from a local registry; skipped, saying so, without it) as the boot does; the real gateway (in a network
  * namespace with loopback only, so Telegram is never contacted) reports Telegram configured with its
  * token available and Slack disabled. The token never shows in argv, the rendered files or any log.
  */
@@ -13,7 +13,7 @@ import { execFile } from "node:child_process";
 import { validateConfig } from "../../src/config/load";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
-import { installBedrockStandIn } from "./bedrock-stand-in";
+import { bedrockPluginFixture, bedrockPluginSkipReason, installBedrockPlugin } from "./bedrock-plugin-fixture";
 import { contextsFor, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
@@ -21,7 +21,9 @@ jest.setTimeout(8 * 60_000);
 
 const TELEGRAM_TOKEN = "123456789:AAtest-telegram-token-for-the-e2e";
 
-describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token not set yet turns its channel off", () => {
+const skip = bedrockPluginSkipReason();
+
+(skip ? describe.skip : describe)(`channel tokens: SSM -> EnvironmentFile -> the real gateway; a token not set yet turns its channel off${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let tc: Toolchain;
   let work: string;
   let ns: string;
@@ -74,8 +76,9 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     expect(secrets.stdout.trim()).toBe("slack");
     expect(secrets.stderr).toMatch(/channel slack: \/openclaw\/openclaw\/channels\/slack-bot-token is not set, the channel stays off until it is: printf %s "\$SLACK_BOT_TOKEN" \| aws ssm put-parameter .* --type SecureString --overwrite --value file:\/\/\/dev\/stdin/);
     expect(secrets.stdout + secrets.stderr).not.toContain(TELEGRAM_TOKEN);
-    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins)![1];
-    expect(await installBedrockStandIn(tc, bedrockPin, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
+    const fixture = bedrockPluginFixture()!;
+    expect(ctx.assistant.plugins).toContain(`amazon-bedrock=@openclaw/amazon-bedrock-provider@${fixture.version}`);
+    expect(await installBedrockPlugin(tc, fixture, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
 
     const merge = run(tc.node, [path.join(root, HOST_LAYOUT.libDir, "merge-config.mjs"), "--managed", managed, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir, "--disable", "channels.slack"]);
     expect(merge.status).toBe(0);

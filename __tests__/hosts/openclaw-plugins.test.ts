@@ -1,13 +1,12 @@
 /**
  * Installing the Amazon Bedrock provider plugin the way the gateway's boot does, with the real
  * `openclaw plugins install` and templates/gateway/install-plugins.sh. The npm registry reachable here
- * answers 404 for @openclaw/amazon-bedrock-provider, so a stand-in with the real package's layout
- * (package.json `openclaw` block: extensions, install, compat, build; openclaw.plugin.json with id
- * "amazon-bedrock" and providers ["amazon-bedrock"]; an entry that registers nothing) is served by a
- * local registry. What this proves: the pinned spec resolves through npm_config_registry, the package
- * lands in the state dir, `openclaw plugins list` lists it as an installed global plugin providing
- * amazon-bedrock, a re-run does nothing, a new pin replaces it. What it cannot prove: the real
- * plugin's code (its Bedrock calls) — that is only proven on AWS.
+ * answers 404 for @openclaw/amazon-bedrock-provider, so a local registry serves the real plugin from its
+ * fixture (bedrock-plugin-fixture.ts; skipped, saying so, without it) and passes its dependencies
+ * through to the real registry; a new pin is the same plugin repacked under another version. What this
+ * proves: the pinned spec resolves through npm_config_registry, the package lands in the state dir,
+ * `openclaw plugins list` lists it as an installed global plugin providing amazon-bedrock, a re-run does
+ * nothing, a new pin replaces it. The plugin answering a model call: systemd-boot-bedrock.ts.
  * OpenClaw runs in a network namespace of its own that reaches only the local registry (through a
  * relay on the same port), so nothing else is contacted.
  */
@@ -15,19 +14,23 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import versions from "../../src/config/versions.json";
-import { PACKAGE, standInPackage } from "./bedrock-stand-in";
-import { startLocalNpmRegistry, npmPack, type LocalNpmRegistry } from "./local-npm-registry";
+import { BEDROCK_PLUGIN_PACKAGE as PACKAGE, bedrockPluginAtVersion, bedrockPluginFixture, bedrockPluginSkipReason } from "./bedrock-plugin-fixture";
+import { realRegistry, startLocalNpmRegistry, type LocalNpmRegistry } from "./local-npm-registry";
 import { PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, type Started, type Toolchain } from "./helpers";
 
-jest.setTimeout(6 * 60_000);
+jest.setTimeout(10 * 60_000);
 
 // Official OpenClaw plugins are released in the core's cohort: the plugin version that pairs with a core.
 const PINNED = versions.plugins[PACKAGE];
 const NEXT = `${PINNED}-1`;
 const RELAY = path.join(__dirname, "port-relay.mjs");
 
-describe("the Bedrock provider plugin installed by install-plugins.sh with the real `openclaw plugins install`", () => {
+const skip = bedrockPluginSkipReason();
+
+(skip ? describe.skip : describe)(`the Bedrock provider plugin installed by install-plugins.sh with the real \`openclaw plugins install\`${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let tc: Toolchain;
+  /** The plugin at the pinned version, then at the next. */
+  let tarballs: string[];
   let work: string;
   let state: string;
   let ns: string;
@@ -68,8 +71,9 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
   beforeAll(async () => {
     tc = toolchain();
     work = tempDir("plugins");
-    const tarballs = [PINNED, NEXT].map((v) => npmPack(standInPackage(path.join(work, `stand-in-${v}`), v), work));
-    registry = await startLocalNpmRegistry(tarballs.slice(0, 1));
+    const fixture = bedrockPluginFixture()!;
+    tarballs = [fixture.tarball, bedrockPluginAtVersion(fixture, NEXT, work)];
+    registry = await startLocalNpmRegistry(tarballs.slice(0, 1), { upstream: realRegistry() });
 
     ns = `oc-plugins-${process.pid}`;
     expect(run("ip", ["netns", "add", ns]).status).toBe(0);
@@ -131,7 +135,7 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
 
   it("a new pin replaces the installed version", async () => {
     await registry.close();
-    registry = await startLocalNpmRegistry([path.join(work, `openclaw-amazon-bedrock-provider-${PINNED}.tgz`), path.join(work, `openclaw-amazon-bedrock-provider-${NEXT}.tgz`)]);
+    registry = await startLocalNpmRegistry(tarballs, { upstream: realRegistry() });
     await exposeRegistry();
 
     const r = await installPlugins(NEXT);
