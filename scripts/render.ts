@@ -24,6 +24,9 @@ export const PLACEHOLDER_ADDRESSES = {
   gatewayPrivateAddress: "GATEWAY-PRIVATE-IP",
 };
 
+/** The id and version of a guardrail the stack creates (`openclaw.guardrail: { "create": true }`). */
+export const PLACEHOLDER_GUARDRAIL = { id: "CREATED-GUARDRAIL-ID", version: "CREATED-GUARDRAIL-VERSION" };
+
 function usage(message: string): never {
   throw new Failure(`${message}\nusage: npm run render -- <dir> [--config <file>]`);
 }
@@ -64,7 +67,7 @@ function main(): void {
   const publicAddress = validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined;
   const root = path.resolve(dir);
   const renderedHosts: [string, RenderedHost][] = [
-    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress))],
+    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_GUARDRAIL))],
     ...hosts.nodes.map((node): [string, RenderedHost] => [
       node.hostName,
       renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress)),

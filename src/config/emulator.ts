@@ -9,7 +9,7 @@ import type { DeploymentTarget } from "./schema";
 export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
 
 /** Every AWS service the stacks call: on the emulator each is pointed at its endpoint. */
-const EMULATED_SERVICES = ["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager"] as const;
+const EMULATED_SERVICES = ["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager", "bedrock"] as const;
 
 /** What the emulator cannot do like AWS, each named for what the deployment does about it. */
 export interface EmulatorAccommodations {
@@ -35,6 +35,12 @@ export interface EmulatorAccommodations {
    * The data volumes and their tag are there as on AWS.
    */
   readonly noSnapshotPolicy: boolean;
+  /**
+   * No guardrail is created for `openclaw.guardrail: { "create": true }`: moto (5.2) has no Bedrock
+   * Guardrails API, and the apply would fail calling it. The gateway then runs without a guardrail
+   * (a guardrail named by id is configured as on AWS).
+   */
+  readonly noGuardrail: boolean;
 }
 
 const NONE: EmulatorAccommodations = {
@@ -43,11 +49,12 @@ const NONE: EmulatorAccommodations = {
   omitReferencedRuleDescriptions: false,
   stateBucketOverHttp: false,
   noSnapshotPolicy: false,
+  noGuardrail: false,
 };
 
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
-  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, noSnapshotPolicy: true };
+  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, noSnapshotPolicy: true, noGuardrail: true };
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

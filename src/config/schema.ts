@@ -613,6 +613,23 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
     });
   }
+  if (!config.iam.bedrock && config.openclaw.guardrail) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["openclaw", "guardrail"],
+      input: config.openclaw.guardrail,
+      message: "only applies with iam.bedrock true (a guardrail stands in front of the gateway's Bedrock model)",
+    });
+  }
+  const bedrockRegion = config.openclaw.bedrockRegion ?? config.region;
+  if (config.openclaw.guardrail && "create" in config.openclaw.guardrail && bedrockRegion !== config.region) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["openclaw", "guardrail"],
+      input: config.openclaw.guardrail,
+      message: `the stack creates its guardrail in ${config.region}, but the gateway calls Bedrock in ${bedrockRegion}: create the guardrail in ${bedrockRegion} yourself and name it, { "id": ..., "version": ... }`,
+    });
+  }
   if (!config.iam.bedrock && config.iam.marketplace) {
     ctx.addIssue({
       code: "custom",

@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { channelSecretParameters } from "../config/assistant";
-import { bedrockModelArns } from "../config/bedrock-models";
+import { bedrockGuardrailArn, bedrockModelArns } from "../config/bedrock-models";
 import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
@@ -18,6 +18,7 @@ import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
+import { Guardrail } from "../constructs/guardrail";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
 import { Monitoring } from "../constructs/monitoring";
@@ -105,6 +106,12 @@ export class OpenClawStack extends TerraformStack {
       region,
       gatewayTokenSecret: hosts.gateway.tokenSecret,
     });
+    const bedrockAccount = { partition, region: config.openclaw.bedrockRegion ?? region, accountId };
+    // The guardrail in front of the model: one the stack creates, or one the configuration names.
+    const guardrailSetting = config.iam.bedrock ? config.openclaw.guardrail : undefined;
+    const guardrail =
+      guardrailSetting && "create" in guardrailSetting && !accommodations.noGuardrail ? new Guardrail(this, "guardrail", { name: `${names.prefix}-guardrail` }) : undefined;
+    const guardrailArn = guardrail?.arn ?? (guardrailSetting && "id" in guardrailSetting ? bedrockGuardrailArn(bedrockAccount, guardrailSetting.id) : undefined);
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
@@ -122,11 +129,9 @@ export class OpenClawStack extends TerraformStack {
       })),
       nodeResourceName: NODE_RESOURCE_NAME,
       bedrockModelArns: config.iam.bedrock
-        ? bedrockModelArns(
-            { partition, region: config.openclaw.bedrockRegion ?? region, accountId },
-            typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id,
-          )
+        ? bedrockModelArns(bedrockAccount, typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id)
         : [],
+      guardrailArn,
       marketplace: config.iam.marketplace,
       partition,
     });
@@ -160,7 +165,7 @@ export class OpenClawStack extends TerraformStack {
       host: hosts.gateway,
       ami: amis.idFor(hosts.gateway.instance.architecture),
       elasticIp: config.gateway.elasticIp,
-      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
+      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress, guardrail)).userData,
       subnetId: network.hostSubnetId,
       dataVolumePolicy,
       securityGroupId: securityGroups.gatewayGroupId,
