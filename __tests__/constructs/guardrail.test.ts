@@ -21,7 +21,7 @@ describe("Guardrail", () => {
     const [[, version]] = resourcesOf(tf, "aws_bedrock_guardrail_version");
     expect(version.guardrail_arn).toBe(referenceToOnly(tf, "aws_bedrock_guardrail", "guardrail_arn"));
     // A changed guardrail gets a new version (and so the gateway's config names it).
-    expect((version.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by).toEqual([`\${aws_bedrock_guardrail.${guardrailName}}`]);
+    expect((version.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by).toEqual([`aws_bedrock_guardrail.${guardrailName}`]);
     expect(exposed).toEqual({
       id: referenceToOnly(tf, "aws_bedrock_guardrail", "guardrail_id"),
       version: referenceToOnly(tf, "aws_bedrock_guardrail_version", "version"),

@@ -54,7 +54,8 @@ export class Guardrail extends Construct {
     const version = new BedrockGuardrailVersion(this, "version", {
       guardrailArn: guardrail.guardrailArn,
       description: "Published by openclaw-aws for the gateway",
-      lifecycle: { replaceTriggeredBy: [guardrail] },
+      // A bare address: Terraform's JSON syntax takes no "${...}" here.
+      lifecycle: { replaceTriggeredBy: [`${guardrail.terraformResourceType}.${guardrail.friendlyUniqueId}`] },
     });
     this.id = guardrail.guardrailId;
     this.version = version.version;
