@@ -173,7 +173,7 @@ export function describeBedrockPhase(context: () => { gateway: BedrockPhaseGatew
       process.stdout.write(`systemd-boot: verify's agent turn, guardrail intervening: ${verdict.pass ? "PASS" : "FAIL"}  ${verdict.evidence}\n`);
       expect(phase!.standIn.requests.slice(before).map((request) => request.answered)).toContain("guardrail");
       expect(verdict.evidence).toMatch(/: turn error: guardrail_intervened \(the Bedrock guardrail/);
-      // What the user gets (a chat channel shows the same payload): OpenClaw drops the guardrail's own message.
+      // The reply OpenClaw gives: not the guardrail's own message.
       const payloads = (JSON.parse(turn.stdout) as { result: { payloads: { text: string; isError?: boolean }[] } }).result.payloads;
       expect(payloads).toEqual([expect.objectContaining({ text: `⚠️ Agent run failed (model: amazon-bedrock/${phase!.modelId}).`, isError: true })]);
       expect(await gateway.container.run(["cat", "/var/log/openclaw/openclaw.log"])).toContain('"rawErrorPreview":"guardrail_intervened"');

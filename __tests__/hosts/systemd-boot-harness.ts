@@ -11,13 +11,16 @@
  *   - the AWS CLI reaches moto as it reaches AWS through an interface endpoint's private DNS: /etc/hosts maps
  *     <service>.<region>.amazonaws.com to the endpoint address, whose TLS certificate comes from a test CA
  *     that AWS_CA_BUNDLE names (a systemd DefaultEnvironment= drop-in). Debian's awscli 2.9 predates
- *     AWS_ENDPOINT_URL, and it ships its own CA bundle, so both are needed;
+ *     AWS_ENDPOINT_URL, and it ships its own CA bundle, so both are needed; Node programs (OpenClaw's
+ *     Bedrock plugin) trust the CA through NODE_EXTRA_CA_CERTS, as the AWS SDK for JavaScript ignores
+ *     AWS_CA_BUNDLE;
  *   - Node.js and OpenClaw are pre-seeded under /opt/openclaw-aws from the test toolchain (with the
  *     `.complete` markers the install scripts check): the namespaces have no route out, so the boot takes
  *     the install scripts' "already installed" path;
  *   - each container runs in a cgroup of its own with only cgroup v2 inside (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1,
  *     Amazon Linux 2023's layout): the machine has no systemd to give each container its own cgroup;
- *   - the IAM role name in IMDS is made up (`<host>-role`): moto accepts any credentials.
+ *   - the IAM role name and its credentials in IMDS are made up (`<host>-role`): moto accepts any
+ *     credentials (the Bedrock stand-in checks signatures against them).
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as crypto from "node:crypto";
