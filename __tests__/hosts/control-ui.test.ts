@@ -152,6 +152,8 @@ const skip = bedrockPluginSkipReason();
       viewport: { width: 1400, height: 1000 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
+    // Hang guards, not measures: playwright's 30 s default is too close to a loaded 2-core machine's page load.
+    page.setDefaultTimeout(120_000);
   });
 
   afterAll(async () => {
