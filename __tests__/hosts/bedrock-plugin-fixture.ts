@@ -9,7 +9,7 @@
  * (where CI has it). Without it, the tests that need the plugin skip, saying so.
  *
  * Its bytes are not the public registry's tarball (it was packed from the plugin's published files), so
- * its sha512 is not the public one: a test that needs an integrity uses the fixture's own (fixtureIntegrity).
+ * its sha512 is not the public one: a test that needs an integrity uses the fixture's own (`integrity`).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";

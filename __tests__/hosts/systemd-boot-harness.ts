@@ -196,7 +196,7 @@ export function makeTestCa(dir: string, region: string): TestCa {
   return { caFile: file("ca.pem"), certFile: file("aws.pem"), keyFile: file("aws.key") };
 }
 
-/** A unix socket that forwards each connection to moto on loopback (the namespaces' way to it). */
+/** A unix socket that forwards each connection to moto on loopback (the namespaces' way to it), or to another loopback port (the Bedrock phase's npm registry). */
 export function bridgeToMoto(socketPath: string, motoPort: number): Promise<net.Server> {
   fs.rmSync(socketPath, { force: true });
   const server = net.createServer((client) => {
