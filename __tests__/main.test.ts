@@ -48,7 +48,7 @@ describe("main.ts", () => {
       cwd: ROOT,
       env,
       encoding: "utf8",
-      timeout: 120_000,
+      timeout: 300_000,
     });
     const message = [
       `Invalid OpenClaw configuration (${file}):`,
@@ -61,5 +61,5 @@ describe("main.ts", () => {
     expect(output.split("Invalid OpenClaw configuration")).toHaveLength(2);
     expect(output).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
     expect(existsSync(join(outdir, "stacks"))).toBe(false);
-  }, 120_000);
+  }, 360_000);
 });

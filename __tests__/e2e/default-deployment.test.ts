@@ -388,7 +388,7 @@ test("a second deploy is a no-op, and holds the S3 lock file: a concurrent plan 
   const second = deployment.deployAgain("deploy-2");
   let sawLock = false;
   try {
-    await waitFor(async () => (sawLock = await deployment.lockFileExists()), 120_000);
+    await waitFor(async () => (sawLock = await deployment.lockFileExists()), 600_000);
   } finally {
     if (sawLock) {
       const contender = await deployment.plan(["-lock-timeout=0s"]);

@@ -17,7 +17,7 @@ import { installBedrockStandIn } from "./bedrock-stand-in";
 import { contextsFor, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
-jest.setTimeout(8 * 60_000);
+jest.setTimeout(20 * 60_000);
 
 const TELEGRAM_TOKEN = "123456789:AAtest-telegram-token-for-the-e2e";
 
@@ -39,7 +39,7 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     const motoPort = await freePort();
     processes.push(startProcess("moto", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], { env: process.env }));
     awsEnv = { PATH: process.env.PATH, LANG: "C.UTF-8", AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_DEFAULT_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true" };
-    await waitFor("moto_server", 30_000, async () => ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`).catch(() => undefined))?.ok ? true : undefined));
+    await waitFor("moto_server", 120_000, async () => ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`).catch(() => undefined))?.ok ? true : undefined));
 
     const ctx = contextsFor(validateConfig({ openclaw: { channels: ["telegram", "slack"] }, nodes: [], gateway: { port: 18789, bind: "loopback", tls: false, elasticIp: false } }, "test"), RESOLVED_ADDRESSES).gateway;
     const rendered = renderGatewayHost(ctx);

@@ -59,9 +59,9 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     const port = new URL(registry.url).port;
     const socket = path.join(work, `registry-${port}.sock`);
     relays.push(startProcess("relay-out", process.execPath, [RELAY, socket, port], { env: process.env }));
-    await waitFor("the outer relay", 10_000, () => (relays[0].output().includes("listening") ? true : undefined), 100);
+    await waitFor("the outer relay", 60_000, () => (relays[0].output().includes("listening") ? true : undefined), 100);
     relays.push(startProcess("relay-in", "ip", ["netns", "exec", ns, process.execPath, RELAY, port, socket], { env: process.env }));
-    await waitFor("the inner relay", 10_000, () => (relays[1].output().includes("listening") ? true : undefined), 100);
+    await waitFor("the inner relay", 60_000, () => (relays[1].output().includes("listening") ? true : undefined), 100);
     env.npm_config_registry = registry.url;
   }
 
