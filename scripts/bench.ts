@@ -115,7 +115,7 @@ function check(what: string, value: number, target: number, unit: string): strin
 }
 
 try {
-  runOnce(byDefault); // builds the bundle and its code cache if a source changed, as the first synth after an edit does
+  runOnce(byDefault); // builds the bundle (and fills the compile cache) if a source changed, as the first synth after an edit does
   byDefault.runs = [];
   const resources: Record<string, number> = {};
   for (let round = 0; round < RUNS; round++) {
