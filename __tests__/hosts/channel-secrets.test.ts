@@ -121,8 +121,27 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     expect(accounts.slack?.[0]?.enabled ?? false).toBe(false);
 
     expect(fs.readFileSync(`/proc/${gateway.child.pid}/cmdline`, "utf8")).not.toContain(TELEGRAM_TOKEN);
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
-    const holders = files(work).filter((file) => fs.readFileSync(file).includes(TELEGRAM_TOKEN));
+    // The gateway keeps writing its state (it renames staging folders into place): what vanishes between
+    // the listing and the read holds nothing any more.
+    const vanished = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
+    const entries = (dir: string) => {
+      try {
+        return fs.readdirSync(dir, { withFileTypes: true });
+      } catch (error) {
+        if (vanished(error)) return [];
+        throw error;
+      }
+    };
+    const holds = (file: string) => {
+      try {
+        return fs.readFileSync(file).includes(TELEGRAM_TOKEN);
+      } catch (error) {
+        if (vanished(error)) return false;
+        throw error;
+      }
+    };
+    const files = (dir: string): string[] => entries(dir).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+    const holders = files(work).filter(holds);
     expect(holders).toEqual([secretsEnv]);
     expect(gateway.output()).not.toContain(TELEGRAM_TOKEN);
   });
