@@ -36,6 +36,7 @@ const props: IamProps = {
   nodeListArn: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/nodes",
   pairingParameterArns: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/*",
   metricsNamespace: "OpenClaw",
+  installFileArns: ["arn:aws:s3:::openclaw-pkg-123456789012-us-east-1/openclaw-lock/0123/package-lock.json"],
   keyArn: KEY,
   region: "us-east-1",
   nodes: [nodeRole("node", "openclaw-node-ec2-role")],

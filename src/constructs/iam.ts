@@ -62,6 +62,8 @@ export interface IamProps {
   readonly marketplace: boolean;
   /** AWS partition, e.g. "aws" (a Terraform reference). */
   readonly partition: string;
+  /** ARNs of the objects every host downloads at boot (OpenClaw's lock): readable by every host role. */
+  readonly installFileArns: readonly string[];
 }
 
 type Statement = {
@@ -86,7 +88,9 @@ export class Iam extends Construct {
     super(scope, id);
     const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
 
+    const installFiles: Statement = { Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: props.installFileArns };
     const gatewayStatements: Statement[] = [
+      installFiles,
       {
         Sid: "SharedParameters",
         Effect: "Allow",
@@ -140,6 +144,7 @@ export class Iam extends Construct {
 
     if (props.nodes.length > 0) {
       const nodeStatements = (node: NodeRole): Statement[] => [
+        installFiles,
         { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
         {
           Sid: "DecryptOwnJoinCode",
