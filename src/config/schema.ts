@@ -219,7 +219,7 @@ const npmInstall = z.strictObject({
     .string()
     .max(64, { error: "must be at most 64 characters" })
     .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'must be an exact version such as "2026.9.6"' })
-    .refine((version) => version === DEFAULT_OPENCLAW_VERSION, {
+    .refine((version) => !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version) || version === DEFAULT_OPENCLAW_VERSION, {
       error: `must be the pinned version "${DEFAULT_OPENCLAW_VERSION}": the hosts install OpenClaw's locked, hash-checked tree, made for that version (to move, run node scripts/update-pins.mjs openclaw@<version>, then npm test)`,
     })
     .default(DEFAULT_OPENCLAW_VERSION),

@@ -88,9 +88,10 @@ export class Iam extends Construct {
     super(scope, id);
     const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
 
-    const installFiles: Statement = { Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: props.installFileArns };
+    // What every host downloads at boot (OpenClaw's lock): that object, nothing else of the bucket.
+    const withInstallFiles: Statement[] =
+      props.installFileArns.length > 0 ? [{ Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: props.installFileArns }] : [];
     const gatewayStatements: Statement[] = [
-      installFiles,
       {
         Sid: "SharedParameters",
         Effect: "Allow",
@@ -139,12 +140,12 @@ export class Iam extends Construct {
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       });
     }
+    gatewayStatements.push(...withInstallFiles);
     const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, policyDocument(gatewayStatements));
     this.gatewayInstanceProfileName = gateway.instanceProfileName;
 
     if (props.nodes.length > 0) {
       const nodeStatements = (node: NodeRole): Statement[] => [
-        installFiles,
         { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
         {
           Sid: "DecryptOwnJoinCode",
@@ -157,6 +158,7 @@ export class Iam extends Construct {
         // which covers the stack's path (other nodes' join codes, channel secrets) and needs nothing else.
         { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
         { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
+        ...withInstallFiles,
       ];
       const each = perKeyOf(
         this,

@@ -19,8 +19,8 @@ root="${OPENCLAW_AWS_PREFIX}/openclaw"
 install -d -m 0755 "$root"
 export PATH="${OPENCLAW_AWS_PREFIX}/node/current/bin:${PATH}"
 export HOME="${HOME:-/root}"
-# No npmrc of root's or the system's decides what is installed; the cache is root's own.
-export npm_config_userconfig=/dev/null npm_config_globalconfig=/dev/null \
+# No npmrc of root's decides what is installed (the global one is our Node's own, root's); the cache is root's own.
+export npm_config_userconfig=/dev/null \
   npm_config_cache="${OPENCLAW_AWS_PREFIX}/.npm-cache" npm_config_update_notifier=false \
   npm_config_fund=false npm_config_audit=false
 
