@@ -98,7 +98,7 @@ describeX64("install-openclaw.sh (npm method: the lock from S3, the real npm reg
     expect(fs.readdirSync(openclawDir())).toEqual([]);
   });
 
-  it("installs the locked tree, checked, without install scripts; a second run changes nothing", async () => {
+  it("installs exactly the locked tree for this platform, every tarball checked; a second run changes nothing", async () => {
     await prepare(fs.readFileSync(OPENCLAW_LOCK_FILE));
     installRuntime();
     const started = Date.now();
