@@ -63,7 +63,7 @@ const COMPLETE_CONFIGS = [
     tags: { Owner: "ops" },
     network: { mode: "create", vpcCidr: "10.0.0.0/16", publicSubnetCidr: "10.0.1.0/24", privateSubnetCidr: "10.0.2.0/24" },
     openclaw: {
-      install: { method: "source", repository: "https://github.com/openclaw/openclaw.git", ref: "main" },
+      install: { method: "source", repository: "https://github.com/openclaw/openclaw.git", ref: "eb377ac59e6c9fd6c7705028034812becf00271b" },
       model: "us.anthropic.claude-haiku-4-5-20251001-v1:0",
       bedrockRegion: "us-west-2",
       channels: ["telegram"],
