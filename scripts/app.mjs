@@ -62,6 +62,9 @@ async function buildBundle() {
     platform: "node",
     format: "cjs",
     target: "node20",
+    // A package's ES module build first: jsonc-parser's `main` is a UMD file whose inner requires esbuild
+    // cannot follow.
+    mainFields: ["module", "main"],
     outfile: bundle,
     write: false,
     logLevel: "warning",

@@ -8,8 +8,8 @@
 // `node@` sets both node-linux-<arch> packages, `pnpm@` both @pnpm/exe.linux-<arch> packages; any other
 // name is a package already pinned in versions.json. For every pin it writes the registry's
 // dist.integrity (`npm view <name>@<version> dist.integrity`); a package the registry answers 404 for
-// keeps its integrity when its version did not change, else gets an UNPINNED marker that the hosts
-// refuse. Then it regenerates OpenClaw's lock (`npm install --package-lock-only --ignore-scripts`, with
+// keeps its integrity when its version did not change, else gets an UNPINNED marker: the hosts
+// install it by name, saying so. Then it regenerates OpenClaw's lock (`npm install --package-lock-only --ignore-scripts`, with
 // the pinned Node and npm, no user npmrc, resolved URLs kept), checks that the lock's openclaw entry has
 // the pinned integrity, and sets the source build's default commit to the one the pinned package was
 // built from (its dist/build-info.json). Review the diff, run the tests, commit.
@@ -45,7 +45,7 @@ function pinOf(name, version, previous) {
     console.warn(`${name}@${version}: the registry answers 404; keeping the integrity pinned before`);
     return previous;
   }
-  console.warn(`${name}@${version}: the registry answers 404; pinned as UNPINNED (the hosts refuse to install it)`);
+  console.warn(`${name}@${version}: the registry answers 404; pinned as UNPINNED (the hosts install it by name, with a warning)`);
   return { version, integrity: `UNPINNED: the registry answered 404 for ${name}@${version} on ${new Date().toISOString().slice(0, 10)}; run scripts/update-pins.mjs where the public npm registry is reachable` };
 }
 

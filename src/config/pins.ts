@@ -16,7 +16,7 @@ import versions from "./versions.json";
 export interface PackagePin {
   readonly name: string;
   readonly version: string;
-  /** Subresource-integrity string `sha512-<base64>`, or an UNPINNED marker the hosts refuse. */
+  /** Subresource-integrity string `sha512-<base64>`, or an UNPINNED marker (installed by name, with a warning). */
   readonly integrity: string;
 }
 

@@ -49,21 +49,15 @@ export interface AssistantContext {
 
 const BEDROCK_PLUGIN = "@openclaw/amazon-bedrock-provider";
 
-const warnedUnpinned = new Set<string>();
-
 /**
  * A plugin as install-plugins.sh takes it. A package whose integrity could not be pinned (the registry
- * the pins were refreshed from did not serve it) is passed as UNPINNED: the gateway's boot then stops
- * before installing anything of it, and every synth says so here.
+ * the pins were refreshed from did not serve it: the Bedrock provider, here) is passed as UNPINNED: the
+ * gateway installs it by name at its pinned version, and its boot log says so (README, "What the hosts
+ * install").
  */
 function pinned(pkg: string): string {
   const pin = pluginPin(pkg);
-  if (isPinned(pin)) return `${pkg}@${pin.version}@${pin.integrity}`;
-  if (!warnedUnpinned.has(pkg)) {
-    warnedUnpinned.add(pkg);
-    console.warn(`WARNING: ${pkg}@${pin.version} has no integrity pinned (${pin.integrity}); the gateway's boot refuses to install it.`);
-  }
-  return `${pkg}@${pin.version}@UNPINNED`;
+  return `${pkg}@${pin.version}@${isPinned(pin) ? pin.integrity : "UNPINNED"}`;
 }
 
 export function assistantContext(config: OpenClawConfig, names: DeploymentNames): AssistantContext {

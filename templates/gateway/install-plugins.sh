@@ -9,7 +9,8 @@
 # the plugin's own dependencies with npm (--ignore-scripts), checked against the registry's integrity.
 # `plugins install` fails when the plugin is already there, so this asks `plugins list` first:
 # the pinned version installed -> nothing to do; another version -> replaced (--force); none -> installed.
-# A plugin pinned as UNPINNED (its integrity could not be had) stops the boot before anything is installed.
+# A plugin pinned as UNPINNED (the registry the pins were taken from did not serve it, so its integrity could
+# not be had) is installed by name at its pinned version, with a WARNING line saying so.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
@@ -33,11 +34,15 @@ for spec in "$@"; do
   package=${package_version%@*}
   [[ "$id" != "$spec" && -n "$package" && "$package" != "$package_version" ]] ||
     die "bad plugin spec '${spec}' (want <id>=<package>@<version>@<integrity>)"
-  [[ "$integrity" == sha512-* ]] ||
-    die "${package}@${version} has no integrity pinned (${integrity}): refusing to install it; pin it in src/config/versions.json (scripts/update-pins.mjs) and deploy again"
+  [[ "$integrity" == sha512-* || "$integrity" == UNPINNED ]] || die "bad integrity '${integrity}' for ${package}@${version}"
   have=$(jq -r --arg id "$id" '.[$id] // empty' <<<"$installed")
   if [[ "$have" == "$version" ]]; then
     log "plugin ${id} ${version} is installed"
+    continue
+  fi
+  if [[ "$integrity" == UNPINNED ]]; then
+    log "WARNING: plugin ${id}: ${package}@${version} has no pinned integrity (the registry the pins were taken from did not serve it): installing it by name from ${OPENCLAW_AWS_NPM_REGISTRY}; pin it with scripts/update-pins.mjs"
+    retry 3 10 "$cli" plugins install "${package}@${version}" --force </dev/null
     continue
   fi
   tarball="${downloads}/${id}-${version}.tgz"
