@@ -37,6 +37,10 @@ const KMS_REQUESTS = 10_000;
 const SECRET_CALLS = 1_000;
 const FLOW_LOG_GB = 1;
 const LOG_GB_PER_HOST_PER_GROUP = 0.5;
+/** What a trail sends its CloudWatch log group: the account's API calls, whatever the number of hosts. */
+const TRAIL_LOG_GB = 1;
+/** A file the stack uploads to S3 without stating its size (OpenClaw's lock): at most 1 MB. */
+const UPLOADED_FILE_GB = 0.001;
 const ENDPOINT_GB_PER_MONTH = 1;
 const TRAIL_GB_PER_MONTH = 0.1;
 const TRAIL_PUTS = 10_000;
@@ -44,33 +48,37 @@ const SNS_PUBLISHES = 1_000;
 /** Snapshots: a first full copy of up to 5 GB per volume, then 0.5 GB changed per kept snapshot. */
 const SNAPSHOT_BASE_GB = 5;
 const SNAPSHOT_CHANGED_GB = 0.5;
-/** Custom metrics per host the agent config emits: cpu 2 (cpu-total) + mem 2 + disk 1 ("/"). */
-const AGENT_METRICS = 5;
+/** Custom metrics per host the agent config emits: mem_used_percent and disk_used_percent on "/". */
+const AGENT_METRICS = 2;
 
 const months = (days: number) => (days * 24) / HOURS;
 
-/** One log group, as the estimator prices every group: each host sends it the same volume. */
-function logGroup(hosts: number, retentionDays: number): number {
-  const ingested = hosts * LOG_GB_PER_HOST_PER_GROUP;
-  return ingested * LOGS_INGESTED_GB + ingested * months(retentionDays) * LOGS_STORED_GB;
+/** A log group that ingests `gb` a month and keeps it `retentionDays`. */
+function logGroupOf(gb: number, retentionDays: number): number {
+  return gb * LOGS_INGESTED_GB + gb * months(retentionDays) * LOGS_STORED_GB;
 }
+
+/** One of the hosts' log groups: each host sends it the same volume. */
+const logGroup = (hosts: number, retentionDays: number) => logGroupOf(hosts * LOG_GB_PER_HOST_PER_GROUP, retentionDays);
 
 /** Agent metrics, each host's health metric (published by the gateway), alarms, two log groups and the alarm topic. */
 function monitoring(hosts: number, alarms: number, retentionDays: number): number {
   return hosts * (AGENT_METRICS + 1) * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION;
 }
 
-/** The stack's KMS key and the gateway token's secret, with their assumed requests. */
-const secrets = () => KMS_KEY + (KMS_REQUESTS / 10_000) * KMS_PER_10K + SECRET + (SECRET_CALLS / 10_000) * SECRET_PER_10K;
-/** A created VPC's flow log (its ingestion) and its log group. */
-const flowLogs = (hosts: number, retentionDays: number) => FLOW_LOG_GB * LOGS_INGESTED_GB + logGroup(hosts, retentionDays);
+/** The stack's KMS key and the gateway token's secret, with their assumed requests; and the install files. */
+const secrets = () => KMS_KEY + (KMS_REQUESTS / 10_000) * KMS_PER_10K + SECRET + (SECRET_CALLS / 10_000) * SECRET_PER_10K + installFiles();
+/** A created VPC's flow log: what it delivers, ingested and kept once, by its log group. */
+const flowLogs = (retentionDays: number) => logGroupOf(FLOW_LOG_GB, retentionDays);
+/** The stack's install files: OpenClaw's lock in its own bucket. */
+const installFiles = () => UPLOADED_FILE_GB * S3_GB;
 
 /**
  * The first management trail is free; its bucket stores the logs for the retention and takes the PUTs;
  * its CloudWatch copy is one more log group (kept as long as the hosts' logs).
  */
-const trail = (retentionDays: number, hosts: number, logRetentionDays: number) =>
-  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + logGroup(hosts, logRetentionDays);
+const trail = (retentionDays: number, logRetentionDays: number) =>
+  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + logGroupOf(TRAIL_LOG_GB, logRetentionDays);
 const endpoints = (count: number) => count * (HOURS * ENDPOINT_AZ_HOUR + ENDPOINT_GB_PER_MONTH * ENDPOINT_GB);
 const instances = (...types: (keyof typeof EC2)[]) => types.reduce((sum, type) => sum + HOURS * EC2[type], 0);
 const publicAddresses = (count: number) => count * HOURS * IPV4_HOUR;
@@ -87,12 +95,12 @@ const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name
 const EXPECTED: Record<string, number> = {
   // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 11 alarms, 30-day logs, trail 365 days, flow logs.
   default:
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets(),
   // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs).
   "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 30) + secrets(),
   // Seed 002: one t4g.medium, 100 GB, no EIP but its auto-assigned address, 4 endpoints, 6 alarms.
   "private-gateway":
-    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 1, 30) + flowLogs(1, 30) + secrets(),
+    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 30) + flowLogs(30) + secrets(),
   // A gateway and three nodes (one 50 GB), EIP + 3 node addresses, 6 + 3 × 5 alarms, 90-day logs.
   "multi-node":
     instances("t3.medium", "t3.small", "t3.small", "t4g.small") +
@@ -101,14 +109,14 @@ const EXPECTED: Record<string, number> = {
     publicAddresses(4) +
     endpoints(4) +
     monitoring(4, 21, 90) +
-    trail(365, 4, 90) +
-    flowLogs(4, 90) +
+    trail(365, 90) +
+    flowLogs(90) +
     secrets(),
   // The default deployment built from source: same resources as the default.
   "source-build":
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets(),
   // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 11 alarms, 7-day logs, trail 90 days, flow logs.
-  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(5, 2) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
+  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(5, 2) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 7) + flowLogs(7) + secrets(),
 };
 
 describe("estimateMonthlyCost", () => {
@@ -126,6 +134,8 @@ describe("estimateMonthlyCost", () => {
     expect(estimate.region).toBe("us-east-1");
     expect(estimate.unknown).toEqual([]);
     expect(estimate.total).toBeCloseTo(EXPECTED[name], 2);
+    expect(estimate.atLeast).toBe(estimate.total);
+    expect(estimate.totalText).toBe(`$${EXPECTED[name].toFixed(2)}/month`);
   });
 
   it("makes lean.json a valid deployment and the cheapest example", () => {
@@ -151,35 +161,41 @@ describe("estimateMonthlyCost", () => {
     expect(synthesized.output.monthly_cost_estimate.value).toBe(value);
   });
 
-  it("lists an item without a price as unknown and leaves it out of the total", () => {
+  it("gives no total, only 'at least' the priced items, when an item has no price, and names it", () => {
     const estimate = estimateMonthlyCost({
       provider: { aws: [{ region: "us-east-1" }] },
       resource: {
-        aws_instance: { known: { instance_type: "t3.small" }, exotic: { instance_type: "x9.huge" } },
+        aws_instance: {
+          known: { instance_type: "t3.small", root_block_device: { volume_size: 8, volume_type: "gp3" } },
+          exotic: { instance_type: "x9.huge", root_block_device: { volume_size: 8, volume_type: "gp3" } },
+        },
         aws_rds_cluster: { db: { engine: "aurora-postgresql" } },
       },
     }, { agentMetricsPerHost: 0 });
     const exotic = estimate.items.find((line) => line.item.startsWith("aws_instance.exotic: x9.huge"));
     expect(exotic).toMatchObject({ unitPrice: null, monthly: null, source: "no price for ec2.x9.huge in us-east-1" });
-    expect(estimate.unknown.map((line) => line.item)).toEqual([
-      "aws_instance.known: root volume (type from the AMI)",
-      "aws_instance.exotic: x9.huge",
-      "aws_instance.exotic: root volume (type from the AMI)",
-      "aws_rds_cluster.db",
-    ]);
-    expect(estimate.total).toBeCloseTo(HOURS * EC2["t3.small"], 2);
-    expect(estimate.breakdown).toContain("not in the total (unknown price): ");
-    expect(estimate.breakdown).toContain("aws_rds_cluster.db");
+    expect(estimate.unknown.map((line) => line.item)).toEqual(["aws_instance.exotic: x9.huge", "aws_rds_cluster.db"]);
+    const priced = HOURS * EC2["t3.small"] + 16 * GP3_GB;
+    expect(estimate.total).toBeNull();
+    expect(estimate.atLeast).toBeCloseTo(priced, 2);
+    expect(estimate.totalText).toBe(`at least $${priced.toFixed(2)}/month`);
+    expect(estimate.breakdown).toMatch(new RegExp(`^at least \\$${priced.toFixed(2)}/month in us-east-1 `));
+    expect(estimate.breakdown).toContain("; not priced: aws_instance.exotic: x9.huge, aws_rds_cluster.db");
+    expect(costOutputValue(estimate)).toBe(estimate.breakdown);
   });
 
-  it("gives unknown, never 0, for a region without prices", () => {
-    const { tf } = synthStack({ region: "sa-east-1" });
+  // Regions that validate and synthesize but are not in the price table (README: "Regions without prices").
+  it.each(["sa-east-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1", "ap-south-1"])("gives an unknown total, never $0, in %s (no prices)", (region) => {
+    const { tf } = synthStack({ region });
     const estimate = estimateMonthlyCost(tf);
-    expect(estimate.region).toBe("sa-east-1");
+    expect(estimate.region).toBe(region);
     expect(estimate.items.length).toBeGreaterThan(10);
     expect(estimate.items.every((line) => line.unitPrice === null && line.monthly === null)).toBe(true);
-    expect(estimate.total).toBe(0);
-    expect(estimate.unknown).toHaveLength(estimate.items.length);
+    expect(estimate.total).toBeNull();
+    expect(estimate.atLeast).toBe(0);
+    expect(estimate.totalText).toBe("unknown");
+    expect(estimate.breakdown).toBe(`unknown/month in ${region}: the price table (prices of ${estimate.pricesWritten}) has no prices for ${region}`);
+    expect(estimate.breakdown).not.toMatch(/\$0\.00/);
   });
 
   it("uses the prices of the region the provider names, not us-east-1's", () => {
