@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Monitoring, type MonitoringProps } from "../../src/constructs/monitoring";
+import { hostMetrics, Monitoring, type MonitoringProps } from "../../src/constructs/monitoring";
 import { configWith, propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "./bare-stack";
 
@@ -11,6 +11,7 @@ const defaults = configWith().monitoring;
 const props: MonitoringProps = {
   alarmPrefix: "OpenClaw",
   topicName: "openclaw-alarms",
+  accountId: "123456789012",
   namespace: defaults.namespace,
   applicationLogGroup: "/openclaw/application",
   systemLogGroup: "/openclaw/system",
@@ -152,5 +153,71 @@ describe("Monitoring: health", () => {
     expect(Object.keys(alarms).filter((id) => id.startsWith("node_")).sort()).toEqual(
       ["cpu_high", "instance_check_reboot", "status_check", "system_check_recover", "unhealthy"].flatMap((kind) => [`node_${kind}["arm"]`, `node_${kind}["node-1"]`]),
     );
+  });
+});
+
+describe("Monitoring: the alarm topic's publishers", () => {
+  const policyOf = (tf: ReturnType<typeof synthMonitoring>["tf"]) => {
+    const [policy] = propertiesOf(tf, "aws_sns_topic_policy");
+    expect(policy.arn).toBe(referenceToOnly(tf, "aws_sns_topic", "arn"));
+    return JSON.parse(String(policy.policy)) as { Statement: { Sid: string; Principal: Record<string, string>; Action: string | string[]; Condition?: Record<string, Record<string, string>> }[] };
+  };
+
+  it("given the stack's budget, when synthesized, then the topic lets the account, its CloudWatch alarms and that budget publish, each as the account's own", () => {
+    const budgetArn = "arn:aws:budgets::123456789012:budget/openclaw";
+    const { Statement } = policyOf(synthMonitoring({ budgetArn }).tf);
+    expect(Statement.map((statement) => statement.Sid)).toEqual(["AccountOwnsTopic", "CloudWatchAlarmsPublish", "BudgetPublishes"]);
+    expect(Statement[0].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
+    expect(Statement[1]).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" } },
+    });
+    expect(Statement[2]).toMatchObject({
+      Principal: { Service: "budgets.amazonaws.com" },
+      Action: "sns:Publish",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": budgetArn } },
+    });
+  });
+
+  it("given no budget (the emulator), when synthesized, then AWS Budgets may not publish", () => {
+    const { Statement } = policyOf(synthMonitoring().tf);
+    expect(Statement.map((statement) => statement.Sid)).toEqual(["AccountOwnsTopic", "CloudWatchAlarmsPublish"]);
+  });
+});
+
+describe("Monitoring: what the dashboard draws", () => {
+  it("given hosts and a fleet, when synthesized, then it hands out every alarm's ARN, per key for the fleet's", () => {
+    const { tf, exposed } = synthConstruct((stack) => {
+      const monitoring = new Monitoring(stack, "monitoring", {
+        ...props,
+        hosts: [props.hosts[0]],
+        fleet: {
+          resourceName: "node",
+          hosts: { a: { label: "A", instanceType: "t3.small", hostName: "openclaw-a" }, b: { label: "B", instanceType: "t3.small", hostName: "openclaw-b" } },
+          instanceIdOfEach: "${aws_instance.node[each.key].id}",
+          memoryAlarm: false,
+          health: { metricName: "NodeConnected", description: "not connected to the gateway" },
+        },
+      });
+      return Object.fromEntries(monitoring.alarmArns.map((arn, index) => [`arn${index}`, arn]));
+    });
+    const arns = Object.values(exposed);
+    const alarms = Object.keys(tf.resource.aws_cloudwatch_metric_alarm);
+    expect(arns).toHaveLength(alarms.length);
+    expect(arns.sort()).toEqual(alarms.map((id) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`).sort());
+    expect(arns).toContain('${aws_cloudwatch_metric_alarm.node_unhealthy["b"].arn}');
+  });
+
+  it("given a host, when its metrics are asked for, then they are exactly what its alarms watch", () => {
+    const host = props.hosts[0];
+    const { tf } = synthMonitoring({ hosts: [host] });
+    const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
+    const metrics = hostMetrics(props.namespace, { instanceId: host.instanceId, instanceType: host.instanceType, hostName: host.health.hostName, healthMetric: host.health.metricName });
+    for (const [alarm, metric] of [["OpenClaw-GW-CPU-High", metrics.cpu], ["OpenClaw-GW-Memory-High", metrics.memory], ["OpenClaw-GW-Unhealthy", metrics.health]] as const) {
+      expect(alarms[alarm]).toMatchObject({ namespace: metric.namespace, metric_name: metric.metricName, dimensions: metric.dimensions });
+    }
+    // The agent's root-disk metric: its dimensions as the agent writes them (device dropped).
+    expect(metrics.disk).toEqual({ namespace: "OpenClaw", metricName: "disk_used_percent", dimensions: { InstanceId: "i-gw", InstanceType: "t3.medium", path: "/", fstype: "xfs" } });
   });
 });

@@ -20,7 +20,11 @@ const ENDPOINT_GB = 0.01;
 const NAT_HOUR = 0.045;
 const NAT_GB = 0.045;
 const METRIC = 0.3;
+/** Per alarm metric: an alarm on one metric, or each metric of a metric-math alarm. */
 const ALARM = 0.1;
+const DASHBOARD = 3;
+/** AWS Budgets: a budget without actions costs nothing. */
+const BUDGET = 0;
 const LOGS_INGESTED_GB = 0.5;
 const LOGS_STORED_GB = 0.03;
 const S3_GB = 0.023;
@@ -82,25 +86,36 @@ const trail = (retentionDays: number, logRetentionDays: number) =>
 const endpoints = (count: number) => count * (HOURS * ENDPOINT_AZ_HOUR + ENDPOINT_GB_PER_MONTH * ENDPOINT_GB);
 const instances = (...types: (keyof typeof EC2)[]) => types.reduce((sum, type) => sum + HOURS * EC2[type], 0);
 const publicAddresses = (count: number) => count * HOURS * IPV4_HOUR;
-/** Data volumes of these sizes (gp3) and their daily snapshots, 7 kept. */
-const dataVolumes = (...sizes: number[]) =>
-  sizes.reduce((sum, size) => sum + size * GP3_GB + (Math.min(size, SNAPSHOT_BASE_GB) + 7 * SNAPSHOT_CHANGED_GB) * SNAPSHOT_GB, 0);
+/** Data volumes of these sizes (gp3) and their daily snapshots, `kept` of them. */
+const dataVolumesKeeping = (kept: number, ...sizes: number[]) =>
+  sizes.reduce((sum, size) => sum + size * GP3_GB + (Math.min(size, SNAPSHOT_BASE_GB) + kept * SNAPSHOT_CHANGED_GB) * SNAPSHOT_GB, 0);
+/** ... with the default 7 snapshots kept. */
+const dataVolumes = (...sizes: number[]) => dataVolumesKeeping(7, ...sizes);
+/**
+ * The model's guard: the daily tokens alarm reads 2 metrics (input and output tokens), the throttles,
+ * client errors and server errors alarms one each.
+ */
+const BEDROCK_ALARM_METRICS = 2 + 3;
+/** The spend box: the budget, the dashboard (unless turned off) and, with Bedrock, the model's alarms. */
+const spend = ({ dashboard = true, bedrock = true } = {}) => BUDGET + (dashboard ? DASHBOARD : 0) + (bedrock ? BEDROCK_ALARM_METRICS * ALARM : 0);
 
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
 
 // Worked out by hand: every host has an alarm on CPU, status, system check, instance check and health, the
 // gateway one more on memory;
-// every host a data volume (gateway 20 GB, node 10 GB) snapshotted daily.
+// every host a data volume (gateway 20 GB, node 10 GB) snapshotted daily; every stack a budget and a
+// dashboard, and with Bedrock the model's alarms.
 const EXPECTED: Record<string, number> = {
   // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 11 alarms, 30-day logs, trail 365 days, flow logs.
   default:
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets(),
-  // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs).
-  "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 30) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets() + spend(),
+  // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs), no Bedrock.
+  "gateway-node":
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 30) + secrets() + spend({ bedrock: false }),
   // Seed 002: one t4g.medium, 100 GB, no EIP but its auto-assigned address, 4 endpoints, 6 alarms.
   "private-gateway":
-    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 30) + flowLogs(30) + secrets(),
+    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 30) + flowLogs(30) + secrets() + spend(),
   // A gateway and three nodes (one 50 GB), EIP + 3 node addresses, 6 + 3 × 5 alarms, 90-day logs.
   "multi-node":
     instances("t3.medium", "t3.small", "t3.small", "t4g.small") +
@@ -111,12 +126,15 @@ const EXPECTED: Record<string, number> = {
     monitoring(4, 21, 90) +
     trail(365, 90) +
     flowLogs(90) +
-    secrets(),
+    secrets() +
+    spend(),
   // The default deployment built from source: same resources as the default.
   "source-build":
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets(),
-  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 11 alarms, 7-day logs, trail 90 days, flow logs.
-  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(5, 2) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 7) + flowLogs(7) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets() + spend(),
+  // Two t4g.small, 2 × 8 GB, 1 GB data volumes with one snapshot kept, EIP + the node's address, no
+  // endpoints, 11 alarms, 7-day logs, trail 90 days; no flow logs, no dashboard.
+  lean:
+    instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumesKeeping(1, 1, 1) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 7) + secrets() + spend({ dashboard: false }),
 };
 
 describe("estimateMonthlyCost", () => {
@@ -138,10 +156,15 @@ describe("estimateMonthlyCost", () => {
     expect(estimate.totalText).toBe(`$${EXPECTED[name].toFixed(2)}/month`);
   });
 
-  it("makes lean.json a valid deployment and the cheapest example", () => {
+  it("makes lean.json a valid deployment, the cheapest example, at most $40 a month", () => {
     expect(() => validateConfig(example("lean"), "examples/lean.json")).not.toThrow();
     const cheapest = Math.min(...Object.values(EXPECTED));
     expect(EXPECTED.lean).toBe(cheapest);
+    expect(EXPECTED.lean).toBeLessThanOrEqual(40);
+  });
+
+  it("has a default budget whose 80 % alert stays above what the default deployment costs", () => {
+    expect(configWith().budget.monthlyUsd * 0.8).toBeGreaterThan(EXPECTED.default);
   });
 
   it("works on the in-memory stack.toTerraform() the monthly_cost_estimate output is made from", () => {
@@ -194,8 +217,36 @@ describe("estimateMonthlyCost", () => {
     expect(estimate.total).toBeNull();
     expect(estimate.atLeast).toBe(0);
     expect(estimate.totalText).toBe("unknown");
-    expect(estimate.breakdown).toBe(`unknown/month in ${region}: the price table (prices of ${estimate.pricesWritten}) has no prices for ${region}`);
+    expect(estimate.breakdown.startsWith(`unknown/month in ${region}: the price table (prices of ${estimate.pricesWritten}) has no prices for ${region}; `)).toBe(true);
+    expect(estimate.usage.map((line) => line.unitPrice)).toEqual([null, null]);
     expect(estimate.breakdown).not.toMatch(/\$0\.00/);
+  });
+
+  it("counts flow logs once, by their log group, and sizes the trail's log group by the account, not the hosts", () => {
+    const lineOf = (estimate: ReturnType<typeof estimateMonthlyCost>, pattern: RegExp) => estimate.items.filter((line) => pattern.test(line.item));
+    const one = estimateMonthlyCost(synthStack({ nodes: [{ name: "n-a" }] }).tf);
+    const three = estimateMonthlyCost(synthStack({ nodes: [{ name: "n-a" }, { name: "n-b" }, { name: "n-c" }] }).tf);
+    expect(lineOf(one, /^aws_flow_log\./)).toEqual([]);
+    for (const estimate of [one, three]) {
+      expect(lineOf(estimate, /flow-log-group.*: log ingestion$/).map((line) => line.quantity)).toEqual([FLOW_LOG_GB]);
+      expect(lineOf(estimate, /audit_log-group.*: log ingestion$/).map((line) => line.quantity)).toEqual([TRAIL_LOG_GB]);
+    }
+    expect(lineOf(three, /application-logs.*: log ingestion$/).map((line) => line.quantity)).toEqual([4 * LOG_GB_PER_HOST_PER_GROUP]);
+  });
+
+  it("shows the watched model's price per million tokens and an example month, outside the total", () => {
+    const estimate = estimateMonthlyCost(synthStack().tf);
+    const days = HOURS / 24;
+    // Claude Sonnet 4.5 through the US geographic profile: $3.30 / $16.50 per million input / output tokens.
+    expect(estimate.usage).toEqual([
+      expect.objectContaining({ item: "Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: input tokens", unitPrice: 3.3, unit: "million tokens", exampleQuantity: days }),
+      expect.objectContaining({ item: "Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: output tokens", unitPrice: 16.5, exampleQuantity: 0.04 * days }),
+    ]);
+    expect(estimate.usage[0].exampleMonthly! + estimate.usage[1].exampleMonthly!).toBeCloseTo(days * (1 * 3.3 + 0.04 * 16.5), 6);
+    expect(estimate.total).toBeCloseTo(EXPECTED.default, 2);
+    expect(estimate.breakdown).toContain("; per use, not in the total: Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: input tokens $3.30/million tokens, ");
+    // Without Bedrock there is no model to pay for.
+    expect(estimateMonthlyCost(synthStack({ iam: { bedrock: false, marketplace: false } }).tf).usage).toEqual([]);
   });
 
   it("uses the prices of the region the provider names, not us-east-1's", () => {

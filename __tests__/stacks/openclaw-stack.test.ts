@@ -170,7 +170,8 @@ describe("OpenClawStack", () => {
       const { tf } = synthStack(example("multi-node"));
       expect(propertiesOf(tf, "aws_instance")).toHaveLength(4);
       expect(propertiesOf(tf, "aws_sns_topic_subscription")).toHaveLength(1);
-      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3 * 5);
+      // The gateway's 6, each node's 5, the model's 4.
+      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3 * 5 + 4);
     });
   });
 
@@ -220,7 +221,7 @@ describe("OpenClawStack", () => {
       expect(alarms["OpenClaw-GW-Memory-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"], InstanceType: "t3.medium" });
       expect(alarms["OpenClaw-Node-1-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-1"] });
       expect(alarms["OpenClaw-Node-2-StatusCheck"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-2"] });
-      expect(Object.keys(alarms)).toHaveLength(6 + 5 * 2);
+      expect(Object.keys(alarms).filter((name) => !name.startsWith("OpenClaw-Bedrock-"))).toHaveLength(6 + 5 * 2);
       expect(alarms["OpenClaw-GW-SystemCheck-Recover"].alarm_actions).toEqual([
         expect.stringMatching(/aws_sns_topic/),
         expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:automate:us-east-1:ec2:recover$/),

@@ -28,8 +28,8 @@ function example(name: string): OpenClawConfigInput {
 }
 
 /** Synthesizes a config for the local target (no state bucket: a local backend that plan -lock=false never writes). */
-function fullSynth(raw: OpenClawConfigInput): { dir: string; tf: { resource: Record<string, unknown>; terraform: { required_providers: Record<string, unknown> } } } {
-  const config = validateConfig({ ...raw, target: { kind: "local", endpoint: endpoint! } }, "test");
+function fullSynth(raw: OpenClawConfigInput, target: OpenClawConfigInput["target"] = { kind: "local", endpoint: endpoint! }): { dir: string; tf: { resource: Record<string, unknown>; terraform: { required_providers: Record<string, unknown> } } } {
+  const config = validateConfig({ ...raw, target }, "test");
   const app = Testing.app();
   const stack = new OpenClawStack(app, config.stackName, { config });
   const dir = Testing.fullSynth(stack);
@@ -63,6 +63,12 @@ const cases: { name: string; raw: OpenClawConfigInput; generatesKey: boolean }[]
 
 test("the suite covers every example file", () => {
   expect(examples).toEqual(expect.arrayContaining(["gateway-node", "multi-node", "private-gateway", "source-build"]));
+});
+
+test("what only real AWS gets (the budget: the emulator cannot hold it) is valid Terraform", () => {
+  const { dir, tf } = fullSynth(withImportedKey({}), { kind: "aws" });
+  expect(tf.resource).toHaveProperty("aws_budgets_budget");
+  expect(dir).toBeValidTerraform();
 });
 
 describe.each(cases)("$name", ({ raw, generatesKey }) => {

@@ -53,9 +53,12 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
   };
 }
 
+/** The tag every resource carries with the stack's name: the cost allocation tag the budget counts by. */
+export const STACK_TAG = "Stack";
+
 /** Tags on every resource of the deployment: the project's own, then the configuration's. */
 export function deploymentTags(config: Pick<OpenClawConfig, "stackName" | "tags">): Record<string, string> {
-  return { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags };
+  return { Project: "openclaw", [STACK_TAG]: config.stackName, ManagedBy: "cdktf", ...config.tags };
 }
 
 /** Region of the state bucket: its own setting, else the deployment's. */

@@ -18,6 +18,7 @@ import {
   zonesOf,
 } from "./aws-facts";
 import { assistantFields } from "./assistant";
+import { budgetFields, budgetIssues } from "./spend";
 import { OPENCLAW_PIN, SOURCE_DEFAULT } from "./pins";
 
 /** Verified OpenClaw release; the host templates are proven against it (see README). */
@@ -458,8 +459,13 @@ const configObject = z.strictObject({
         .default(30),
       /** Address subscribed to the alarm topic (AWS sends a confirmation mail). @default none */
       alarmEmail: z.email({ error: "must be an e-mail address" }).max(254, { error: "must be at most 254 characters" }).optional(),
+      /** One CloudWatch dashboard of the stack's hosts, model and alarms ($3 a month). @default true */
+      dashboard: z.boolean().default(true),
     })
     .prefault({}),
+
+  /** The monthly budget and the daily Bedrock token alarm (see README, "Spend"). */
+  budget: budgetFields,
 
   audit: z
     .strictObject({
@@ -608,6 +614,8 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
     });
   }
+  // The model's price depends on the region: a bad region has its own complaint.
+  if (isRegion(config.region)) for (const issue of budgetIssues(config)) ctx.addIssue({ code: "custom", ...issue });
   if (!config.iam.bedrock && config.iam.marketplace) {
     ctx.addIssue({
       code: "custom",

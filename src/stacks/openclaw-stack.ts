@@ -8,7 +8,8 @@ import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
-import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
+import { deploymentNames, deploymentTags, STACK_TAG, stateRegion } from "../config/names";
+import { bedrockSpend } from "../config/spend";
 import type { OpenClawConfig } from "../config/schema";
 import { HEALTH_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
@@ -17,6 +18,9 @@ import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../hosts/node";
 import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
+import { BedrockAlarms } from "../constructs/bedrock-alarms";
+import { Budget, budgetArn } from "../constructs/budget";
+import { Dashboard } from "../constructs/dashboard";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
 import { InstallFiles } from "../constructs/install-files";
@@ -198,9 +202,12 @@ export class OpenClawStack extends TerraformStack {
       this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
     }
 
+    const budget = accommodations.noBudget ? undefined : { name: names.prefix, partition, accountId };
     const monitoring = new Monitoring(this, "monitoring", {
       alarmPrefix: names.alarmPrefix,
       topicName: names.alarmTopic,
+      accountId,
+      budgetArn: budget && budgetArn(budget),
       alarmEmail: config.monitoring.alarmEmail,
       namespace: config.monitoring.namespace,
       applicationLogGroup: names.applicationLogGroup,
@@ -227,6 +234,34 @@ export class OpenClawStack extends TerraformStack {
         health: { metricName: HEALTH_METRICS.nodeMetric, description: "not connected to the gateway" },
       },
     });
+
+    // Spend: the month's budget, the model's token alarms, and one dashboard of it all (README, "Spend").
+    if (budget) {
+      new Budget(this, "budget", {
+        ...budget,
+        monthlyUsd: config.budget.monthlyUsd,
+        costAllocationTag: config.budget.scope === "stack" ? { key: STACK_TAG, value: deploymentTags(config)[STACK_TAG] } : undefined,
+        topicArn: monitoring.topicArn,
+      });
+    }
+    const bedrock = bedrockSpend(config);
+    const bedrockAlarms =
+      bedrock?.limit && new BedrockAlarms(this, "bedrock-alarms", { alarmPrefix: names.alarmPrefix, topicArn: monitoring.topicArn, modelId: bedrock.modelId, limit: bedrock.limit });
+    const dashboard = config.monitoring.dashboard
+      ? new Dashboard(this, "dashboard", {
+          name: names.prefix,
+          region,
+          hosts: [
+            { record: hosts.gateway, instanceId: gateway.instance.id, healthMetric: HEALTH_METRICS.gatewayMetric },
+            ...hosts.nodes.map((node) => ({ record: node, instanceId: nodes!.instanceId(node.name), healthMetric: HEALTH_METRICS.nodeMetric })),
+          ].map(({ record, instanceId, healthMetric }) => ({
+            hostName: record.hostName,
+            metrics: monitoring.metricsOf({ instanceId, instanceType: record.instance.instanceType, hostName: record.hostName, healthMetric }),
+          })),
+          bedrock,
+          alarmArns: [...monitoring.alarmArns, ...(bedrockAlarms ? bedrockAlarms.alarmArns : [])],
+        })
+      : undefined;
 
     const audit = config.audit.cloudTrail
       ? new Audit(this, "audit", {
@@ -319,6 +354,7 @@ export class OpenClawStack extends TerraformStack {
       );
     }
     output("alarm_topic_arn", monitoring.topicArn, "SNS topic the alarms notify");
+    if (dashboard) output("dashboard_url", dashboard.url, "The stack's CloudWatch dashboard: hosts, model tokens and spend today, alarms");
     if (audit) output("audit_trail_arn", audit.trailArn, "CloudTrail trail of this deployment");
     if (keyPair && config.ssh.allowedCidrs.length > 0 && gateway.publicIp) {
       output("ssh_command", `ssh -i ~/.ssh/${keyPair.keyName}.pem ec2-user@${gateway.publicIp}`, "SSH to the gateway");
