@@ -24,7 +24,7 @@ import {
 import { GetInstanceProfileCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
 import { DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import {
@@ -94,7 +94,7 @@ test('the default keyPair "generate" was switched to an imported key (the tls pr
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(78);
+  expect(await deployment.resourceCount()).toBe(89);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));
@@ -317,7 +317,10 @@ test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch t
   const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
   expect(subscriptions.Subscriptions).toEqual([]); // no alarmEmail by default
 
-  const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms!;
+  // The model's alarms: the next test.
+  const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms!.filter(
+    (alarm) => !alarm.AlarmName!.startsWith("OpenClaw-Bedrock-"),
+  );
   const summary = Object.fromEntries(
     alarms.map((alarm) => [
       alarm.AlarmName,
@@ -349,6 +352,40 @@ test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch t
   for (const alarm of alarms) expect(alarm.OKActions).toEqual([topic]);
   const memory = alarms.find((alarm) => alarm.AlarmName === "OpenClaw-GW-Memory-High")!;
   expect(memory.Dimensions).toContainEqual({ Name: "InstanceType", Value: "t3.medium" });
+});
+
+test("spend: the model's alarms, the topic's policy and the dashboard, which draws the deployed hosts and alarms (no budget: local-target accommodation)", async () => {
+  const topic = deployment.outputs().alarm_topic_arn;
+  const model = { Name: "ModelId", Value: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
+  const bedrock = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-Bedrock-" }))).MetricAlarms!;
+  expect(bedrock.map((alarm) => alarm.AlarmName).sort()).toEqual(["OpenClaw-Bedrock-ClientErrors", "OpenClaw-Bedrock-DailyTokens", "OpenClaw-Bedrock-ServerErrors", "OpenClaw-Bedrock-Throttles"]);
+  for (const alarm of bedrock) expect({ actions: alarm.AlarmActions, missing: alarm.TreatMissingData }).toEqual({ actions: [topic], missing: "notBreaching" });
+  const daily = bedrock.find((alarm) => alarm.AlarmName === "OpenClaw-Bedrock-DailyTokens")!;
+  expect(daily.Threshold).toBe(10);
+  // moto returns the queries in its own order.
+  expect([...daily.Metrics!].sort((a, b) => a.Id!.localeCompare(b.Id!))).toEqual([
+    expect.objectContaining({ Id: "input", MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ Namespace: "AWS/Bedrock", MetricName: "InputTokenCount", Dimensions: [model] }), Period: 86400, Stat: "Sum" }) }),
+    expect.objectContaining({ Id: "output", MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ MetricName: "OutputTokenCount", Dimensions: [model] }) }) }),
+    expect.objectContaining({ Id: "spend", Expression: "(input * 3.3 + output * 16.5) / 1000000", ReturnData: true }),
+  ]);
+
+  const policy = JSON.parse((await aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes!.Policy!);
+  expect(policy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["AccountOwnsTopic", "CloudWatchAlarmsPublish"]);
+
+  const url = deployment.outputs().dashboard_url;
+  expect(url).toBe(`https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/openclaw`);
+  const dashboard = await aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: "openclaw" }));
+  const widgets = (JSON.parse(dashboard.DashboardBody!) as { widgets: { type: string; properties: { title?: string; metrics?: unknown[][]; alarms?: string[] } }[] }).widgets;
+  // Terraform put in the real ids: each host's lines name its instance, the alarm widget every alarm there is.
+  const cpu = widgets.find((widget) => widget.properties.title?.startsWith("CPU"))!.properties.metrics!;
+  expect(cpu.map((line) => line.slice(0, 4))).toEqual([
+    ["AWS/EC2", "CPUUtilization", "InstanceId", gateway.InstanceId],
+    ["AWS/EC2", "CPUUtilization", "InstanceId", node.InstanceId],
+  ]);
+  const shown = widgets.filter((widget) => widget.type === "alarm").flatMap((widget) => widget.properties.alarms!);
+  const all = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms!.map((alarm) => alarm.AlarmArn);
+  expect(shown.sort()).toEqual(all.sort());
+  expect(all).toHaveLength(15);
 });
 
 test("CloudTrail records into its own private, encrypted bucket (created stopped: local-target accommodation)", async () => {
@@ -471,6 +508,7 @@ test("destroy leaves nothing of the stack (except, on moto only, the CloudTrail 
   await expect(secretsManager.send(new DescribeSecretCommand({ SecretId: "openclaw/openclaw/gateway/token" }))).rejects.toThrow(/ResourceNotFound|can't find/);
   expect((await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/openclaw/" }))).logGroups).toEqual([]);
   expect((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms).toEqual([]);
+  await expect(aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: "openclaw" }))).rejects.toThrow();
   await expect(aws.sns.send(new GetTopicAttributesCommand({ TopicArn: outputs.alarm_topic_arn }))).rejects.toThrow();
   // Emulator gap: moto's DeleteTrail looks the trail up by name only and ignores the ARN the provider
   // sends, so the trail outlives the destroy there (Terraform has dropped it: resourceCount above is 0).
