@@ -6,7 +6,7 @@ import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
-import { HEALTH_METRICS } from "../../src/hosts/context";
+import { HOST_METRICS } from "../../src/hosts/context";
 import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
@@ -51,7 +51,7 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
     },
     // The default model and no channels, as for the default configuration.
     assistant: assistantContext(validateConfig({ stackName: "test" }, "fixture"), deploymentNames(validateConfig({ stackName: "test" }, "fixture"))),
-    health: HEALTH_METRICS,
+    health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
     ...rest,
   };
 }

@@ -10,7 +10,7 @@
  */
 import priceTable from "./prices/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
-import { HEALTH_METRICS } from "../hosts/context";
+import { HOST_METRICS } from "../hosts/context";
 import { expandForEach } from "./for-each";
 
 /** Hours in the month AWS's pricing pages use. */
@@ -409,7 +409,7 @@ const HANDLERS: Record<string, Handler> = {
   aws_cloudwatch_metric_alarm(context, resource) {
     // A health alarm watches one custom metric that the gateway's health timer publishes (one per host).
     const metric = resource.properties.metric_name;
-    if (Object.values<unknown>(HEALTH_METRICS).includes(metric)) {
+    if (metric === HOST_METRICS.gatewayMetric || metric === HOST_METRICS.nodeMetric) {
       context.priced(resource, "CloudWatch", `health metric ${String(metric)} (the gateway's health timer)`, 1, "metric-month", ["cloudwatch", "customMetricMonth"]);
     }
     const period = literalNumber(resource.properties.period);

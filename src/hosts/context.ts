@@ -11,10 +11,21 @@ import type { OpenClawConfig } from "../config/schema";
 import { NODE_RUNTIMES, type NodeRuntime } from "./runtime";
 
 /**
- * The application health metrics: the gateway publishes them (gateway-health.sh), one value per host a
- * minute with dimension Host=<host name>, in the monitoring namespace; each host's alarm watches its own.
+ * The custom metrics of the hosts and where each is published, for everything that names them: the IAM
+ * policies, the alarms, the CloudWatch agent config (`monitoring.namespace` of a host's context) and the
+ * gateway's health script. Every host publishes only into a namespace of its own,
+ * `<monitoring.namespace>/<host name>` (its role may write no other: CloudWatch scopes PutMetricData by
+ * namespace only, not by dimension): its agent's metrics (memoryMetric among them, with dimensions
+ * InstanceId and InstanceType) and, on the gateway, the application health of every host (gatewayMetric
+ * and nodeMetric, one value per host a minute with dimension Host=<host name>, gateway-health.sh). So no
+ * host can publish a metric that another host's alarm watches, and no node can publish a health value.
  */
-export const HEALTH_METRICS = { gatewayMetric: "GatewayHealthy", nodeMetric: "NodeConnected" } as const;
+export const HOST_METRICS = {
+  namespace: (monitoringNamespace: string, hostName: string): string => `${monitoringNamespace}/${hostName}`,
+  gatewayMetric: "GatewayHealthy",
+  nodeMetric: "NodeConnected",
+  memoryMetric: "mem_used_percent",
+} as const;
 
 /** How OpenClaw gets onto the host. */
 export type OpenClawInstall =
@@ -23,6 +34,7 @@ export type OpenClawInstall =
 
 /** Where the CloudWatch agent sends metrics and logs. */
 export interface MonitoringTargets {
+  /** This host's own namespace (HOST_METRICS.namespace): its agent's metrics, and on the gateway the health metrics. */
   readonly namespace: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
@@ -66,7 +78,7 @@ export function hostContext(
         : { method: "source", repository: install.repository, ref: install.ref },
     parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
     monitoring: {
-      namespace: config.monitoring.namespace,
+      namespace: HOST_METRICS.namespace(config.monitoring.namespace, host.hostName),
       applicationLogGroup: names.applicationLogGroup,
       systemLogGroup: names.systemLogGroup,
     },
