@@ -51,37 +51,39 @@ async function setAuthorization(on: boolean): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-/** What outcome needs of an SDK client: to send a command, and a step to read the raw response in. */
-interface RawClient<Command> {
-  readonly middlewareStack: SecretsManagerClient["middlewareStack"];
-  send(command: Command): Promise<unknown>;
+/** An SDK client of any service, as outcome uses it. */
+interface SdkClient {
+  readonly middlewareStack: { add(middleware: never, options: { step: "deserialize"; priority: "low" }): void };
+  send(command: never): Promise<unknown>;
+}
+
+/** A step next to the transport that keeps the raw body of an error response (the SDK cannot parse moto's). */
+function keepErrorBody(kept: { body: string }) {
+  return (next: (args: unknown) => Promise<{ response: unknown }>) => async (args: unknown) => {
+    const result = await next(args);
+    const response = result.response as { statusCode: number; body: Readable };
+    if (response.statusCode >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+      kept.body = Buffer.concat(chunks).toString("utf8");
+      response.body = Readable.from([Buffer.from(kept.body)]);
+    }
+    return result;
+  };
 }
 
 /**
  * The error code of a refused call, or "allowed". moto answers a refusal to a JSON (or CBOR) service in
- * XML, which the SDK cannot parse; a middleware next to the transport keeps the raw error body to read it.
+ * XML, which the SDK cannot parse; the kept raw body says the code.
  */
-async function outcome<Command>(client: RawClient<Command>, call: Command): Promise<string> {
-  let body = "";
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const response = result.response as { statusCode: number; body: Readable };
-      if (response.statusCode >= 400) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
-        body = Buffer.concat(chunks).toString("utf8");
-        response.body = Readable.from([Buffer.from(body)]);
-      }
-      return result;
-    },
-    { step: "deserialize", priority: "low" },
-  );
+async function outcome(client: SdkClient, command: object): Promise<string> {
+  const kept = { body: "" };
+  client.middlewareStack.add(keepErrorBody(kept) as never, { step: "deserialize", priority: "low" });
   try {
-    await client.send(call);
+    await client.send(command as never);
     return "allowed";
   } catch (error) {
-    return /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `${(error as Error).name}: ${body.slice(0, 300)}`;
+    return /<Code>([^<]+)<\/Code>/.exec(kept.body)?.[1] ?? (error as Error).name;
   }
 }
 
