@@ -34,8 +34,7 @@ const LOG_GROUPS = ["arn:aws:logs:us-east-1:123456789012:log-group:/openclaw/app
 
 /** What every host's role has first: the SSM Agent, and its own log streams and metrics namespace. */
 const hostStatements = (hostName: string) => [
-  { Sid: "SsmAgentHeartbeat", Effect: "Allow", Action: ["ssm:UpdateInstanceInformation"], Resource: "arn:aws:ec2:us-east-1:123456789012:instance/*" },
-  { Sid: "SsmAgentChannels", Effect: "Allow", Action: [...SSM_AGENT.channels], Resource: "*" },
+  { Sid: "SsmAgent", Effect: "Allow", Action: [...SSM_AGENT.actions], Resource: "*" },
   { Sid: "OwnLogStreams", Effect: "Allow", Action: [...CLOUDWATCH_AGENT.logs], Resource: LOG_GROUPS.map((group) => `${group}:log-stream:${hostName}/*`) },
   {
     Sid: "OwnMetrics",
@@ -61,7 +60,6 @@ const props: IamProps = {
   hostLogGroupArns: LOG_GROUPS,
   keyArn: KEY,
   region: "us-east-1",
-  accountId: "123456789012",
   nodes: [nodeRole("node", "openclaw-node-ec2-role")],
   nodeResourceName: "node",
   bedrockModelArns: [
@@ -189,8 +187,7 @@ describe("Iam", () => {
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
     const { tf } = synthIam({ bedrockModelArns: [], marketplace: false, nodes: [] });
     expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual([
-      "SsmAgentHeartbeat",
-      "SsmAgentChannels",
+      "SsmAgent",
       "OwnLogStreams",
       "OwnMetrics",
       "SharedParameters",

