@@ -8,8 +8,9 @@ const EXAMPLES = join(__dirname, "../../examples");
  * Resource types whose arguments carry a secret value into Terraform's configuration and state. The
  * stack may create containers for secrets (aws_secretsmanager_secret, SSM parameters whose value
  * Terraform ignores) but none of these. Not listed, deliberately: tls_private_key, the SSH key of
- * keyPair "generate", which the user asks Terraform to make and takes from a sensitive output (its
- * state file is the user's, kept 0600); keyPair "import" or "none" avoids it.
+ * keyPair "generate", which the user asks Terraform to make (by allowing SSH without naming a key pair,
+ * or explicitly) and takes from a sensitive output (its state file is the user's, kept 0600); the
+ * default (no SSH, no key pair), "import" or "none" avoids it.
  */
 const SECRET_VALUE_TYPES = [
   "aws_secretsmanager_secret_version",
