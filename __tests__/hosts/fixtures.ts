@@ -6,7 +6,7 @@ import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
-import { HEALTH_METRICS, openclawLockKey } from "../../src/hosts/context";
+import { HOST_METRICS, openclawLockKey } from "../../src/hosts/context";
 import { NPM_REGISTRY, openclawLockSha256 } from "../../src/config/pins";
 import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
@@ -57,7 +57,7 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
     },
     // The default model and no channels, as for the default configuration.
     assistant: assistantContext(validateConfig({ stackName: "test" }, "fixture"), deploymentNames(validateConfig({ stackName: "test" }, "fixture"))),
-    health: HEALTH_METRICS,
+    health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
     ...rest,
   };
 }

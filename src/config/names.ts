@@ -21,6 +21,10 @@ export interface DeploymentNames {
   readonly trail: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
+  /** The trail's log group (with audit.cloudTrail). */
+  readonly trailLogGroup: string;
+  /** The VPC flow logs' group (network mode "create" with network.flowLogs). */
+  readonly flowLogGroup: string;
   /** SSM parameter path every shared value lives under, e.g. "/openclaw/openclaw" (seed 002's layout). */
   readonly parameterPath: string;
   /** Alias of the stack's KMS key, which encrypts every secret of the stack: "alias/<prefix>". */
@@ -46,6 +50,8 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
     trail: `${prefix}-trail`,
     applicationLogGroup: `/${prefix}/application`,
     systemLogGroup: `/${prefix}/system`,
+    trailLogGroup: `/${prefix}/cloudtrail`,
+    flowLogGroup: `/${prefix}/vpc-flow-logs`,
     parameterPath: `/openclaw/${stackName}`,
     kmsAlias: `alias/${prefix}`,
     stateKey: config.state.key ?? `openclaw/${stackName}/terraform.tfstate`,

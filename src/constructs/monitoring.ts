@@ -3,7 +3,15 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { HOST_METRICS } from "../hosts/context";
 import { type ForEachResources, perKeyOf } from "./for-each";
+
+/**
+ * The AWS services that publish to the alarm topic: CloudWatch alarms, and AWS Budgets for a budget's
+ * notifications. The topic is encrypted with the stack's key, whose policy lets exactly these use it for
+ * this topic (Secrets); each also needs sns:Publish in the topic's policy.
+ */
+export const ALARM_TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
 
 /** A host to watch. */
 export interface MonitoredHost {
@@ -11,8 +19,8 @@ export interface MonitoredHost {
   readonly label: string;
   readonly instanceId: string;
   readonly instanceType: string;
-  /** Whether to alarm on memory (seed 000 does for the gateway). */
-  readonly memoryAlarm: boolean;
+  /** Alarm on its memory (seed 000 does for the gateway): the namespace its CloudWatch agent publishes to. */
+  readonly memoryAlarm?: { readonly namespace: string };
   /** Its application health metric (published by the gateway, dimension Host=hostName, 1 = healthy). */
   readonly health: { readonly metricName: string; readonly hostName: string; readonly description: string };
 }
@@ -24,8 +32,8 @@ export interface MonitoredHost {
 export interface MonitoredFleet {
   /** Starts the alarms' Terraform names. */
   readonly resourceName: string;
-  /** Each host, by the key its instance has. */
-  readonly hosts: Readonly<Record<string, { readonly label: string; readonly instanceType: string; readonly hostName: string }>>;
+  /** Each host, by the key its instance has; `metricsNamespace` is its CloudWatch agent's. */
+  readonly hosts: Readonly<Record<string, { readonly label: string; readonly instanceType: string; readonly hostName: string; readonly metricsNamespace: string }>>;
   /** In an alarm made for the same keys: its host's instance id (the hosts' `sameKey`). */
   readonly instanceIdOfEach: string;
   readonly memoryAlarm: boolean;
@@ -38,8 +46,10 @@ export interface MonitoringProps {
   readonly alarmPrefix: string;
   readonly topicName: string;
   readonly alarmEmail?: string;
-  /** Namespace the CloudWatch agent publishes to. */
-  readonly namespace: string;
+  /** Namespace of the health metrics: the gateway's own, since only the gateway publishes them. */
+  readonly healthNamespace: string;
+  /** The stack's KMS key: encrypts the topic and the log groups. */
+  readonly keyArn: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
   readonly logRetentionDays: number;
@@ -52,14 +62,15 @@ export interface MonitoringProps {
 
 /**
  * Seed 000's log groups and alarms, plus per host: recovery on the system check, a reboot on the instance
- * check, and an application health alarm; all notifying one SNS topic.
+ * check, and an application health alarm; all notifying one SNS topic. The topic and the log groups are
+ * encrypted with the stack's key.
  */
 export class Monitoring extends Construct {
   readonly topicArn: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const topic = new SnsTopic(this, "alarms", { name: props.topicName });
+    const topic = new SnsTopic(this, "alarms", { name: props.topicName, kmsMasterKeyId: props.keyArn });
     this.topicArn = topic.arn;
     if (props.alarmEmail) {
       new SnsTopicSubscription(this, "alarm-email", { topicArn: topic.arn, protocol: "email", endpoint: props.alarmEmail });
@@ -69,7 +80,7 @@ export class Monitoring extends Construct {
       ["application-logs", props.applicationLogGroup],
       ["system-logs", props.systemLogGroup],
     ]) {
-      new CloudwatchLogGroup(this, key, { name, retentionInDays: props.logRetentionDays });
+      new CloudwatchLogGroup(this, key, { name, retentionInDays: props.logRetentionDays, kmsKeyId: props.keyArn });
     }
 
     const actions = {
@@ -83,13 +94,18 @@ export class Monitoring extends Construct {
       const each = perKeyOf(
         this,
         `monitored_${fleet.resourceName}s`,
-        Object.fromEntries(Object.entries(fleet.hosts).map(([key, host]) => [key, { label: host.label, instance_type: host.instanceType, host_name: host.hostName }])),
+        Object.fromEntries(
+          Object.entries(fleet.hosts).map(([key, host]) => [
+            key,
+            { label: host.label, instance_type: host.instanceType, host_name: host.hostName, ...(fleet.memoryAlarm ? { metrics_namespace: host.metricsNamespace } : {}) },
+          ]),
+        ),
       );
       const host: MonitoredHost = {
         label: each.getString("label"),
         instanceId: fleet.instanceIdOfEach,
         instanceType: each.getString("instance_type"),
-        memoryAlarm: fleet.memoryAlarm,
+        memoryAlarm: fleet.memoryAlarm ? { namespace: each.getString("metrics_namespace") } : undefined,
         health: { ...fleet.health, hostName: each.getString("host_name") },
       };
       this.hostAlarms(props, actions, host, { forEach: each, resourceName: fleet.resourceName });
@@ -125,8 +141,8 @@ export class Monitoring extends Construct {
     if (host.memoryAlarm) {
       alarm("Memory-High", {
         alarmDescription: `${host.label} memory above 85% for 5 minutes (CloudWatch agent)`,
-        namespace: props.namespace,
-        metricName: "mem_used_percent",
+        namespace: host.memoryAlarm.namespace,
+        metricName: HOST_METRICS.memoryMetric,
         // The agent appends both dimensions; an alarm only matches the exact set.
         dimensions: { ...instance, InstanceType: host.instanceType },
         statistic: "Average",
@@ -174,7 +190,7 @@ export class Monitoring extends Construct {
     // The application itself: unhealthy (or not reported at all) for 5 minutes.
     alarm("Unhealthy", {
       alarmDescription: `${host.label}: ${host.health.description} for 5 minutes (or no report)`,
-      namespace: props.namespace,
+      namespace: props.healthNamespace,
       metricName: host.health.metricName,
       dimensions: { Host: host.health.hostName },
       statistic: "Minimum",
