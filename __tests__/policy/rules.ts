@@ -50,6 +50,19 @@ export const UNLOGGED_BUCKETS: Readonly<Record<string, string>> = {
   state:
     "the state bucket: access logs would need a second bucket with the same question; API calls on it are in the stack's trail, " +
     "every state write is a new object version; object-level data events are not recorded",
+  "install-files":
+    "the install-files bucket: it holds only what the repository holds (OpenClaw's lock, public), the hosts check each download " +
+    "against the sha256 in their user data, and API calls on it are in the stack's trail",
+};
+
+/**
+ * Buckets without versioning, by the construct that makes them, each with why. A new unversioned
+ * bucket fails until it is justified here.
+ */
+export const UNVERSIONED_BUCKETS: Readonly<Record<string, string>> = {
+  "install-files":
+    "content-addressed: each lock is a new object named by its sha256, written only by Terraform from the repository; " +
+    "an overwritten or deleted object is restored by the next deploy, and a changed one is refused by the hosts' hash check",
 };
 
 /**
@@ -148,7 +161,9 @@ function bucketFindings(tf: TerraformJson, stackLabel: string): string[] {
     );
     if (!tlsOnly) findings.push(`${label}: not TLS-only (no aws:SecureTransport deny)`);
     const versioning = attached("aws_s3_bucket_versioning")[0] as { versioning_configuration?: { status?: string } } | undefined;
-    if (versioning?.versioning_configuration?.status !== "Enabled") findings.push(`${label}: not versioned`);
+    if (versioning?.versioning_configuration?.status !== "Enabled" && !(name.split("_")[0] in UNVERSIONED_BUCKETS)) {
+      findings.push(`${label}: not versioned and no justification in UNVERSIONED_BUCKETS`);
+    }
     if (attached("aws_s3_bucket_logging").length === 0 && !(name.split("_")[0] in UNLOGGED_BUCKETS)) {
       findings.push(`${label}: no access logs and no justification in UNLOGGED_BUCKETS`);
     }
