@@ -98,7 +98,7 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     expect(secrets.stderr).toContain(`channel slack: /openclaw/openclaw/channels/slack-app-token is not set, the channel stays off until it is: ${fix("SLACK_APP_TOKEN")}\n`);
     expect(secrets.stderr.match(/channel-secrets: channel /g)).toHaveLength(2);
     for (const token of [TELEGRAM_TOKEN, SLACK_BOT_TOKEN]) expect(secrets.stdout + secrets.stderr).not.toContain(token);
-    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins)![1];
+    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@([^@\s]+)/.exec(ctx.assistant.plugins)![1];
     expect(await installBedrockStandIn(tc, bedrockPin, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
 
     const merge = run(tc.node, [path.join(root, HOST_LAYOUT.libDir, "merge-config.mjs"), "--managed", managed, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir, "--disable", "channels.slack"]);

@@ -74,6 +74,11 @@ export function hostName(names: DeploymentNames, name: string): string {
   return `${names.prefix}-${name}`;
 }
 
+/** The install-files bucket (OpenClaw's lock): globally unique, so it carries the account and the region. */
+export function installBucketName(names: DeploymentNames, accountId: string, region: string): string {
+  return `${names.prefix}-pkg-${accountId}-${region}`;
+}
+
 /** Instance role of one node: each node has its own, so it can read only its own pairing parameter. */
 export function nodeRoleName(names: DeploymentNames, nodeName: string): string {
   return `${names.prefix}-${nodeName}-ec2-role`;

@@ -8,7 +8,7 @@ import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
-import { deploymentNames, deploymentTags, stateRegion } from "../config/names";
+import { deploymentNames, deploymentTags, installBucketName, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { HOST_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
@@ -118,7 +118,7 @@ export class OpenClawStack extends TerraformStack {
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
     const installFiles = new InstallFiles(this, "install-files", {
-      bucket: `${names.prefix}-pkg-${accountId}-${region}`,
+      bucket: installBucketName(names, accountId, region),
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
