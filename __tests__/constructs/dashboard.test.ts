@@ -7,7 +7,7 @@ import { synthConstruct } from "./bare-stack";
 const MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const host = (hostName: string, instanceId: string, healthMetric: string) => ({
   hostName,
-  metrics: hostMetrics("OpenClaw", { instanceId, instanceType: "t3.small", hostName, healthMetric }),
+  metrics: hostMetrics("OpenClaw/openclaw-gw", { instanceId, instanceType: "t3.small", hostName, metricsNamespace: `OpenClaw/${hostName}`, healthMetric }),
 });
 
 const props: DashboardProps = {

@@ -38,6 +38,8 @@ const SSM_ADVANCED = 0.05;
 
 // The estimator's stated usage assumptions (src/cost/estimate.ts ASSUMPTIONS), written out again.
 const KMS_REQUESTS = 10_000;
+/** A data key per 5 minutes for each log group under the stack's key. */
+const KMS_REQUESTS_PER_LOG_GROUP = 8_640;
 const SECRET_CALLS = 1_000;
 const FLOW_LOG_GB = 1;
 const LOG_GB_PER_HOST_PER_GROUP = 0.5;
@@ -57,17 +59,18 @@ const AGENT_METRICS = 2;
 
 const months = (days: number) => (days * 24) / HOURS;
 
-/** A log group that ingests `gb` a month and keeps it `retentionDays`. */
+/** A log group that ingests `gb` a month and keeps it `retentionDays`; its data keys come from the stack's key. */
 function logGroupOf(gb: number, retentionDays: number): number {
-  return gb * LOGS_INGESTED_GB + gb * months(retentionDays) * LOGS_STORED_GB;
+  return gb * LOGS_INGESTED_GB + gb * months(retentionDays) * LOGS_STORED_GB + (KMS_REQUESTS_PER_LOG_GROUP / 10_000) * KMS_PER_10K;
 }
 
 /** One of the hosts' log groups: each host sends it the same volume. */
 const logGroup = (hosts: number, retentionDays: number) => logGroupOf(hosts * LOG_GB_PER_HOST_PER_GROUP, retentionDays);
 
-/** Agent metrics, each host's health metric (published by the gateway), alarms, two log groups and the alarm topic. */
+/** Agent metrics, each host's health metric (published by the gateway), alarms, two log groups and the encrypted alarm topic (2 KMS requests a publish). */
 function monitoring(hosts: number, alarms: number, retentionDays: number): number {
-  return hosts * (AGENT_METRICS + 1) * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION;
+  const topic = (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION + ((2 * SNS_PUBLISHES) / 10_000) * KMS_PER_10K;
+  return hosts * (AGENT_METRICS + 1) * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + topic;
 }
 
 /** The stack's KMS key and the gateway token's secret, with their assumed requests; and the install files. */
@@ -78,11 +81,12 @@ const flowLogs = (retentionDays: number) => logGroupOf(FLOW_LOG_GB, retentionDay
 const installFiles = () => UPLOADED_FILE_GB * S3_GB;
 
 /**
- * The first management trail is free; its bucket stores the logs for the retention and takes the PUTs;
- * its CloudWatch copy is one more log group (kept as long as the hosts' logs).
+ * The first management trail is free; its bucket stores the logs for the retention and takes the PUTs,
+ * each log file a data key of the stack's key; its CloudWatch copy is one more log group (kept as long
+ * as the hosts' logs).
  */
 const trail = (retentionDays: number, logRetentionDays: number) =>
-  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + logGroupOf(TRAIL_LOG_GB, logRetentionDays);
+  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + (TRAIL_PUTS / 10_000) * KMS_PER_10K + logGroupOf(TRAIL_LOG_GB, logRetentionDays);
 const endpoints = (count: number) => count * (HOURS * ENDPOINT_AZ_HOUR + ENDPOINT_GB_PER_MONTH * ENDPOINT_GB);
 const instances = (...types: (keyof typeof EC2)[]) => types.reduce((sum, type) => sum + HOURS * EC2[type], 0);
 const publicAddresses = (count: number) => count * HOURS * IPV4_HOUR;

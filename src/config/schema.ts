@@ -400,7 +400,10 @@ const configObject = z.strictObject({
     })
     .prefault({}),
 
-  /** @default { mode: "generate", name: "openclaw-key" } */
+  /**
+   * @default { mode: "generate", name: "<prefix>-key" } when ssh.allowedCidrs is set, else { mode: "none" }:
+   * a key pair nobody can use would only put a private key into Terraform's state.
+   */
   keyPair: z
     .discriminatedUnion(
       "mode",
@@ -430,7 +433,7 @@ const configObject = z.strictObject({
       ],
       { error: 'must be "generate", "import" or "none"' },
     )
-    .default({ mode: "generate" }),
+    .optional(),
 
   iam: z
     .strictObject({
@@ -606,7 +609,7 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: "must be true when gateway.publicCidrs is set: clients and the certificate need a fixed address",
     });
   }
-  if (config.ssh.allowedCidrs.length > 0 && config.keyPair.mode === "none") {
+  if (config.ssh.allowedCidrs.length > 0 && config.keyPair?.mode === "none") {
     ctx.addIssue({
       code: "custom",
       path: ["ssh", "allowedCidrs"],
@@ -624,7 +627,12 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: "only applies with iam.bedrock true (it is granted only for calls made through Bedrock)",
     });
   }
-});
+}).transform((config) => ({ ...config, keyPair: config.keyPair ?? defaultKeyPair(config.ssh.allowedCidrs) }));
+
+/** The key pair of a configuration that names none: one to generate when SSH is allowed, else none. */
+function defaultKeyPair(sshCidrs: readonly string[]): NonNullable<z.output<typeof configObject>["keyPair"]> {
+  return sshCidrs.length > 0 ? { mode: "generate" } : { mode: "none" };
+}
 
 /** Zone, state region and instance types against the facts of the (valid) region. */
 function checkAgainstRegion(config: z.output<typeof configObject>, ctx: z.RefinementCtx): void {

@@ -4,7 +4,15 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { HOST_METRICS } from "../hosts/context";
 import { atKey, type ForEachResources, perKeyOf } from "./for-each";
+
+/**
+ * The AWS services that publish to the alarm topic: CloudWatch alarms, and AWS Budgets for a budget's
+ * notifications. The topic is encrypted with the stack's key, whose policy lets exactly these use it for
+ * this topic (Secrets); each also needs sns:Publish in the topic's policy.
+ */
+export const ALARM_TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] as const;
 
 /** A CloudWatch metric: what an alarm watches, and what the dashboard draws (one definition for both). */
 export interface WatchedMetric {
@@ -29,7 +37,9 @@ export interface MetricsHost {
   readonly instanceId: string;
   readonly instanceType: string;
   readonly hostName: string;
-  /** Its health metric's name (HEALTH_METRICS). */
+  /** Its CloudWatch agent's namespace (HOST_METRICS.namespace). */
+  readonly metricsNamespace: string;
+  /** Its health metric's name (HOST_METRICS). */
   readonly healthMetric: string;
 }
 
@@ -39,15 +49,17 @@ const ROOT_FILE_SYSTEM = "xfs";
 /**
  * The metrics of one host, as its alarms and the dashboard read them: the agent appends InstanceId and
  * InstanceType to each of its metrics, and the disk metric also has the mount's path and file system
- * type (its device is dropped); a metric matches only with exactly its own dimensions.
+ * type (its device is dropped); a metric matches only with exactly its own dimensions. The health
+ * metrics are in `healthNamespace`, the gateway's own: only the gateway publishes them.
  */
-export function hostMetrics(namespace: string, host: MetricsHost): HostMetrics {
+export function hostMetrics(healthNamespace: string, host: MetricsHost): HostMetrics {
   const agent = { InstanceId: host.instanceId, InstanceType: host.instanceType };
+  const namespace = host.metricsNamespace;
   return {
     cpu: { namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { InstanceId: host.instanceId } },
-    memory: { namespace, metricName: "mem_used_percent", dimensions: agent },
+    memory: { namespace, metricName: HOST_METRICS.memoryMetric, dimensions: agent },
     disk: { namespace, metricName: "disk_used_percent", dimensions: { ...agent, path: "/", fstype: ROOT_FILE_SYSTEM } },
-    health: { namespace, metricName: host.healthMetric, dimensions: { Host: host.hostName } },
+    health: { namespace: healthNamespace, metricName: host.healthMetric, dimensions: { Host: host.hostName } },
   };
 }
 
@@ -57,6 +69,8 @@ export interface MonitoredHost {
   readonly label: string;
   readonly instanceId: string;
   readonly instanceType: string;
+  /** Its CloudWatch agent's namespace (HOST_METRICS.namespace). */
+  readonly metricsNamespace: string;
   /** Whether to alarm on memory (seed 000 does for the gateway). */
   readonly memoryAlarm: boolean;
   /** Its application health metric (published by the gateway, dimension Host=hostName, 1 = healthy). */
@@ -70,8 +84,8 @@ export interface MonitoredHost {
 export interface MonitoredFleet {
   /** Starts the alarms' Terraform names. */
   readonly resourceName: string;
-  /** Each host, by the key its instance has. */
-  readonly hosts: Readonly<Record<string, { readonly label: string; readonly instanceType: string; readonly hostName: string }>>;
+  /** Each host, by the key its instance has; `metricsNamespace` is its CloudWatch agent's. */
+  readonly hosts: Readonly<Record<string, { readonly label: string; readonly instanceType: string; readonly hostName: string; readonly metricsNamespace: string }>>;
   /** In an alarm made for the same keys: its host's instance id (the hosts' `sameKey`). */
   readonly instanceIdOfEach: string;
   readonly memoryAlarm: boolean;
@@ -88,8 +102,10 @@ export interface MonitoringProps {
   /** ARN of the budget that notifies the topic (AWS Budgets needs the topic policy's leave), if any. */
   readonly budgetArn?: string;
   readonly alarmEmail?: string;
-  /** Namespace the CloudWatch agent publishes to. */
-  readonly namespace: string;
+  /** Namespace of the health metrics: the gateway's own, since only the gateway publishes them. */
+  readonly healthNamespace: string;
+  /** The stack's KMS key: encrypts the topic and the log groups. */
+  readonly keyArn: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
   readonly logRetentionDays: number;
@@ -102,18 +118,19 @@ export interface MonitoringProps {
 
 /**
  * Seed 000's log groups and alarms, plus per host: recovery on the system check, a reboot on the instance
- * check, and an application health alarm; all notifying one SNS topic.
+ * check, and an application health alarm; all notifying one SNS topic. The topic and the log groups are
+ * encrypted with the stack's key.
  */
 export class Monitoring extends Construct {
   readonly topicArn: string;
-  private readonly namespace: string;
+  private readonly healthNamespace: string;
   /** ARN of every alarm made here, per key for the fleet's: what the dashboard shows the state of. */
   readonly alarmArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.namespace = props.namespace;
-    const topic = new SnsTopic(this, "alarms", { name: props.topicName });
+    this.healthNamespace = props.healthNamespace;
+    const topic = new SnsTopic(this, "alarms", { name: props.topicName, kmsMasterKeyId: props.keyArn });
     this.topicArn = topic.arn;
     new SnsTopicPolicy(this, "alarms-policy", { arn: topic.arn, policy: JSON.stringify(topicPolicy(props, topic.arn)) });
     if (props.alarmEmail) {
@@ -124,7 +141,7 @@ export class Monitoring extends Construct {
       ["application-logs", props.applicationLogGroup],
       ["system-logs", props.systemLogGroup],
     ]) {
-      new CloudwatchLogGroup(this, key, { name, retentionInDays: props.logRetentionDays });
+      new CloudwatchLogGroup(this, key, { name, retentionInDays: props.logRetentionDays, kmsKeyId: props.keyArn });
     }
 
     const actions = {
@@ -138,12 +155,18 @@ export class Monitoring extends Construct {
       const each = perKeyOf(
         this,
         `monitored_${fleet.resourceName}s`,
-        Object.fromEntries(Object.entries(fleet.hosts).map(([key, host]) => [key, { label: host.label, instance_type: host.instanceType, host_name: host.hostName }])),
+        Object.fromEntries(
+          Object.entries(fleet.hosts).map(([key, host]) => [
+            key,
+            { label: host.label, instance_type: host.instanceType, host_name: host.hostName, metrics_namespace: host.metricsNamespace },
+          ]),
+        ),
       );
       const host: MonitoredHost = {
         label: each.getString("label"),
         instanceId: fleet.instanceIdOfEach,
         instanceType: each.getString("instance_type"),
+        metricsNamespace: each.getString("metrics_namespace"),
         memoryAlarm: fleet.memoryAlarm,
         health: { ...fleet.health, hostName: each.getString("host_name") },
       };
@@ -153,14 +176,20 @@ export class Monitoring extends Construct {
 
   /** The metrics of a host as this construct's alarms watch them (for the dashboard). */
   metricsOf(host: MetricsHost): HostMetrics {
-    return hostMetrics(this.namespace, host);
+    return hostMetrics(this.healthNamespace, host);
   }
 
   /** One host's alarms; per key of `forEach` when given (`host` then holds the map's values). */
   private hostAlarms(props: MonitoringProps, actions: AlarmActions, host: MonitoredHost, forEach?: ForEachResources & { readonly keys: readonly string[] }): void {
     const keys = forEach?.keys ?? [];
     const instance = { InstanceId: host.instanceId };
-    const metrics = this.metricsOf({ instanceId: host.instanceId, instanceType: host.instanceType, hostName: host.health.hostName, healthMetric: host.health.metricName });
+    const metrics = this.metricsOf({
+      instanceId: host.instanceId,
+      instanceType: host.instanceType,
+      hostName: host.health.hostName,
+      metricsNamespace: host.metricsNamespace,
+      healthMetric: host.health.metricName,
+    });
     const alarm = (suffix: string, { extraActions = [], ...metric }: AlarmSettings) => {
       const alarmName = `${props.alarmPrefix}-${host.label}-${suffix}`;
       const resource = new CloudwatchMetricAlarm(this, forEach ? `${forEach.resourceName}-${suffix}` : alarmName, {

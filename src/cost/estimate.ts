@@ -12,7 +12,7 @@
  */
 import priceTable from "./prices/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
-import { HEALTH_METRICS } from "../hosts/context";
+import { HOST_METRICS } from "../hosts/context";
 import { expandForEach } from "./for-each";
 
 /** Hours in the month AWS's pricing pages use. */
@@ -37,8 +37,13 @@ export const ASSUMPTIONS = {
   trailLogGbPerMonth: 1,
   /** Log files CloudTrail delivers per month: about one per 5 minutes in the home region. */
   trailDeliveriesPerMonth: 10_000,
-  /** Requests per customer managed KMS key per month. */
+  /** Requests per customer managed KMS key per month (the secrets: SSM and Secrets Manager). */
   kmsRequestsPerKey: 10_000,
+  /**
+   * KMS requests per month of a log group encrypted with a customer managed key: one data key per 5
+   * minutes (what SNS documents for its own reuse; CloudWatch Logs documents no figure).
+   */
+  kmsRequestsPerEncryptedLogGroup: 8_640,
   /** API calls per Secrets Manager secret per month. */
   secretApiCallsPerSecret: 1_000,
   /** SNS publishes per topic per month (alarm state changes). */
@@ -394,6 +399,10 @@ class EstimateContext {
     const stored = ingested === null ? null : ingested * months;
     const kept = retention ? `${retention} days kept` : `never expires: ${months} months accumulated`;
     this.priced(resource, "CloudWatch", "log storage", stored, "GB-month", ["cloudwatch", "logsStorageGbMonth"], `${note}, ${kept}`);
+    if (resource.properties.kms_key_id !== undefined) {
+      const requests = this.assume.kmsRequestsPerEncryptedLogGroup;
+      this.priced(resource, "KMS", "requests for the log group's data keys", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${requests} requests/month`);
+    }
   }
 
   /**
@@ -522,7 +531,7 @@ const HANDLERS: Record<string, Handler> = {
     const { properties } = resource;
     // A health alarm watches one custom metric that the gateway's health timer publishes (one per host).
     const metric = properties.metric_name;
-    if (Object.values<unknown>(HEALTH_METRICS).includes(metric)) {
+    if (metric === HOST_METRICS.gatewayMetric || metric === HOST_METRICS.nodeMetric) {
       context.priced(resource, "CloudWatch", `health metric ${String(metric)} (the gateway's health timer)`, 1, "metric-month", ["cloudwatch", "customMetricMonth"]);
     }
     // CloudWatch bills an alarm per metric it reads: one, or each metric of its metric math.
@@ -583,6 +592,11 @@ const HANDLERS: Record<string, Handler> = {
     if (selectors !== undefined) {
       context.add({ item: `${resource.type}.${resource.name}: event selectors (data events?)`, category: "CloudTrail", quantity: null, unit: "100k events", unitPrice: null, source: "no price for data events in the table" });
     }
+    if (resource.properties.kms_key_id !== undefined) {
+      // CloudTrail asks KMS for a data key per log file it delivers.
+      const requests = context.assume.trailDeliveriesPerMonth;
+      context.priced(resource, "KMS", "requests for the log files' data keys", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${requests} log files/month`);
+    }
   },
 
   aws_s3_bucket(context, resource) {
@@ -624,6 +638,11 @@ const HANDLERS: Record<string, Handler> = {
   aws_sns_topic(context, resource) {
     const publishes = context.assume.snsPublishesPerTopic;
     context.priced(resource, "SNS", "publishes", publishes / 1_000_000, "1M publishes", ["sns", "publishesPerMillion"], `assumed ${publishes} publishes/month`);
+    if (resource.properties.kms_master_key_id !== undefined) {
+      // A publish to an encrypted topic costs GenerateDataKey and Decrypt (at most, with SNS reusing data keys).
+      const requests = 2 * publishes;
+      context.priced(resource, "KMS", "requests for encrypted publishes", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${publishes} publishes/month, 2 requests each`);
+    }
   },
 
   aws_secretsmanager_secret(context, resource) {
