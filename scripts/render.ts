@@ -22,6 +22,7 @@ import { Failure, runCli } from "./lib/cli";
 export const PLACEHOLDER_ADDRESSES = {
   gatewayPublicAddress: "GATEWAY-ELASTIC-IP",
   gatewayPrivateAddress: "GATEWAY-PRIVATE-IP",
+  installBucket: "INSTALL-FILES-BUCKET",
 };
 
 /** The id and version of a guardrail the stack creates (`openclaw.guardrail: { "create": true }`). */
@@ -67,10 +68,10 @@ function main(): void {
   const publicAddress = validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined;
   const root = path.resolve(dir);
   const renderedHosts: [string, RenderedHost][] = [
-    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_GUARDRAIL))],
+    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_ADDRESSES.installBucket, PLACEHOLDER_GUARDRAIL))],
     ...hosts.nodes.map((node): [string, RenderedHost] => [
       node.hostName,
-      renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress)),
+      renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress, PLACEHOLDER_ADDRESSES.installBucket)),
     ]),
   ];
   for (const [host, rendered] of renderedHosts) {

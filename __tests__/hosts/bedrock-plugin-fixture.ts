@@ -15,13 +15,13 @@ import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import versions from "../../src/config/versions.json";
-import type { Toolchain } from "./helpers";
+import { pluginPin } from "../../src/config/pins";
+import { PROJECT_ROOT, type Toolchain } from "./helpers";
 import { realRegistry, startLocalNpmRegistry } from "./local-npm-registry";
 
 export const BEDROCK_PLUGIN_PACKAGE = "@openclaw/amazon-bedrock-provider";
 /** The version the hosts install (src/config/versions.json). */
-export const BEDROCK_PLUGIN_PIN: string = (versions.plugins as Record<string, string>)[BEDROCK_PLUGIN_PACKAGE];
+export const BEDROCK_PLUGIN_PIN: string = pluginPin(BEDROCK_PLUGIN_PACKAGE).version;
 
 const DEFAULT_FIXTURE_DIR = "/work/shared/fixtures/openclaw-amazon-bedrock-provider";
 
@@ -78,22 +78,44 @@ export function bedrockPluginAtVersion(fixture: BedrockPluginFixture, version: s
 }
 
 /**
- * Installs the fixture into a state dir with the real `openclaw plugins install <package>@<pin>` (what the
- * gateway's boot runs before it starts the unit; a gateway whose config names the amazon-bedrock provider
- * refuses to start while the plugin is missing), from a local registry on loopback that serves the
- * fixture and passes its dependencies through to the real registry. Returns the CLI's output.
+ * Installs the fixture into a state dir as the gateway's boot does (a gateway whose config names the
+ * amazon-bedrock provider refuses to start while the plugin is missing): the rendered
+ * templates/gateway/install-plugins.sh with the host's own spec for it (`spec`, from the rendered context:
+ * the plugin is UNPINNED, so the script installs it by name at its pinned version with a WARNING), running
+ * the real `openclaw` CLI against a local registry on loopback that serves the fixture and passes its
+ * dependencies through to the real registry. Returns the script's output.
  */
-export async function installBedrockPlugin(tc: Toolchain, fixture: BedrockPluginFixture, stateDir: string, configPath: string): Promise<string> {
+export async function installBedrockPlugin(tc: Toolchain, fixture: BedrockPluginFixture, spec: string, stateDir: string, configPath: string): Promise<string> {
+  if (spec !== `amazon-bedrock=${BEDROCK_PLUGIN_PACKAGE}@${fixture.version}@UNPINNED`) {
+    throw new Error(`the hosts' spec for the Bedrock plugin is ${spec}: the fixture (not the public registry's bytes) only stands for it while it is UNPINNED at ${fixture.version}`);
+  }
   const registry = await startLocalNpmRegistry([fixture.tarball], { upstream: realRegistry() });
+  const work = fs.mkdtempSync(path.join(stateDir, "..", "install-plugins-"));
   try {
-    const env = { PATH: tc.path, HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_CONFIG_PATH: configPath, OPENCLAW_NO_AUTO_UPDATE: "1", NO_COLOR: "1", npm_config_registry: registry.url };
+    // The host's /usr/local/bin/openclaw runs the CLI as the service user with the state dir; here, as is.
+    fs.mkdirSync(path.join(work, "bin"));
+    fs.writeFileSync(path.join(work, "bin", "openclaw"), `#!/bin/sh\nexec "${tc.node}" "${path.join(tc.packageDir, "openclaw.mjs")}" "$@"\n`, { mode: 0o755 });
+    const hostEnv = path.join(work, "host.env");
+    fs.writeFileSync(hostEnv, `OPENCLAW_AWS_LIB_DIR='${path.join(PROJECT_ROOT, "templates", "common")}'\nOPENCLAW_AWS_BIN_DIR='${path.join(work, "bin")}'\nOPENCLAW_AWS_NPM_REGISTRY='${registry.url}'\n`);
+    const env = {
+      PATH: tc.path,
+      HOME: stateDir,
+      OPENCLAW_STATE_DIR: stateDir,
+      OPENCLAW_CONFIG_PATH: configPath,
+      OPENCLAW_NO_AUTO_UPDATE: "1",
+      NO_COLOR: "1",
+      OPENCLAW_AWS_ENV_FILE: hostEnv,
+      npm_config_registry: registry.url,
+      npm_config_cache: path.join(work, "npm-cache"),
+    };
     // Asynchronously: the registry answers from this process's event loop.
     return await new Promise<string>((resolve, reject) =>
-      execFile(tc.node, [path.join(tc.packageDir, "openclaw.mjs"), "plugins", "install", `${BEDROCK_PLUGIN_PACKAGE}@${fixture.version}`], { env, cwd: stateDir, timeout: 300_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`plugins install failed: ${error.message}\n${stdout}${stderr}`)) : resolve(stdout + stderr),
+      execFile(path.join(PROJECT_ROOT, "templates", "gateway", "install-plugins.sh"), [spec], { env, cwd: stateDir, timeout: 300_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`install-plugins.sh failed: ${error.message}\n${stdout}${stderr}`)) : resolve(stdout + stderr),
       ),
     );
   } finally {
     await registry.close();
+    fs.rmSync(work, { recursive: true, force: true });
   }
 }

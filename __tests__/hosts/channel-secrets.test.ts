@@ -1,15 +1,19 @@
 /**
  * Channel tokens from SSM to a running gateway, with the gateway's rendered scripts and the real
- * OpenClaw: a local SSM (moto_server) holds the SecureStrings as Terraform creates them; the user has
- * filled Telegram's and not Slack's. channel-secrets.sh writes the 0600 EnvironmentFile and names
- * Slack as off; merge-config.mjs turns it off in the live config; the real Bedrock provider plugin is
- * installed (its fixture, from a local registry; skipped, saying so, without it) as the boot does; the real gateway (in a network
+ * OpenClaw: a local SSM and KMS (moto_server) hold the SecureStrings and the stack's key; the user has
+ * filled Telegram's under the stack's key (named by its ARN, which the script resolves through KMS),
+ * Slack's bot token under aws/ssm (as the command without --key-id did) and not Slack's app token.
+ * channel-secrets.sh writes the 0600 EnvironmentFile for Telegram only and names Slack as off, with one
+ * log line per Slack token giving the output's command that fixes it; merge-config.mjs turns Slack off
+ * in the live config; the real Bedrock provider plugin is installed by the rendered install-plugins.sh
+ * (its fixture, from a local registry; skipped, saying so, without it) as the boot does; the real gateway (in a network
  * namespace with loopback only, so Telegram is never contacted) reports Telegram configured with its
  * token available and Slack disabled. The token never shows in argv, the rendered files or any log.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
+import { channelSecretCommand } from "../../src/config/assistant";
 import { validateConfig } from "../../src/config/load";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
@@ -17,9 +21,10 @@ import { bedrockPluginFixture, bedrockPluginSkipReason, installBedrockPlugin } f
 import { contextsFor, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
-jest.setTimeout(8 * 60_000);
+jest.setTimeout(20 * 60_000);
 
 const TELEGRAM_TOKEN = "123456789:AAtest-telegram-token-for-the-e2e";
+const SLACK_BOT_TOKEN = "xoxb-test-slack-token-under-aws-ssm";
 
 const skip = bedrockPluginSkipReason();
 
@@ -41,18 +46,23 @@ const skip = bedrockPluginSkipReason();
     const motoPort = await freePort();
     processes.push(startProcess("moto", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], { env: process.env }));
     awsEnv = { PATH: process.env.PATH, LANG: "C.UTF-8", AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_DEFAULT_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true" };
-    await waitFor("moto_server", 30_000, async () => ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`).catch(() => undefined))?.ok ? true : undefined));
+    await waitFor("moto_server", 120_000, async () => ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`).catch(() => undefined))?.ok ? true : undefined));
 
     const ctx = contextsFor(validateConfig({ openclaw: { channels: ["telegram", "slack"] }, nodes: [], gateway: { port: 18789, bind: "loopback", tls: false, elasticIp: false } }, "test"), RESOLVED_ADDRESSES).gateway;
     const rendered = renderGatewayHost(ctx);
     const root = path.join(work, "host");
     writeRendered(root, rendered);
-    // Terraform's parameters: the placeholder; then the user fills Telegram's (put-parameter, as the output says).
-    for (const secret of ctx.assistant.channelSecrets) {
-      expect(run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", secret.name, "--type", "SecureString", "--value", ctx.parameters.placeholder], { env: awsEnv }).status).toBe(0);
-    }
-    const telegram = ctx.assistant.channelSecrets.find((s) => s.channel === "telegram")!;
-    expect(run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", telegram.name, "--type", "SecureString", "--overwrite", "--value", TELEGRAM_TOKEN], { env: awsEnv }).status).toBe(0);
+    // The stack's key and its alias.
+    const key = JSON.parse(run("aws", ["kms", "create-key", "--region", "us-east-1", "--description", "the stack's key"], { env: awsEnv }).stdout).KeyMetadata as { KeyId: string; Arn: string };
+    expect(run("aws", ["kms", "create-alias", "--region", "us-east-1", "--alias-name", ctx.gateway.kmsKey, "--target-key-id", key.KeyId], { env: awsEnv }).status).toBe(0);
+    // The user stores Telegram's token under the stack's key (naming it by its ARN) and Slack's bot token
+    // without a key id, as the outputs' commands did before they named the key (so under aws/ssm); Slack's
+    // app token is not stored yet.
+    const secretOf = (env: string) => ctx.assistant.channelSecrets.find((s) => s.env === env)!;
+    const fill = (name: string, value: string, keyId?: string) =>
+      run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", name, "--type", "SecureString", ...(keyId ? ["--key-id", keyId] : []), "--value", value], { env: awsEnv }).status;
+    expect(fill(secretOf("TELEGRAM_BOT_TOKEN").name, TELEGRAM_TOKEN, key.Arn)).toBe(0);
+    expect(fill(secretOf("SLACK_BOT_TOKEN").name, SLACK_BOT_TOKEN)).toBe(0);
 
     // The rendered host.env's channel list, with the files moved into the temp dir.
     const renderedEnv = fileContent(rendered, HOST_LAYOUT.hostEnv);
@@ -61,7 +71,15 @@ const skip = bedrockPluginSkipReason();
     hostEnvFile = path.join(work, "host.env");
     fs.writeFileSync(
       hostEnvFile,
-      [`OPENCLAW_AWS_LIB_DIR='${path.join(root, HOST_LAYOUT.libDir)}'`, `OPENCLAW_AWS_CHANNEL_SECRETS='${channelList}'`, `OPENCLAW_AWS_CHANNEL_SECRETS_ENV='${secretsEnv}'`, `OPENCLAW_AWS_PLACEHOLDER='${ctx.parameters.placeholder}'`, "AWS_DEFAULT_REGION='us-east-1'", ""].join("\n"),
+      [
+        `OPENCLAW_AWS_LIB_DIR='${path.join(root, HOST_LAYOUT.libDir)}'`,
+        `OPENCLAW_AWS_CHANNEL_SECRETS='${channelList}'`,
+        `OPENCLAW_AWS_CHANNEL_SECRETS_ENV='${secretsEnv}'`,
+        `OPENCLAW_AWS_PLACEHOLDER='${ctx.parameters.placeholder}'`,
+        `OPENCLAW_AWS_KMS_KEY='${ctx.gateway.kmsKey}'`,
+        "AWS_DEFAULT_REGION='us-east-1'",
+        "",
+      ].join("\n"),
     );
 
     const state = path.join(work, "state");
@@ -74,11 +92,18 @@ const skip = bedrockPluginSkipReason();
     const secrets = run(path.join(root, HOST_LAYOUT.libDir, "channel-secrets.sh"), [], { env: { ...awsEnv, OPENCLAW_AWS_ENV_FILE: hostEnvFile } });
     expect(secrets.status).toBe(0);
     expect(secrets.stdout.trim()).toBe("slack");
-    expect(secrets.stderr).toMatch(/channel slack: \/openclaw\/openclaw\/channels\/slack-bot-token is not set, the channel stays off until it is: printf %s "\$SLACK_BOT_TOKEN" \| aws ssm put-parameter .* --type SecureString --overwrite --value file:\/\/\/dev\/stdin/);
-    expect(secrets.stdout + secrets.stderr).not.toContain(TELEGRAM_TOKEN);
+    // One line per Slack token, each giving the command of the stack's output for it.
+    const fix = (env: string) => channelSecretCommand(secretOf(env), "us-east-1", ctx.gateway.kmsKey);
+    expect(secrets.stderr).toContain(
+      `channel slack: /openclaw/openclaw/channels/slack-bot-token is encrypted with alias/aws/ssm, not the stack's key alias/openclaw (any principal of the account may decrypt that through SSM): the channel stays off until it is stored again with: ${fix("SLACK_BOT_TOKEN")}\n`,
+    );
+    expect(secrets.stderr).toContain(`channel slack: /openclaw/openclaw/channels/slack-app-token is not set, the channel stays off until it is: ${fix("SLACK_APP_TOKEN")}\n`);
+    expect(secrets.stderr.match(/channel-secrets: channel /g)).toHaveLength(2);
+    for (const token of [TELEGRAM_TOKEN, SLACK_BOT_TOKEN]) expect(secrets.stdout + secrets.stderr).not.toContain(token);
     const fixture = bedrockPluginFixture()!;
-    expect(ctx.assistant.plugins).toContain(`amazon-bedrock=@openclaw/amazon-bedrock-provider@${fixture.version}`);
-    expect(await installBedrockPlugin(tc, fixture, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
+    const bedrockSpec = ctx.assistant.plugins.split(" ").find((spec) => spec.startsWith("amazon-bedrock="));
+    expect(bedrockSpec).toBe(`amazon-bedrock=@openclaw/amazon-bedrock-provider@${fixture.version}@UNPINNED`);
+    expect(await installBedrockPlugin(tc, fixture, bedrockSpec!, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
 
     const merge = run(tc.node, [path.join(root, HOST_LAYOUT.libDir, "merge-config.mjs"), "--managed", managed, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir, "--disable", "channels.slack"]);
     expect(merge.status).toBe(0);
@@ -107,7 +132,7 @@ const skip = bedrockPluginSkipReason();
     if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("writes the filled token into a 0600 EnvironmentFile, and nothing for the channel that is off", () => {
+  it("writes the token under the stack's key into a 0600 EnvironmentFile, and nothing for the channel that is off (one token not set, one under aws/ssm)", () => {
     expect(fs.statSync(secretsEnv).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(secretsEnv, "utf8")).toBe(`TELEGRAM_BOT_TOKEN='${TELEGRAM_TOKEN}'\n`);
     const live = JSON.parse(fs.readFileSync(liveConfig, "utf8"));
@@ -126,24 +151,26 @@ const skip = bedrockPluginSkipReason();
     expect(accounts.slack?.[0]?.enabled ?? false).toBe(false);
 
     expect(fs.readFileSync(`/proc/${gateway.child.pid}/cmdline`, "utf8")).not.toContain(TELEGRAM_TOKEN);
-    // The running gateway adds and removes files of its own (SQLite caches) meanwhile: one gone by now holds nothing.
-    const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
-    const files = (dir: string): string[] => {
+    // The gateway keeps writing its state (it renames staging folders into place): what vanishes between
+    // the listing and the read holds nothing any more.
+    const vanished = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
+    const entries = (dir: string) => {
       try {
-        return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+        return fs.readdirSync(dir, { withFileTypes: true });
       } catch (error) {
-        if (gone(error)) return [];
+        if (vanished(error)) return [];
         throw error;
       }
     };
-    const holds = (file: string): boolean => {
+    const holds = (file: string) => {
       try {
         return fs.readFileSync(file).includes(TELEGRAM_TOKEN);
       } catch (error) {
-        if (gone(error)) return false;
+        if (vanished(error)) return false;
         throw error;
       }
     };
+    const files = (dir: string): string[] => entries(dir).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
     const holders = files(work).filter(holds);
     expect(holders).toEqual([secretsEnv]);
     expect(gateway.output()).not.toContain(TELEGRAM_TOKEN);

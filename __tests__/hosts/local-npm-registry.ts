@@ -14,7 +14,6 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as path from "node:path";
 
 export interface LocalNpmRegistryOptions {
   /** Base URL of a registry to pass every other package through to (e.g. realRegistry()). */
@@ -147,11 +146,4 @@ export async function startLocalNpmRegistry(tarballPaths: readonly string[], opt
         server.close(() => resolve());
       }),
   };
-}
-
-/** `npm pack`s a package directory into `destination` and returns the tarball's path. */
-export function npmPack(packageDir: string, destination: string, npmEnv: NodeJS.ProcessEnv = process.env): string {
-  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", destination], { cwd: packageDir, env: npmEnv, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const [{ filename }] = JSON.parse(out) as { filename: string }[];
-  return path.join(destination, filename);
 }

@@ -30,6 +30,8 @@ export interface EmulatorAccommodations {
    * (aws:SecureTransport) on objects, so Terraform could not read the state it keeps there.
    */
   readonly stateBucketOverHttp: boolean;
+  /** The install-files bucket takes plain HTTP too: Terraform uploads OpenClaw's lock into it. */
+  readonly installBucketOverHttp: boolean;
   /**
    * No snapshot policy: moto (5.2) has no Data Lifecycle Manager, and the apply would fail calling it.
    * The data volumes and their tag are there as on AWS.
@@ -41,6 +43,11 @@ export interface EmulatorAccommodations {
    * (a guardrail named by id is configured as on AWS).
    */
   readonly noGuardrail: boolean;
+  /**
+   * No budget: moto (5.2.1) creates one but has no DescribeSubscribersForNotification, which the provider
+   * calls right after, so the apply would hang on retries. The alarm topic's policy is made as on AWS.
+   */
+  readonly noBudget: boolean;
 }
 
 const NONE: EmulatorAccommodations = {
@@ -48,13 +55,15 @@ const NONE: EmulatorAccommodations = {
   ignoreSecurityGroupDrift: false,
   omitReferencedRuleDescriptions: false,
   stateBucketOverHttp: false,
+  installBucketOverHttp: false,
   noSnapshotPolicy: false,
   noGuardrail: false,
+  noBudget: false,
 };
 
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
-  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, noSnapshotPolicy: true, noGuardrail: true };
+  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true, noBudget: true, noGuardrail: true };
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

@@ -8,10 +8,10 @@ import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import { emulatorAccommodations } from "../config/emulator";
 import type { OpenClawConfig } from "../config/schema";
-import { HEALTH_METRICS, hostContext, type HostContext } from "./context";
+import { HOST_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
-import versions from "../config/versions.json";
+import { isPinned, pluginPin } from "../config/pins";
 
 export interface GatewayHostContext extends HostContext {
   readonly role: "gateway";
@@ -32,8 +32,8 @@ export interface GatewayHostContext extends HostContext {
     readonly kmsKey: string;
   };
   readonly assistant: AssistantContext;
-  /** Names of the health metrics it publishes (and the alarms watch). */
-  readonly health: typeof HEALTH_METRICS;
+  /** Names of the health metrics it publishes into its own namespace (and the alarms watch). */
+  readonly health: { readonly gatewayMetric: string; readonly nodeMetric: string };
 }
 
 /** The model and channels of the gateway's openclaw.json, and what the boot installs and reads for them. */
@@ -44,7 +44,7 @@ export interface AssistantContext {
   readonly guardrail: { readonly guardrailIdentifier: string; readonly guardrailVersion: string } | null;
   /** The `channels` block (secrets as env SecretRefs), or null without channels. */
   readonly channels: object | null;
-  /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<pinned version>`. */
+  /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<version>@<sha512 integrity or UNPINNED>`. */
   readonly plugins: string;
   /** The SSM parameters the boot reads into the channel secrets' EnvironmentFile. */
   readonly channelSecrets: readonly ChannelSecretParameter[];
@@ -52,10 +52,15 @@ export interface AssistantContext {
 
 const BEDROCK_PLUGIN = "@openclaw/amazon-bedrock-provider";
 
+/**
+ * A plugin as install-plugins.sh takes it. A package whose integrity could not be pinned (the registry
+ * the pins were refreshed from did not serve it: the Bedrock provider, here) is passed as UNPINNED: the
+ * gateway installs it by name at its pinned version, and its boot log says so (README, "What the hosts
+ * install").
+ */
 function pinned(pkg: string): string {
-  const version = (versions.plugins as Record<string, string>)[pkg];
-  if (!version) throw new Error(`no pinned version for ${pkg} in src/config/versions.json`);
-  return `${pkg}@${version}`;
+  const pin = pluginPin(pkg);
+  return `${pkg}@${pin.version}@${isPinned(pin) ? pin.integrity : "UNPINNED"}`;
 }
 
 /** A guardrail the stack created: its id and published version (Terraform references). */
@@ -130,19 +135,21 @@ const GATEWAY_FILES: readonly FileSpec[] = [
 ];
 
 /**
- * The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one, and
- * `guardrail` the guardrail the stack created for it, when the configuration asks for one.
+ * The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one;
+ * `installBucket` holds OpenClaw's lock; `guardrail` is the guardrail the stack created for it, when the
+ * configuration asks for one.
  */
 export function gatewayHostContext(
   config: OpenClawConfig,
   names: DeploymentNames,
   hosts: DeploymentHosts,
   publicAddress: string | undefined,
+  installBucket: string,
   guardrail?: CreatedGuardrail,
 ): GatewayHostContext {
   const { gateway } = config;
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, hosts.gateway),
+    ...hostContext(config, names, hosts.gatewayParameters, hosts.gateway, installBucket),
     role: "gateway",
     gateway: {
       port: gateway.port,
@@ -155,7 +162,7 @@ export function gatewayHostContext(
       kmsKey: names.kmsAlias,
     },
     assistant: assistantContext(config, names, guardrail),
-    health: HEALTH_METRICS,
+    health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
   };
 }
 
