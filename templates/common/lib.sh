@@ -187,6 +187,27 @@ write_file() {
   mv -f "$tmp" "$path"
 }
 
+# read_as_service_user <path> <max bytes>: print a file of the service user's side as that user reads it
+# (a link leads only where it may read; a FIFO or a stuck read ends after 10 s), at most <max bytes>: fails
+# when it cannot be read or is larger. Root treats what it prints as data to check, never as code or a path.
+read_as_service_user() {
+  local content LC_ALL=C
+  content=$(runuser -u "$OPENCLAW_AWS_USER" -- timeout 10 head -c "$(($2 + 1))" -- "$1" 2>/dev/null) || return 1
+  ((${#content} <= $2)) || return 1
+  printf '%s\n' "$content"
+}
+
+# waiting <what>: one wait of a loop bounded by $deadline (SECONDS, $timeout after its start): dies once
+# it has passed, logs at most once a minute, sleeps $poll seconds.
+waiting() {
+  ((SECONDS < deadline)) || die "gave up after ${timeout:-} s waiting for $1"
+  if ((SECONDS >= ${next_note:-0})); then
+    log "waiting for $1 ($((deadline - SECONDS)) s left)"
+    next_note=$((SECONDS + 60))
+  fi
+  sleep "${poll:-10}"
+}
+
 # The OpenClaw CLI, as this host runs it (paths from host.env).
 openclaw_cli() {
   "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" "$@"
