@@ -65,7 +65,7 @@ describe("renderGatewayHost", () => {
       mode: "local",
       bind: "lan",
       port: 443,
-      tls: { enabled: true, autoGenerate: false, certPath: "/var/lib/openclaw/aws/tls/gateway.crt", keyPath: "/var/lib/openclaw/aws/tls/gateway.key" },
+      tls: { enabled: true, autoGenerate: false, certPath: "/var/lib/openclaw-aws/tls/gateway.crt", keyPath: "/var/lib/openclaw-aws/tls/gateway.key" },
       auth: { mode: "token" },
     });
     expect(config.logging.file).toMatch(/^\/var\/log\/openclaw\//);
@@ -115,16 +115,19 @@ describe("renderGatewayHost", () => {
     expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/gateway-pairing.sh")).toContain('--path "$OPENCLAW_AWS_PARAM_NODE_LIST"');
   });
 
-  it("collects the application log where OpenClaw writes it, and /var/log/messages", () => {
+  it("collects the OpenClaw services' output, /var/log/messages and the boot log: only files of root's, the agent running as root", () => {
     const cw = JSON.parse(fileContent(rendered, "/etc/openclaw-aws/amazon-cloudwatch-agent.json"));
-    const config = JSON.parse(fileContent(rendered, "/etc/openclaw/openclaw.json"));
     const files = cw.logs.logs_collected.files.collect_list;
-    expect(files).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ file_path: config.logging.file, log_group_name: "/openclaw-test/application" }),
-        expect.objectContaining({ file_path: "/var/log/messages", log_group_name: "/openclaw-test/system" }),
-      ]),
-    );
+    expect(files).toEqual([
+      expect.objectContaining({ file_path: "/var/log/openclaw-services.log", log_group_name: "/openclaw-test/application" }),
+      expect.objectContaining({ file_path: "/var/log/messages", log_group_name: "/openclaw-test/system" }),
+      expect.objectContaining({ file_path: "/var/log/openclaw-boot.log", log_group_name: "/openclaw-test/system" }),
+    ]);
+    expect(cw.agent.run_as_user).toBe("root");
+    // rsyslog writes the services' journal there (their SyslogIdentifier), and logrotate rotates it.
+    expect(fileContent(rendered, "/etc/rsyslog.d/60-openclaw-aws.conf")).toContain('if $programname startswith "openclaw-" then {\n  action(type="omfile" file="/var/log/openclaw-services.log"');
+    expect(fileContent(rendered, "/etc/systemd/system/openclaw-gateway.service")).toMatch(/^SyslogIdentifier=openclaw-gateway$/m);
+    expect(fileContent(rendered, "/etc/logrotate.d/openclaw-aws")).toMatch(/^\/var\/log\/openclaw-services\.log \{$/m);
     expect(cw.metrics.namespace).toBe("OpenClaw/test");
     expect(cw.metrics.append_dimensions).toEqual({ InstanceId: "${aws:InstanceId}", InstanceType: "${aws:InstanceType}" });
     expect(cw.metrics.metrics_collected.cpu).toMatchObject({ measurement: ["cpu_usage_active", "cpu_usage_idle"], totalcpu: true });
