@@ -39,12 +39,13 @@ describe("merge-config.mjs: the project's keys into the live openclaw.json, the 
   let managed: string;
   let live: string;
   let applied: string;
+  let current: string;
 
   /** As boot-gateway.sh runs it: what the last boot applied on stdin (root keeps it), recorded anew only on success. */
   function merge(fragment: Record<string, unknown>, ...extra: string[]) {
     fs.writeFileSync(managed, JSON.stringify(fragment, null, 2));
     const input = fs.existsSync(applied) ? fs.readFileSync(applied, "utf8") : "{}";
-    const result = run(tc.node, [SCRIPT, "--managed", managed, "--live", live, "--applied", "-", "--openclaw-dir", tc.packageDir, ...extra], { input });
+    const result = run(tc.node, [SCRIPT, "--managed", managed, "--live", live, "--applied", "-", "--openclaw-dir", current, ...extra], { input });
     if (result.status === 0) fs.copyFileSync(managed, applied);
     return result;
   }
@@ -65,6 +66,9 @@ describe("merge-config.mjs: the project's keys into the live openclaw.json, the 
     live = path.join(dir, "openclaw.json");
     applied = path.join(dir, "aws", "applied.json");
     fs.mkdirSync(path.dirname(applied));
+    // As on the hosts: the package reached through a `current` link into the npm project that holds its dependencies.
+    current = path.join(dir, "aws", "current");
+    fs.symlinkSync(tc.packageDir, current);
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -38,7 +38,8 @@ function fail(message) {
   process.exit(1);
 }
 
-const JSON5 = createRequire(path.join(args["openclaw-dir"], "package.json"))("json5");
+// From the package's real folder: `current` is a link into the npm project whose node_modules hold json5.
+const JSON5 = createRequire(path.join(fs.realpathSync(args["openclaw-dir"]), "package.json"))("json5");
 
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
