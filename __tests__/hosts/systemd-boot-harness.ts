@@ -379,6 +379,17 @@ export class DataImage {
     return this.device;
   }
 
+  /**
+   * Runs bash (`set -eu`) in the volume's file system, mounted in a mount namespace of its own: the image
+   * must be in no running container.
+   */
+  edit(script: string): void {
+    const device = this.attach();
+    const mnt = `${this.file}.mnt`;
+    fs.mkdirSync(mnt, { recursive: true });
+    must("unshare", ["-m", "--propagation", "private", "bash", "-euc", `mount ${shellQuote(device)} ${shellQuote(mnt)}; cd ${shellQuote(mnt)}; ${script}; cd /; umount ${shellQuote(mnt)}`], "editing the data image");
+  }
+
   detach(): void {
     if (!this.device) return;
     spawnSync("losetup", ["-d", this.device], { timeout: 10_000 });
@@ -394,7 +405,7 @@ export interface ContainerSpec {
   readonly name: string;
   /** Overlay lower layers, top first (e.g. the OpenClaw layer, then the Debian root). */
   readonly layers: readonly string[];
-  /** A directory for this container's writable layer and boot log (must not exist yet, or be empty). */
+  /** A directory for this container's writable layer and boot log: new (a fresh root), or a stopped container's (a reboot). */
   readonly workDir: string;
   readonly netnsPath: string;
   /** Files put into the root before boot: host path -> content. */
@@ -458,7 +469,8 @@ export class Container {
       fs.writeFileSync(target, content);
     }
     this.cgroup = path.join(cgroup2Root(), `openclaw-aws-test-${process.pid}-${spec.name}`);
-    fs.mkdirSync(this.cgroup);
+    // recursive: a host booted again (a reboot) gets the cgroup of the same name.
+    fs.mkdirSync(this.cgroup, { recursive: true });
     this.undo.update(this.killCommand());
     const args = ["--quiet", "--register=no", "--keep-unit", "-b", "-D", this.merged, `--machine=${spec.name}`, `--network-namespace-path=${spec.netnsPath}`, "--console=read-only", "--resolv-conf=off", "--timezone=off"];
     if (spec.dataDevice) args.push(`--bind=${spec.dataDevice}:${DATA_DEVICE}`);

@@ -18,6 +18,8 @@ import { startMoto, stopMoto, type Moto } from "../../scripts/lib/moto";
 import { deploymentHosts } from "../../src/config/hosts";
 import { validateConfig } from "../../src/config/load";
 import { deploymentNames } from "../../src/config/names";
+import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { changes, payloadTraces, plantTricks, snapshot, wrapperAtRootTerminal } from "./attacker";
 import { stopProcess, tempDir, toolchain, waitFor, type Started } from "./helpers";
 import {
   AWS_ENDPOINT_ADDRESS,
@@ -51,6 +53,22 @@ const BOOT_TIMEOUT_MS = 12 * 60_000;
 const PAIRING_TIMEOUT_MS = 6 * 60_000;
 
 const skipReason = nspawnUnavailable();
+
+/** The service user's uid on the instance that wrote an earlier-layout volume (useradd's pick there). */
+const EARLIER_UID = 990;
+/**
+ * A volume of this version, put back into the layout that data-volume.sh, gateway-cert.sh and
+ * boot-gateway.sh left before issue 17: the volume's root is the state dir, all of it the service user's
+ * (its uid on that instance), but aws/tls (root's folder and certificate; the key the service user's).
+ */
+const EARLIER_LAYOUT = [
+  "shopt -s dotglob",
+  "mv openclaw/* . && rmdir openclaw",
+  "mkdir -p aws/tls && mv tls/gateway.key tls/gateway.crt aws/tls/ && rmdir tls",
+  "mv openclaw.applied.json aws/",
+  `chown -R ${EARLIER_UID}:${EARLIER_UID} . && chown root:root aws/tls aws/tls/gateway.crt`,
+  "chmod 0600 aws/tls/gateway.key && chmod 0644 aws/tls/gateway.crt && chmod 0755 aws/tls && chmod 0750 .",
+].join("; ");
 
 /** A host's place on the LAN. */
 interface LanPlace {
@@ -220,7 +238,7 @@ if (skipReason) {
       ]);
 
       // Measured from the moment systemd-nspawn started each container.
-      const health = ["curl", "-fsS", "-m", "5", "--cacert", "/var/lib/openclaw/aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${env.OPENCLAW_AWS_GATEWAY_PORT}/healthz`];
+      const health = ["curl", "-fsS", "-m", "5", "--cacert", "/var/lib/openclaw-aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${env.OPENCLAW_AWS_GATEWAY_PORT}/healthz`];
       healthyAt = waitFor("the gateway's /healthz", BOOT_TIMEOUT_MS, async () => ((await gateway.container.exec(health, 10_000)).code === 0 ? Date.now() : undefined), 1000);
       pairedAt = waitFor("the node to be paired and connected", BOOT_TIMEOUT_MS + PAIRING_TIMEOUT_MS, async () => {
         if ((await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"], 10_000)).code !== 0) return undefined;
@@ -298,11 +316,11 @@ if (skipReason) {
     test("the gateway answers /healthz inside its container and from the node over the private LAN", async () => {
       const at = await healthyAt;
       const port = gateway.rendered.env.OPENCLAW_AWS_GATEWAY_PORT;
-      const inside = await gateway.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/var/lib/openclaw/aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
+      const inside = await gateway.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/var/lib/openclaw-aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
       expect(JSON.parse(inside)).toMatchObject({ ok: true });
-      // The node trusts the certificate the gateway published in SSM (node-pairing.sh keeps a copy).
-      await waitFor("the gateway certificate on the node", PAIRING_TIMEOUT_MS, async () => ((await node.container.exec(["test", "-s", "/var/lib/openclaw/aws/gateway.crt"])).code === 0 ? true : undefined), 2000);
-      const fromNode = await node.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/var/lib/openclaw/aws/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
+      // The node trusts the certificate the gateway published in SSM (node-trust.sh keeps a copy, root's).
+      await waitFor("the gateway certificate on the node", PAIRING_TIMEOUT_MS, async () => ((await node.container.exec(["test", "-s", "/etc/openclaw-aws/gateway.crt"])).code === 0 ? true : undefined), 2000);
+      const fromNode = await node.container.run(["curl", "-fsS", "-m", "10", "--cacert", "/etc/openclaw-aws/gateway.crt", `https://${GATEWAY_ADDRESS}:${port}/healthz`]);
       expect(JSON.parse(fromNode)).toMatchObject({ ok: true });
       process.stdout.write(`systemd-boot: gateway boot-to-healthy ${((at - gateway.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
     });
@@ -318,7 +336,7 @@ if (skipReason) {
       await waitFor("the join code to be withdrawn", 3 * 60_000, async () => ((await ssmExists(pairing)) ? undefined : true), 5000);
     });
 
-    test(`each host formats its blank data volume (${DATA_DEVICE}) once and runs on it, mounted by UUID at the state dir`, async () => {
+    test(`each host formats its blank data volume (${DATA_DEVICE}) once and runs on it, mounted by UUID, its state folder bound at the state dir`, async () => {
       await pairedAt;
       for (const [host, image] of [[gateway, dataImage], [node, nodeDataImage]] as const) {
         const size = await host.container.run(["blockdev", "--getsize64", DATA_DEVICE]);
@@ -326,20 +344,25 @@ if (skipReason) {
         const bootLog = await host.container.run(["cat", "/var/log/openclaw-boot.log"]);
         expect(bootLog.match(/is blank: formatting it/g)).toHaveLength(1);
         const uuid = (await host.container.run(["blkid", "-p", "-s", "UUID", "-o", "value", DATA_DEVICE])).trim();
-        expect(await host.container.run(["cat", "/etc/fstab"])).toContain(`UUID=${uuid} /var/lib/openclaw ext4 defaults,noatime,nofail 0 2`);
-        expect((await host.container.run(["findmnt", "-n", "-o", "SOURCE,TARGET", "/var/lib/openclaw"])).trim()).toMatch(/ \/var\/lib\/openclaw$/);
-        // The state OpenClaw writes is on it: the gateway's TLS key and live config, the node's pinned certificate.
-        const onVolume = host === gateway ? ["/var/lib/openclaw/aws/tls/gateway.key", "/var/lib/openclaw/openclaw.json"] : ["/var/lib/openclaw/aws/gateway.crt"];
-        for (const file of onVolume) expect((await host.container.run(["findmnt", "-n", "-o", "TARGET", "-T", file])).trim()).toBe("/var/lib/openclaw");
+        const fstab = await host.container.run(["cat", "/etc/fstab"]);
+        expect(fstab).toContain(`UUID=${uuid} /var/lib/openclaw-aws ext4 defaults,noatime,nofail 0 2`);
+        expect(fstab).toContain("/var/lib/openclaw-aws/openclaw /var/lib/openclaw none bind,nofail,x-systemd.requires-mounts-for=/var/lib/openclaw-aws 0 0");
+        expect((await host.container.run(["findmnt", "-n", "-o", "SOURCE,TARGET", "/var/lib/openclaw"])).trim()).toMatch(/\[\/openclaw\] \/var\/lib\/openclaw$/);
+        // The volume's root is root's, its state folder the service user's (fixed uid).
+        expect(await host.container.run(["stat", "-c", "%n %U:%G %a", "/var/lib/openclaw-aws", "/var/lib/openclaw"])).toBe("/var/lib/openclaw-aws root:root 755\n/var/lib/openclaw openclaw:openclaw 750\n");
+        // The state OpenClaw writes is on it (the gateway's live config, the node's pairing), and root's TLS key beside it.
+        const onVolume = host === gateway ? ["/var/lib/openclaw-aws/tls/gateway.key", "/var/lib/openclaw/openclaw.json"] : ["/var/lib/openclaw/aws/joined-fingerprint"];
+        for (const file of onVolume) expect((await host.container.run(["findmnt", "-n", "-o", "SOURCE", "-T", file])).trim()).toMatch(/^\/dev\/loop\d+/);
       }
     });
 
     /**
      * The upgrade case: a replaced gateway (a fresh root, a new instance id) on the same data volume keeps
      * its state: the volume is kept, not formatted again; the TLS key (so the fingerprint the node pins),
-     * the device pairings and the live config are on it.
+     * the device pairings and the live config are on it. The volume is first put back, by hand, into the
+     * layout of the versions before issue 17 (EARLIER_LAYOUT), so the new gateway migrates it.
      */
-    describe("a replaced gateway on the same data volume", () => {
+    describe("a replaced gateway on the same data volume, of the earlier layout", () => {
       let before: { fingerprint?: string; node?: NodeStatus };
       let replacement: BootedHost;
 
@@ -349,11 +372,21 @@ if (skipReason) {
         expect(before.node?.nodeId).toBeTruthy();
         await gateway.container.stop();
         await stopProcess(gateway.services, 5_000);
+        dataImage.edit(EARLIER_LAYOUT);
         replacement = await bootInstance({ rendered: gateway.rendered, address: gateway.address, namespace: gateway.namespace }, "gateway-2", dataImage.attach());
         await expectCloudInitDone(replacement);
         const bootLog = await replacement.container.run(["cat", "/var/log/openclaw-boot.log"]);
         expect(bootLog).toMatch(/has a filesystem: keeping it/);
         expect(bootLog).not.toMatch(/is blank: formatting it/);
+        expect(bootLog).toMatch(new RegExp(`migrating the data volume from the earlier layout \\(its root was the state dir, of uid ${EARLIER_UID}\\)`));
+        expect(bootLog).toMatch(/kept the gateway's TLS key and certificate/);
+        expect(bootLog).toMatch(/kept the applied config/);
+        // Every file of the service user's is the fixed uid's now; the volume's root and the TLS folder root's.
+        expect((await replacement.container.run(["find", "/var/lib/openclaw", "-xdev", "-uid", String(EARLIER_UID)])).trim()).toBe("");
+        expect(await replacement.container.run(["stat", "-c", "%n %U:%G %a", "/var/lib/openclaw-aws", "/var/lib/openclaw-aws/tls", "/var/lib/openclaw-aws/tls/gateway.key"])).toBe(
+          "/var/lib/openclaw-aws root:root 755\n/var/lib/openclaw-aws/tls root:openclaw 750\n/var/lib/openclaw-aws/tls/gateway.key root:openclaw 640\n",
+        );
+        gateway = replacement;
         process.stdout.write(`systemd-boot: replaced gateway boot-to-cloud-init-done ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
       });
 
@@ -369,6 +402,95 @@ if (skipReason) {
         process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
         // No new join code was needed.
         expect(await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)).toBe(false);
+      });
+    });
+
+    /**
+     * Issue 17: the service user (OpenClaw's agent) as an attacker on both hosts. It plants every trick of
+     * attacker.ts; then every root path runs: on the gateway the boot again (channels_apply_command), the
+     * token rotation, the pairing and health timers, `sudo openclaw` at a root terminal, and a new instance on
+     * the same data volume; on the node the boot again, `sudo openclaw` at a root terminal, and a reboot on
+     * the same data volume. It passes only if no payload ran as root and nothing outside the state dir
+     * changed owner, mode or content.
+     */
+    describe("the service user as an attacker (issue 17)", () => {
+      const before = new Map<BootedHost, Map<string, string>>();
+
+      test("plants every trick as the service user", async () => {
+        for (const host of [gateway, node]) {
+          before.set(host, await snapshot(host.container));
+          const planted = await plantTricks(host.container, host.rendered.role);
+          process.stdout.write(`systemd-boot: attacker on ${host.rendered.hostName}: ${JSON.stringify(planted)}\n`);
+          // Every trick is in place, but the hard links to root's files, which fs.protected_hardlinks refuses.
+          for (const [trick, outcome] of Object.entries(planted)) {
+            expect([trick, trick.startsWith("hardlink-") ? outcome.replace(/^refused: .*Operation not permitted$/, "refused") : outcome]).toEqual([trick, trick.startsWith("hardlink-") ? "refused" : "planted"]);
+          }
+        }
+      });
+
+      test("the gateway's root paths: the boot again, the token rotation, the pairing and health timers, sudo openclaw at a root terminal", async () => {
+        for (const step of [`${gateway.rendered.env.OPENCLAW_AWS_LIB_DIR}/boot-gateway.sh`, `${gateway.rendered.env.OPENCLAW_AWS_LIB_DIR}/gateway-rotate-token.sh`]) {
+          const ran = await gateway.container.exec([step], 15 * 60_000);
+          expect({ step, code: ran.code, tail: ran.code === 0 ? "" : `${ran.stdout}${ran.stderr}`.slice(-3000) }).toEqual({ step, code: 0, tail: "" });
+        }
+        const timers = await gateway.container.exec(["systemctl", "start", "openclaw-gateway-pairing.service", "openclaw-gateway-health.service"], 10 * 60_000);
+        expect(timers.code === 0 ? "" : `${timers.stdout}${timers.stderr}${await diagnostics(gateway)}`).toBe("");
+        // Whatever the agent pushed into a terminal stayed in runuser's own: the root shell read nothing.
+        expect(await wrapperAtRootTerminal(gateway.container, "nodes status --json")).not.toMatch(/ROOT READ/);
+      });
+
+      test("the node's root paths: the boot again, sudo openclaw at a root terminal, a reboot on the same data volume", async () => {
+        const ran = await node.container.exec([`${node.rendered.env.OPENCLAW_AWS_LIB_DIR}/boot-node.sh`], 15 * 60_000);
+        expect(ran.code === 0 ? "" : `${ran.stdout}${ran.stderr}`.slice(-3000)).toBe("");
+        expect(await wrapperAtRootTerminal(node.container, "config validate")).not.toMatch(/ROOT READ/);
+        // A reboot: the same root, the same volume; systemd mounts it, node-trust.sh (root) runs before the node.
+        await node.container.stop();
+        const rebooted: BootedHost = { ...node, container: await Container.boot(node.container.spec) };
+        booted.push(rebooted);
+        before.set(rebooted, before.get(node)!);
+        node = rebooted;
+        await waitFor("the node to reconnect after its reboot", PAIRING_TIMEOUT_MS, async () => {
+          const found = (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.paired && n.connected);
+          return found && (await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"])).code === 0 ? found : undefined;
+        }, 5000);
+      });
+
+      test("no payload ran as root, and nothing outside the state dir changed owner, mode or content", async () => {
+        // What root rewrites itself between the snapshots, and why.
+        const allowed = new Map([
+          ["/etc/openclaw-aws/gateway-token.env", "the rotation's new token (owner and mode checked below)"],
+        ]);
+        for (const host of [gateway, node]) {
+          const traces = await payloadTraces(host.container);
+          process.stdout.write(`systemd-boot: attacker on ${host.rendered.hostName}: payloads ran as uids ${JSON.stringify(traces.nodeOptionsUids)}, TIOCSTI ${JSON.stringify(traces.tiocsti)}\n`);
+          expect(traces.asRoot).toEqual([]);
+          // The payloads were live: OpenClaw ran them, as the service user only.
+          expect(traces.nodeOptionsUids).toEqual([String(HOST_LAYOUT.serviceUid)]);
+          expect(changes(before.get(host)!, await snapshot(host.container), allowed)).toEqual([]);
+        }
+        expect(await gateway.container.run(["stat", "-c", "%U:%G %a", "/etc/openclaw-aws/gateway-token.env"])).toBe("root:root 600\n");
+        // The CloudWatch agent (root) reads only files of root's in folders of root's that no one else may write.
+        const collected = JSON.parse(await gateway.container.run(["cat", "/etc/openclaw-aws/amazon-cloudwatch-agent.json"])).logs.logs_collected.files.collect_list as { file_path: string }[];
+        for (const { file_path: file } of collected) {
+          const folder = await gateway.container.run(["stat", "-c", "%U %a", file.replace(/\/[^/]+$/, "")]);
+          expect([file, folder.trim()]).toEqual([file, "root 755"]);
+          const own = await gateway.container.exec(["stat", "-c", "%U %F", file]);
+          if (own.code === 0) expect([file, own.stdout.trim()]).toEqual([file, "root regular file"]);
+        }
+      });
+
+      test("a new gateway instance on the same data volume (planted state dir and all) keeps its key and runs no payload as root", async () => {
+        const fingerprint = await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT);
+        const rootSide = [...before.get(gateway)!].filter(([file]) => file.startsWith("/var/lib/openclaw-aws/"));
+        await gateway.container.stop();
+        await stopProcess(gateway.services, 5_000);
+        gateway = await bootInstance({ rendered: gateway.rendered, address: gateway.address, namespace: gateway.namespace }, "gateway-3", dataImage.attach());
+        await expectCloudInitDone(gateway);
+        expect((await payloadTraces(gateway.container)).asRoot).toEqual([]);
+        const now = await snapshot(gateway.container);
+        expect(rootSide.filter(([file, was]) => now.get(file) !== was && file !== "/var/lib/openclaw-aws/openclaw")).toEqual([]);
+        expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(fingerprint);
+        await waitFor("the node to reconnect to the new gateway", PAIRING_TIMEOUT_MS, async () => (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.connected), 5000);
       });
     });
   });
