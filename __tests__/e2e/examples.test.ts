@@ -168,7 +168,8 @@ describe("examples/multi-node.json: three nodes (one Graviton), alarm e-mail, 90
       ["application", "cloudtrail", "system", "vpc-flow-logs"].map((name) => [`/${prefix}/${name}`, 90]),
     );
     const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }));
-    expect(alarms.MetricAlarms).toHaveLength(6 + 3 * 5);
+    // The gateway's 6, each node's 5, the model's 4.
+    expect(alarms.MetricAlarms).toHaveLength(6 + 3 * 5 + 4);
     expect(alarms.MetricAlarms!.map((alarm) => alarm.AlarmName)).toContain("OpenClaw-multi-node-Node-arm-SystemCheck-Recover");
   });
 
