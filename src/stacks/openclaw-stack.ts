@@ -13,7 +13,7 @@ import { bedrockSpend } from "../config/spend";
 import type { OpenClawConfig } from "../config/schema";
 import { HOST_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
-import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
+import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost, renderGatewayHostFiles } from "../hosts/gateway";
 import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../hosts/node";
 import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
@@ -121,8 +121,11 @@ export class OpenClawStack extends TerraformStack {
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
+    const installBucket = installBucketName(names, accountId, region);
     const installFiles = new InstallFiles(this, "install-files", {
-      bucket: installBucketName(names, accountId, region),
+      bucket: installBucket,
+      // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
+      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket)),
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
@@ -158,6 +161,7 @@ export class OpenClawStack extends TerraformStack {
       marketplace: config.iam.marketplace,
       partition,
       installFileArns: config.openclaw.install.method === "npm" ? [installFiles.lockArn] : [],
+      gatewayInstallFileArns: [installFiles.gatewayHostFilesArn],
     });
     const parameters = new SharedParameters(this, "parameters", {
       gateway: hosts.gatewayParameters,

@@ -176,6 +176,38 @@ imds() {
   curl -fsS -m 5 -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# ---------------------------------------------------------------- the stack's install-files bucket
+# s3_fetch <bucket> <key> <sha256> <dest> <what>: download one object to <dest> (a path in root's folders)
+# and check it against its sha256; dies on a mismatch, naming <what>.
+s3_fetch() {
+  local bucket=$1 key=$2 sha256=$3 dest=$4 what=$5 actual
+  log "downloading ${what} s3://${bucket}/${key}"
+  retry 5 5 aws s3api get-object --region "$AWS_DEFAULT_REGION" --bucket "$bucket" --key "$key" "$dest" >/dev/null
+  actual=$(openssl dgst -sha256 -r "$dest" | cut -d' ' -f1)
+  [[ "$actual" == "$sha256" ]] || die "checksum mismatch for ${what}: expected sha256 ${sha256}, got ${actual}"
+  log "checksum ok (sha256) for ${what}"
+}
+
+# install_host_files: the scripts host.env's host-files object holds (a JSON list of {path, mode,
+# content}), each written root-owned with its mode (all in root's folders), then marked installed with
+# the object's sha256: a run with the same object (a reboot, channels_apply_command) downloads nothing.
+install_host_files() {
+  local marker="${OPENCLAW_AWS_LIB_DIR}/.host-files.complete" list count i
+  if [[ -f "$marker" && "$(cat "$marker")" == "$OPENCLAW_AWS_HOST_FILES_SHA256" ]]; then
+    log "host files (${OPENCLAW_AWS_HOST_FILES_SHA256:0:12}) already installed"
+    return 0
+  fi
+  list=$(mktemp "${OPENCLAW_AWS_LIB_DIR}/.host-files.XXXXXX")
+  s3_fetch "$OPENCLAW_AWS_HOST_FILES_BUCKET" "$OPENCLAW_AWS_HOST_FILES_KEY" "$OPENCLAW_AWS_HOST_FILES_SHA256" "$list" "the host files"
+  count=$(jq length "$list")
+  for ((i = 0; i < count; i++)); do
+    jq -j ".[${i}].content" "$list" | write_file "$(jq -r ".[${i}].path" "$list")" "$(jq -r ".[${i}].mode" "$list")" ""
+  done
+  rm -f "$list"
+  printf '%s\n' "$OPENCLAW_AWS_HOST_FILES_SHA256" | write_file "$marker" 0644 ""
+  log "installed ${count} host files (${OPENCLAW_AWS_HOST_FILES_SHA256:0:12})"
+}
+
 # ---------------------------------------------------------------- small file helpers
 # write_file <path> <mode> <owner>: atomically replace <path> with stdin.
 write_file() {

@@ -14,6 +14,8 @@ log_to_boot_file
 log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} (stack ${OPENCLAW_AWS_STACK}) starting"
 
 "${OPENCLAW_AWS_LIB_DIR}/prepare-host.sh"
+# The gateway's other scripts (its user data cannot carry them all), now that jq and the AWS CLI are there.
+install_host_files
 
 private_ip=$(retry 10 3 imds local-ipv4) || die "cannot read the private IP from the instance metadata (IMDSv2)"
 log "private IP ${private_ip}"
