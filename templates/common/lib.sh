@@ -178,13 +178,16 @@ imds() {
 
 # ---------------------------------------------------------------- the stack's install-files bucket
 # s3_fetch <bucket> <key> <sha256> <dest> <what>: download one object to <dest> (a path in root's folders)
-# and check it against its sha256; dies on a mismatch, naming <what>.
+# and check it against its sha256; on a mismatch removes it and dies, naming <what>.
 s3_fetch() {
   local bucket=$1 key=$2 sha256=$3 dest=$4 what=$5 actual
   log "downloading ${what} s3://${bucket}/${key}"
   retry 5 5 aws s3api get-object --region "$AWS_DEFAULT_REGION" --bucket "$bucket" --key "$key" "$dest" >/dev/null
   actual=$(openssl dgst -sha256 -r "$dest" | cut -d' ' -f1)
-  [[ "$actual" == "$sha256" ]] || die "checksum mismatch for ${what}: expected sha256 ${sha256}, got ${actual}"
+  if [[ "$actual" != "$sha256" ]]; then
+    rm -f "$dest"
+    die "checksum mismatch for ${what}: expected sha256 ${sha256}, got ${actual}"
+  fi
   log "checksum ok (sha256) for ${what}"
 }
 
@@ -197,7 +200,7 @@ install_host_files() {
     log "host files (${OPENCLAW_AWS_HOST_FILES_SHA256:0:12}) already installed"
     return 0
   fi
-  list=$(mktemp "${OPENCLAW_AWS_LIB_DIR}/.host-files.XXXXXX")
+  list="${OPENCLAW_AWS_LIB_DIR}/.host-files.json"
   s3_fetch "$OPENCLAW_AWS_HOST_FILES_BUCKET" "$OPENCLAW_AWS_HOST_FILES_KEY" "$OPENCLAW_AWS_HOST_FILES_SHA256" "$list" "the host files"
   count=$(jq length "$list")
   for ((i = 0; i < count; i++)); do
