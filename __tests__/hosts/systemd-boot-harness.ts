@@ -13,13 +13,15 @@
  *     that AWS_CA_BUNDLE names (a systemd DefaultEnvironment= drop-in). Debian's awscli 2.9 predates
  *     AWS_ENDPOINT_URL, and it ships its own CA bundle, so both are needed;
  *   - Node.js and OpenClaw are pre-seeded under /opt/openclaw-aws from the test toolchain (with the
- *     `.complete` markers the install scripts check): the namespaces have no route out, so the boot takes
- *     the install scripts' "already installed" path;
+ *     `.complete` markers the install scripts check), and the gateway's downloaded scripts with theirs:
+ *     the namespaces have no route out (and moto's S3 is not behind the TLS front), so the boot takes the
+ *     install steps' "already installed" path;
  *   - each container runs in a cgroup of its own with only cgroup v2 inside (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1,
  *     Amazon Linux 2023's layout): the machine has no systemd to give each container its own cgroup;
  *   - the IAM role name in IMDS is made up (`<host>-role`): moto accepts any credentials.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -126,6 +128,29 @@ export function openclawLayer(hostEnv: Record<string, string>, toolchain: Toolch
   fs.rmSync(layer, { recursive: true, force: true });
   fs.renameSync(work, layer);
   return layer;
+}
+
+/**
+ * An overlay layer holding a host's downloaded files (its host-files.json from the render CLI) where
+ * lib.sh's install_host_files writes them, root-owned with their modes, and its marker with the object's
+ * sha256 (as host.env names it): the boot takes the "already installed" path, as for OpenClaw. The
+ * download itself is proven against moto's S3 in install-host-files.test.ts. Undefined for a host that
+ * downloads none.
+ */
+export function hostFilesLayer(host: RenderedHostDir, dir: string): string | undefined {
+  const object = path.join(host.dir, "host-files.json");
+  if (!fs.existsSync(object)) return undefined;
+  const sha256 = crypto.createHash("sha256").update(fs.readFileSync(object)).digest("hex");
+  if (sha256 !== host.env.OPENCLAW_AWS_HOST_FILES_SHA256) throw new Error(`${object} is not the object ${host.hostName}'s host.env names (${host.env.OPENCLAW_AWS_HOST_FILES_SHA256})`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const file of JSON.parse(fs.readFileSync(object, "utf8")) as { path: string; mode: string; content: string }[]) {
+    const target = path.join(dir, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content);
+    fs.chmodSync(target, parseInt(file.mode, 8));
+  }
+  fs.writeFileSync(path.join(dir, host.env.OPENCLAW_AWS_LIB_DIR, ".host-files.complete"), `${sha256}\n`);
+  return dir;
 }
 
 // ---------------------------------------------------------------- rendered hosts

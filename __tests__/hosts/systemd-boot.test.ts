@@ -35,6 +35,7 @@ import {
   nspawnUnavailable,
   onCleanUp,
   openclawLayer,
+  hostFilesLayer,
   renderHosts,
   startNetnsServices,
   type RenderedHostDir,
@@ -104,7 +105,8 @@ if (skipReason) {
     let bridge: net.Server | undefined;
     let ssm: SSMClient;
     let ca: TestCa;
-    let layers: string[];
+    /** Each role's overlay layers, top first: the gateway's downloaded scripts, OpenClaw, the Debian root. */
+    let layers: Record<RenderedHostDir["role"], string[]>;
     let lan: PrivateLan;
     let awsEndpoint: Started | undefined;
     let dataImage: DataImage;
@@ -138,7 +140,7 @@ if (skipReason) {
       });
       const container = await Container.boot({
         name: place.rendered.hostName,
-        layers,
+        layers: layers[place.rendered.role],
         workDir: path.join(work, name),
         netnsPath: `/run/netns/${place.namespace}`,
         files: containerFiles(place.rendered, instanceId),
@@ -195,7 +197,8 @@ if (skipReason) {
       const gatewayRendered = rendered.find((host) => host.role === "gateway")!;
       const nodeRendered = rendered.find((host) => host.role === "node")!;
       expect(gatewayRendered.env.AWS_DEFAULT_REGION).toBe(region);
-      layers = [openclawLayer(gatewayRendered.env, tc), root];
+      const shared = [openclawLayer(gatewayRendered.env, tc), root];
+      layers = { gateway: [hostFilesLayer(gatewayRendered, path.join(work, "gateway-host-files"))!, ...shared], node: shared };
       process.stdout.write(`systemd-boot: root, OpenClaw layer and rendering ready after ${Math.round((Date.now() - started) / 1000)} s\n`);
 
       // AWS: moto on loopback, reached from the namespaces through a unix socket.

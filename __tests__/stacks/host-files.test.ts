@@ -4,10 +4,11 @@ import { USER_DATA_LIMIT_BYTES } from "../../src/constructs/host";
 import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
 import type { HostFile } from "../../src/hosts/render";
+import type { OpenClawConfigInput } from "../../src/config/schema";
 import { configWith, propertiesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 import { contextsFor, RESOLVED_ADDRESSES } from "../hosts/fixtures";
 
-const EVERY_CHANNEL = { openclaw: { channels: ["telegram", "discord", "slack", "whatsapp"] } } as const;
+const EVERY_CHANNEL: OpenClawConfigInput = { openclaw: { channels: ["telegram", "discord", "slack", "whatsapp"] } };
 
 function gatewayOf(tf: TerraformJson): Record<string, unknown> {
   return propertiesOf(tf, "aws_instance").find((instance) => (instance.tags as Record<string, string>).Name === "openclaw-gw")!;
@@ -61,8 +62,9 @@ describe("the gateway's host files: the scripts its user data cannot carry, one 
   });
 
   it("leaves the gateway's user data within EC2's 16 KB with a margin (printed), by default and with every channel", () => {
-    const lines = [["default", {}], ["every channel", EVERY_CHANNEL]].map(([label, input]) => {
-      const { userData } = renderGatewayHost(contextsFor(configWith(input as object), RESOLVED_ADDRESSES).gateway);
+    const cases: [string, OpenClawConfigInput][] = [["default", {}], ["every channel", EVERY_CHANNEL]];
+    const lines = cases.map(([label, input]) => {
+      const { userData } = renderGatewayHost(contextsFor(configWith(input), RESOLVED_ADDRESSES).gateway);
       const gzipped = gzipSync(userData, { level: 6 }).length;
       expect(gzipped).toBeLessThanOrEqual(USER_DATA_LIMIT_BYTES);
       return `${label}: ${gzipped} B gzip'd, margin ${USER_DATA_LIMIT_BYTES - gzipped} B`;
