@@ -96,7 +96,7 @@ test("the default has no key pair (no SSH is allowed): none in the account, none
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(89);
+  expect(await deployment.resourceCount()).toBe(90);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));

@@ -624,7 +624,7 @@ const HANDLERS: Record<string, Handler> = {
   },
 
   aws_s3_object(context, resource) {
-    const content = literalString(resource.properties.content);
+    const content = templateText(resource.properties.content);
     const mb = content === null ? context.assume.uploadedObjectMb : Buffer.byteLength(content) / 1_000_000;
     const note = content === null ? `assumed at most ${context.assume.uploadedObjectMb} MB (a file the stack uploads)` : undefined;
     context.priced(resource, "S3", "stored file", mb / 1000, "GB-month", ["s3", "standardGbMonth"], note);
@@ -716,6 +716,12 @@ function literalNumber(value: unknown): number | null {
 
 function literalString(value: unknown): string | null {
   return typeof value === "string" && !value.includes("${") ? value : null;
+}
+
+/** A Terraform string template without references (its `$${` and `%%{` are literal), as the text it makes. */
+function templateText(value: unknown): string | null {
+  if (typeof value !== "string" || /(?<!\$)\$\{|(?<!%)%\{/.test(value.replace(/\$\$\{|%%\{/g, ""))) return null;
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 
 /** Terraform JSON nests blocks as an object or a list of objects. */

@@ -53,7 +53,8 @@ install_dir() {
   shift 2
   rm -rf "${dest}.tmp"
   install -d -m 0755 "${dest}.tmp"
-  trap 'rm -rf "${dest}.tmp"; swap_off' EXIT
+  # The path is expanded now: at exit, a function that failed may have a local of the same name.
+  trap "rm -rf $(printf %q "${dest}.tmp"); swap_off" EXIT
   "$@" "${dest}.tmp"
   printf '%s\n' "$marker" >"${dest}.tmp/.complete"
   rm -rf "$dest"
