@@ -2,9 +2,9 @@ import { PNPM_PINS, tarballUrl } from "../../src/config/pins";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
 import { configWith } from "../helpers";
-import { renderGatewayHost } from "../../src/hosts/gateway";
+import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
-import { cloudConfig } from "../../src/hosts/render";
+import { cloudConfig, type HostFile } from "../../src/hosts/render";
 import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleHosts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
 import { fileContent } from "./helpers";
 
@@ -32,11 +32,17 @@ function hostEnv(content: string): Record<string, string> {
 describe("renderGatewayHost", () => {
   const rendered = renderGatewayHost(gatewayFixture());
 
-  it("writes every file through cloud-init and runs the boot script", () => {
+  it("writes every file through cloud-init but the downloaded ones (its host-files object), and runs the boot script", () => {
     const doc = parseUserData(rendered.userData);
-    expect(doc.write_files.map((f) => f.path)).toEqual(rendered.files.map((f) => f.path));
+    const downloaded = (JSON.parse(rendered.hostFiles!.body) as HostFile[]).map((f) => f.path);
+    expect(downloaded).toEqual(GATEWAY_DOWNLOADED_FILES.map((spec) => spec.path));
+    const carried = rendered.files.filter((f) => !downloaded.includes(f.path));
+    expect(doc.write_files.map((f) => f.path)).toEqual(carried.map((f) => f.path));
+    // The user data names the object: host.env carries its key and sha256.
+    const env = hostEnv(fileContent(rendered, "/etc/openclaw-aws/host.env"));
+    expect([env.OPENCLAW_AWS_HOST_FILES_KEY, env.OPENCLAW_AWS_HOST_FILES_SHA256]).toEqual([rendered.hostFiles!.key, rendered.hostFiles!.sha256]);
     for (const [i, f] of doc.write_files.entries()) {
-      expect(f.content).toBe(rendered.files[i].content);
+      expect(f.content).toBe(carried[i].content);
       expect(f.permissions).toMatch(/^0[0-7]{3}$/);
       expect(f.owner).toBe("root:root");
     }

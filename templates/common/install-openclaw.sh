@@ -54,6 +54,7 @@ install_dir() {
   rm -rf "${dest}.tmp"
   install -d -m 0755 "${dest}.tmp"
   # The path is expanded now: at exit, a function that failed may have a local of the same name.
+  # shellcheck disable=SC2064
   trap "rm -rf $(printf %q "${dest}.tmp"); swap_off" EXIT
   "$@" "${dest}.tmp"
   printf '%s\n' "$marker" >"${dest}.tmp/.complete"
