@@ -63,7 +63,9 @@ export function nspawnUnavailable(): string | undefined {
   return undefined;
 }
 
-function must(command: string, args: readonly string[], what: string, timeoutMs = 60_000): string {
+// Every wait and timeout in this file is a hang guard, not a speed check: each is a few times what the
+// step takes on a loaded 2-core machine (issue 16), so only a step that hangs trips it.
+function must(command: string, args: readonly string[], what: string, timeoutMs = 180_000): string {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: timeoutMs });
   if (result.status !== 0) {
     throw new Error(`${what} failed (${command} ${args.join(" ")}): ${result.error?.message ?? ""}${result.stderr ?? ""}`);
@@ -143,7 +145,7 @@ export interface RenderedHostDir {
 /** `npm run render -- <dir> --config <file>`: the hosts' user data and files, as the render CLI writes them. */
 export function renderHosts(dir: string, configFile: string): RenderedHostDir[] {
   const args = [path.join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(PROJECT_ROOT, "scripts/render.ts"), dir, "--config", configFile];
-  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 300_000 });
   if (result.status !== 0) throw new Error(`render failed: ${result.stderr}`);
   return fs.readdirSync(dir).map((hostName) => {
     const hostDir = path.join(dir, hostName);
@@ -259,7 +261,7 @@ export function cleanUp(): string[] {
   const problems: string[] = [];
   while (undo.length > 0) {
     const step = undo.pop()!;
-    const result = spawnSync("bash", ["-c", step.command], { encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync("bash", ["-c", step.command], { encoding: "utf8", timeout: 180_000 });
     if (result.status !== 0) problems.push(`${step.name}: ${step.command}: ${result.stderr}`);
   }
   if (reaperFile) fs.writeFileSync(reaperFile, "");
@@ -348,7 +350,7 @@ export async function startNetnsServices(namespace: string, config: NetnsService
   });
   const undo = onCleanUp(`netns services ${namespace}`, `kill -KILL -- -${services.child.pid} 2>/dev/null; true`);
   void services.exited().then(() => undo.done());
-  await waitFor(`netns services in ${namespace}`, 30_000, () => {
+  await waitFor(`netns services in ${namespace}`, 120_000, () => {
     if (services.child.exitCode !== null) throw new Error(`netns services in ${namespace} exited:\n${services.output()}`);
     return services.output().includes("ready") ? true : undefined;
   });
@@ -489,7 +491,7 @@ export class Container {
   /** Mounts the root and boots it; resolves once the container's systemd runs. */
   static async boot(spec: ContainerSpec): Promise<Container> {
     const container = new Container(spec);
-    const leader = await waitFor(`${spec.name}'s systemd`, 30_000, () => {
+    const leader = await waitFor(`${spec.name}'s systemd`, 120_000, () => {
       if (container.nspawn.exitCode !== null) throw new Error(`systemd-nspawn for ${spec.name} exited ${container.nspawn.exitCode}:\n${container.console()}`);
       return descendants(container.nspawn.pid!).find((pid) => {
         try {
@@ -513,7 +515,7 @@ export class Container {
   }
 
   /** Runs argv as root inside the container (all its namespaces, its root), with a clean environment. */
-  exec(argv: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
+  exec(argv: readonly string[], timeoutMs = 180_000): Promise<ExecResult> {
     const args = ["-t", String(this.leader), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", "env", "-i", `PATH=${CONTAINER_PATH}`, "LANG=C.UTF-8", "HOME=/root", ...argv];
     return new Promise((resolve) => {
       execFile("nsenter", args, { encoding: "utf8", timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -524,7 +526,7 @@ export class Container {
   }
 
   /** exec() that must succeed; returns stdout. */
-  async run(argv: readonly string[], timeoutMs = 60_000): Promise<string> {
+  async run(argv: readonly string[], timeoutMs = 180_000): Promise<string> {
     const result = await this.exec(argv, timeoutMs);
     if (result.code !== 0) throw new Error(`${this.spec.name}: ${argv.join(" ")} exited ${result.code}:\n${result.stdout}${result.stderr}`);
     return result.stdout;
