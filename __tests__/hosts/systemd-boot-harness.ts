@@ -4,7 +4,7 @@
  * the AWS API (moto, behind a TLS front at the interface endpoint's address) in each namespace.
  * Used by systemd-boot.test.ts; everything it creates is undone by cleanUp(), also on process exit.
  *
- * What differs from an EC2 instance, and why (the accommodations, see also scripts/container-root/):
+ * What differs from an EC2 instance, and why (the accommodations, see also __tests__/hosts/container-root/):
  *   - the root is Debian bookworm (systemd 252 like Amazon Linux 2023), with a `dnf` shim that only checks
  *     packages are present, a stub amazon-cloudwatch-agent-ctl, and cloud-init limited to NoCloud with
  *     network config off (the test sets the addresses);
@@ -57,7 +57,7 @@ export function nspawnUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "needs root: systemd-nspawn, network namespaces, overlay mounts and loop devices";
   for (const tool of ["systemd-nspawn", "debootstrap", "ip", "nsenter", "losetup", "openssl"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-      return `${tool} is not installed (scripts/test-prerequisites.sh installs systemd-container and debootstrap)`;
+      return `${tool} is not installed (__tests__/prerequisites.sh installs systemd-container and debootstrap)`;
     }
   }
   return undefined;
@@ -75,9 +75,9 @@ function must(command: string, args: readonly string[], what: string, timeoutMs 
 
 // ---------------------------------------------------------------- the root and the OpenClaw layer
 
-/** The cached Debian root (built by scripts/container-root/build.sh the first time: a few minutes). */
+/** The cached Debian root (built by __tests__/hosts/container-root/build.sh the first time: a few minutes). */
 export function containerRoot(): string {
-  return must("bash", [path.join(PROJECT_ROOT, "scripts", "container-root", "build.sh"), CACHE_DIR], "building the container root", 15 * 60_000).trim();
+  return must("bash", [path.join(__dirname, "container-root", "build.sh"), CACHE_DIR], "building the container root", 15 * 60_000).trim();
 }
 
 /** A host.env as bash reads it (single-quoted literals, no expansion). */
