@@ -336,7 +336,8 @@ class EstimateContext {
     for (const item of known) byCategory.set(item.category, (byCategory.get(item.category) ?? 0) + (item.monthly ?? 0));
     const parts = [...byCategory].sort(([, a], [, b]) => b - a).map(([category, amount]) => `${category} ${formatUsd(amount)}`);
     const unknownNote = unknown.length > 0 ? `; not in the total (unknown price): ${unknown.map((item) => item.item).join(", ")}` : "";
-    const breakdown = `${formatUsd(total)}/month in ${this.region} (prices of ${this.prices.written}): ${parts.join(", ")}${unknownNote}`;
+    const priced = parts.length > 0 ? `: ${parts.join(", ")}` : "";
+    const breakdown = `${formatUsd(total)}/month in ${this.region} (prices of ${this.prices.written})${priced}${unknownNote}`;
     return { region: this.region, items: this.items, total, unknown, breakdown, pricesWritten: this.prices.written };
   }
 }
