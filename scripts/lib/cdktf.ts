@@ -7,9 +7,10 @@ import { Failure } from "./cli";
 import { run, tail, type RunOptions, type RunResult } from "./process";
 import { PROJECT_ROOT } from "./terraform-env";
 
-const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
-
 /** The cdktf CLI of the project. */
+export const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+
+/** The cdktf CLI, its output collected. */
 export function runCdktf(args: string[], options: RunOptions): Promise<RunResult> {
   return run(CDKTF_BIN, args, options);
 }
