@@ -20,7 +20,11 @@ const shown: ShownState = {
         { address: "aws_ebs_volume.gateway_host_data_volume_4DA70DFE", mode: "managed", type: "aws_ebs_volume", values: { id: "vol-1", tags: { Name: "openclaw-gw-data" } } },
         { address: 'aws_ebs_volume.node_data["node-1"]', mode: "managed", type: "aws_ebs_volume", values: { id: "vol-2", tags: { Name: "openclaw-node-1-data" } } },
         { address: "aws_s3_bucket.audit_bucket_85D46CD8", mode: "managed", type: "aws_s3_bucket", values: { id: "openclaw-trail-1-us-east-1", bucket: "openclaw-trail-1-us-east-1" } },
-        { address: "aws_s3_bucket_policy.audit_policy_59CC5959", mode: "managed", type: "aws_s3_bucket_policy", values: { id: "openclaw-trail-1-us-east-1" } },
+        { address: "aws_s3_bucket_policy.audit_policy_59CC5959", mode: "managed", type: "aws_s3_bucket_policy", values: { id: "openclaw-trail-1-us-east-1", bucket: "openclaw-trail-1-us-east-1" } },
+        { address: "aws_cloudtrail.audit_trail_91FB908D", mode: "managed", type: "aws_cloudtrail", values: { id: "openclaw-trail", s3_bucket_name: "openclaw-trail-1-us-east-1" } },
+        // Another bucket of the stack (nothing to keep in it): never kept.
+        { address: "aws_s3_bucket.install-files_bucket_1", mode: "managed", type: "aws_s3_bucket", values: { id: "openclaw-pkg-1-us-east-1", bucket: "openclaw-pkg-1-us-east-1" } },
+        { address: "aws_s3_bucket_policy.install-files_policy_2", mode: "managed", type: "aws_s3_bucket_policy", values: { id: "openclaw-pkg-1-us-east-1", bucket: "openclaw-pkg-1-us-east-1" } },
         { address: "aws_instance.gateway_host_instance_3DD5D888", mode: "managed", type: "aws_instance", values: { id: "i-1" } },
         { address: "data.aws_ebs_volume.other", mode: "data", type: "aws_ebs_volume", values: { id: "vol-9" } },
       ],
@@ -29,7 +33,7 @@ const shown: ShownState = {
 };
 
 describe("resourcesToKeep", () => {
-  it("keeps the managed data volumes and the trail bucket with its settings, as asked, by address and id", () => {
+  it("keeps the managed data volumes and the trail's bucket with its settings (no other bucket), as asked, by address and id", () => {
     expect(resourcesToKeep(shown, { volumes: true, trailBucket: true }).map((resource) => [resource.address, resource.id, resource.label])).toEqual([
       ["aws_ebs_volume.gateway_host_data_volume_4DA70DFE", "vol-1", "openclaw-gw-data"],
       ['aws_ebs_volume.node_data["node-1"]', "vol-2", "openclaw-node-1-data"],

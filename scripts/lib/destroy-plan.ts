@@ -35,15 +35,17 @@ export interface KeptResource {
 export interface KeepChoice {
   /** The data volumes (aws_ebs_volume: the stack makes no other). */
   readonly volumes: boolean;
-  /** The trail bucket with its settings (aws_s3_bucket*: the only bucket of the main stack is the trail's). */
+  /** The trail bucket (the one aws_cloudtrail writes to) with its settings (aws_s3_bucket_* of that bucket). */
   readonly trailBucket: boolean;
 }
 
 /** The managed resources of the stack that destroy must leave in the account. */
 export function resourcesToKeep(shown: ShownState, keep: KeepChoice): KeptResource[] {
-  return (shown.values?.root_module?.resources ?? [])
-    .filter((resource) => resource.mode === "managed")
-    .filter((resource) => (keep.volumes && resource.type === "aws_ebs_volume") || (keep.trailBucket && resource.type.startsWith("aws_s3_bucket")))
+  const managed = (shown.values?.root_module?.resources ?? []).filter((resource) => resource.mode === "managed");
+  const trailBucket = managed.find((resource) => resource.type === "aws_cloudtrail")?.values.s3_bucket_name;
+  const ofTrailBucket = (resource: ShownResource) => trailBucket !== undefined && resource.type.startsWith("aws_s3_bucket") && resource.values.bucket === trailBucket;
+  return managed
+    .filter((resource) => (keep.volumes && resource.type === "aws_ebs_volume") || (keep.trailBucket && ofTrailBucket(resource)))
     .map((resource) => {
       const tags = (resource.values.tags ?? {}) as Record<string, string>;
       return { address: resource.address, type: resource.type, id: String(resource.values.id), label: tags.Name ?? String(resource.values.bucket ?? resource.values.id) };
