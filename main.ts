@@ -4,7 +4,6 @@
  */
 import { App } from "cdktf";
 import { ConfigError, loadConfig } from "./src/config/load";
-import { reportConfigError } from "./src/config/report";
 import { deploymentNames, deploymentTags, stateRegion } from "./src/config/names";
 import { OpenClawStack } from "./src/stacks/openclaw-stack";
 import { StateStack } from "./src/stacks/state-stack";
@@ -28,6 +27,8 @@ try {
   main();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  reportConfigError(error);
+  // The problems, without a stack trace. `cdktf synth` repeats an app's stderr in its closing error block,
+  // so under cdktf they show twice; `npm run validate` (run by `npm run synth`) shows them once.
+  process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

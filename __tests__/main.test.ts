@@ -36,30 +36,39 @@ describe("main.ts", () => {
     expect(existsSync(result.outdir)).toBe(false);
   });
 
-  it("through the real `npx cdktf synth`: the message once on stderr, exit 1, no stack trace, nothing written", () => {
+  describe("a bad configuration through the commands a user runs", () => {
     const folder = mkdtempSync(join(tmpdir(), "openclaw-cdktf-"));
     const file = join(folder, "bad.json");
     writeFileSync(file, JSON.stringify({ gateway: { port: 0 }, tags: { Owner: '${file("/etc/passwd")}' } }));
     const outdir = join(folder, "out");
     const env: NodeJS.ProcessEnv = { ...process.env, OPENCLAW_CONFIG: file, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
     delete env.TF_CLI_CONFIG_FILE; // this machine's offline mirror config; a user's cdktf prints no warning
-    // Real pipes on both streams, as a shell pipeline or CI log gives (spawnSync's own are sockets).
-    const result = spawnSync("bash", ["-c", 'set -o pipefail; node_modules/.bin/cdktf synth --output "$0" 2> >(cat >&2) | cat', outdir], {
-      cwd: ROOT,
-      env,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
     const message = [
       `Invalid OpenClaw configuration (${file}):`,
       "  - tags.Owner: must not contain ${ or %{: Terraform would evaluate it as an expression (write the literal text without it); may hold only letters, digits, spaces and _ . : / = + - @ (got \"${file(\\\"/etc/passwd\\\")}\")",
       "  - gateway.port: must be between 1 and 65535 (got 0)",
     ].join("\n");
-    const output = `${result.stdout}\n${result.stderr}`;
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(message);
-    expect(output.split("Invalid OpenClaw configuration")).toHaveLength(2);
-    expect(output).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
-    expect(existsSync(join(outdir, "stacks"))).toBe(false);
-  }, 120_000);
+    // Real pipes on both streams, as a shell pipeline or CI log gives (spawnSync's own are sockets).
+    const piped = (command: string) =>
+      spawnSync("bash", ["-c", `set -o pipefail; ${command} 2> >(cat >&2) | cat`], { cwd: ROOT, env, encoding: "utf8", timeout: 300_000 });
+
+    it("`npm run synth`: the message once, exit 1, cdktf never started, nothing written", () => {
+      const result = piped("npm run -s synth");
+      const output = `${result.stdout}\n${result.stderr}`;
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(message);
+      expect(output.split("Invalid OpenClaw configuration")).toHaveLength(2);
+      expect(output).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+      expect(existsSync(outdir)).toBe(false);
+    }, 360_000);
+
+    it("the real `npx cdktf synth`: the message in cdktf's error block (indented as cdktf quotes it), exit 1, no stack trace, nothing written", () => {
+      const result = piped(`node_modules/.bin/cdktf synth --output ${outdir}`);
+      const output = `${result.stdout}\n${result.stderr}`;
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(message.replace(/^/gm, "    "));
+      expect(output).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+      expect(existsSync(join(outdir, "stacks"))).toBe(false);
+    }, 360_000);
+  });
 });

@@ -22,6 +22,7 @@ import { Failure, runCli } from "./lib/cli";
 export const PLACEHOLDER_ADDRESSES = {
   gatewayPublicAddress: "GATEWAY-ELASTIC-IP",
   gatewayPrivateAddress: "GATEWAY-PRIVATE-IP",
+  installBucket: "INSTALL-FILES-BUCKET",
 };
 
 function usage(message: string): never {
@@ -64,10 +65,10 @@ function main(): void {
   const publicAddress = validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined;
   const root = path.resolve(dir);
   const renderedHosts: [string, RenderedHost][] = [
-    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress))],
+    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_ADDRESSES.installBucket))],
     ...hosts.nodes.map((node): [string, RenderedHost] => [
       node.hostName,
-      renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress)),
+      renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress, PLACEHOLDER_ADDRESSES.installBucket)),
     ]),
   ];
   for (const [host, rendered] of renderedHosts) {

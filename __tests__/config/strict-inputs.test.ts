@@ -63,7 +63,7 @@ const COMPLETE_CONFIGS = [
     tags: { Owner: "ops" },
     network: { mode: "create", vpcCidr: "10.0.0.0/16", publicSubnetCidr: "10.0.1.0/24", privateSubnetCidr: "10.0.2.0/24" },
     openclaw: {
-      install: { method: "source", repository: "https://github.com/openclaw/openclaw.git", ref: "main" },
+      install: { method: "source", repository: "https://github.com/openclaw/openclaw.git", ref: "eb377ac59e6c9fd6c7705028034812becf00271b" },
       model: "us.anthropic.claude-haiku-4-5-20251001-v1:0",
       bedrockRegion: "us-west-2",
       channels: ["telegram"],
@@ -147,7 +147,7 @@ describe("field paths", () => {
   });
 });
 
-describe("parseJsonc", () => {
+describe("parseJsonc (jsonc-parser)", () => {
   it("accepts comments and trailing commas", () => {
     const text = `{
   // the production stack
@@ -165,10 +165,10 @@ describe("parseJsonc", () => {
 
   it("reports line and column, and shows the line", () => {
     expect(() => parseJsonc('{\n  "gateway": {\n    "port": 443\n  ]\n}')).toThrow(
-      'not valid JSON at line 4, column 3: expected "," or "}" after the value of "port", found "]"\n        ]\n        ^',
+      'not valid JSON at line 4, column 3: expected "," or the closing "}" or "]", found "]"\n        ]\n        ^',
     );
     expect(() => parseJsonc('{ "a": 1 /* open')).toThrow(/line 1, column 10: expected the end of the \/\* comment \*\//);
-    expect(() => parseJsonc('{ "a": tru }')).toThrow(/line 1, column 8: expected a value/);
+    expect(() => parseJsonc('{ "a": tru }')).toThrow(/line 1, column 8: expected a string in double quotes, a number, true, false or null, found "tru }"/);
     expect(() => parseJsonc("")).toThrow(/line 1, column 1: expected a value .* found the end of the file/);
   });
 
@@ -186,7 +186,7 @@ describe("parseJsonc", () => {
     const cwd = mkdtempSync(join(tmpdir(), "openclaw-jsonc-"));
     writeFileSync(join(cwd, "openclaw.config.json"), '{\n  "stackName": "prod"\n  "region": "us-east-1"\n}');
     expect(() => loadConfig({ cwd, env: {} })).toThrow(
-      `Invalid OpenClaw configuration (${join(cwd, "openclaw.config.json")}):\n  - not valid JSON at line 3, column 3: expected "," or "}" after the value of "stackName", found "\\"region\\": \\"u"`,
+      `Invalid OpenClaw configuration (${join(cwd, "openclaw.config.json")}):\n  - not valid JSON at line 3, column 3: expected "," or the closing "}" or "]", found "\\"region\\": \\"u"`,
     );
   });
 });

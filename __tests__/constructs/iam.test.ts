@@ -29,6 +29,14 @@ const nodeParameters = (node: string) => [
   `arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/${node}/pairing`,
 ];
 
+/** Every host may read OpenClaw's lock, and nothing else of the install-files bucket. */
+const INSTALL_FILES = {
+  Sid: "InstallFiles",
+  Effect: "Allow",
+  Action: ["s3:GetObject"],
+  Resource: ["arn:aws:s3:::openclaw-pkg-123456789012-us-east-1/openclaw-lock/0123/package-lock.json"],
+};
+
 /** The default deployment's roles: the gateway, one node, Bedrock and Marketplace on. */
 const props: IamProps = {
   gatewayRoleName: "openclaw-ec2-role",
@@ -36,6 +44,7 @@ const props: IamProps = {
   nodeListArn: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/nodes",
   pairingParameterArns: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/*",
   metricsNamespace: "OpenClaw",
+  installFileArns: INSTALL_FILES.Resource,
   keyArn: KEY,
   region: "us-east-1",
   nodes: [nodeRole("node", "openclaw-node-ec2-role")],
@@ -113,6 +122,7 @@ describe("Iam", () => {
         Resource: "*",
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       },
+      INSTALL_FILES,
     ]);
   });
 
@@ -141,6 +151,7 @@ describe("Iam", () => {
         NotResource: nodeParameters(node),
       },
       { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
+      INSTALL_FILES,
     ];
     expect(statementsOf(tf, "openclaw-node-ec2-role")).toEqual(readable("node"));
     expect(statementsOf(tf, "openclaw-arm-ec2-role")).toEqual(readable("arm"));
@@ -161,7 +172,7 @@ describe("Iam", () => {
 
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
     const { tf } = synthIam({ bedrockModelArns: [], marketplace: false, nodes: [] });
-    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey"]);
+    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey", "InstallFiles"]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });
 });

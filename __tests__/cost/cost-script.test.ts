@@ -7,7 +7,7 @@ import type { CostEstimate } from "../../src/cost/estimate";
 const ROOT = join(__dirname, "../..");
 
 function cost(...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/cost.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/cost.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
 }
 
 describe("npm run cost", () => {

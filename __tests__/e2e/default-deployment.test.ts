@@ -94,7 +94,7 @@ test('the default keyPair "generate" was switched to an imported key (the tls pr
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(78);
+  expect(await deployment.resourceCount()).toBe(83);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));
@@ -240,7 +240,7 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   }
   const gatewayPolicy = await inlinePolicy("openclaw-ec2-role", "openclaw-ec2-role-policy");
   const bySid = Object.fromEntries(gatewayPolicy.Statement.map((statement) => [statement.Sid, statement]));
-  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "BedrockList", "GatewayTokenSecret", "HealthMetrics", "JoinCodes", "ListNodes", "MarketplaceViaBedrock", "SharedParameters", "StackKey"]);
+  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "BedrockList", "GatewayTokenSecret", "HealthMetrics", "InstallFiles", "JoinCodes", "ListNodes", "MarketplaceViaBedrock", "SharedParameters", "StackKey"]);
   expect(bySid.GatewayTokenSecret.Resource).toBe(`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:openclaw/openclaw/gateway/token-??????`);
   expect(bySid.SharedParameters.Action).toEqual(["ssm:GetParameter", "ssm:PutParameter"]);
   expect(bySid.SharedParameters.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/openclaw/openclaw/*`]);
@@ -252,7 +252,7 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   expect(bySid.MarketplaceViaBedrock.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
 
   const nodePolicy = await inlinePolicy("openclaw-node-ec2-role", "openclaw-node-ec2-role-policy");
-  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual(["ReadPairingParameters", "DecryptOwnJoinCode", "DenyOtherParameters", "DenyGatewayToken"]);
+  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual(["ReadPairingParameters", "DecryptOwnJoinCode", "DenyOtherParameters", "DenyGatewayToken", "InstallFiles"]);
   expect(nodePolicy.Statement[0].Action).toEqual(["ssm:GetParameter"]);
   // Never the gateway token (gateway admin): a node pairs with its own single-use join code.
   expect([...(nodePolicy.Statement[0].Resource as string[])].sort()).toEqual(
@@ -388,7 +388,7 @@ test("a second deploy is a no-op, and holds the S3 lock file: a concurrent plan 
   const second = deployment.deployAgain("deploy-2");
   let sawLock = false;
   try {
-    await waitFor(async () => (sawLock = await deployment.lockFileExists()), 120_000);
+    await waitFor(async () => (sawLock = await deployment.lockFileExists()), 600_000);
   } finally {
     if (sawLock) {
       const contender = await deployment.plan(["-lock-timeout=0s"]);
@@ -446,8 +446,11 @@ test("what holds a secret is the user's only: the key, the bootstrap state, the 
   expect(entries.filter((entry) => entry.directory && entry.mode !== 0o700).map((entry) => entry.path)).toEqual([]);
   // Nothing else is open to others either, but what holds no secret and keeps its own mode: the provider
   // packages (copied from the mirror as they are), the provider lock files (checksums, which terraform
-  // writes 0644 whatever the umask) and the emulator's log.
-  const kept = (file: string) => file.includes(`${path.sep}.terraform${path.sep}providers${path.sep}`) || [".terraform.lock.hcl", "moto.log"].includes(path.basename(file));
+  // writes 0644 whatever the umask), cdktf's copies of the project's assets (OpenClaw's lock, public) and
+  // the emulator's log.
+  const kept = (file: string) =>
+    [`${path.sep}.terraform${path.sep}providers${path.sep}`, `${path.sep}assets${path.sep}`].some((part) => file.includes(part)) ||
+    [".terraform.lock.hcl", "moto.log"].includes(path.basename(file));
   const open = entries.filter((entry) => !entry.directory && entry.mode & 0o077 && !kept(entry.path));
   expect(open.map((entry) => `${entry.path} ${entry.mode.toString(8)}`)).toEqual([]);
 });

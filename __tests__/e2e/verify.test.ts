@@ -130,7 +130,7 @@ describe("the check commands, run for real against local servers", () => {
   // Asynchronously: the servers live in this process, a synchronous child would block them.
   const inChild = async (commands: readonly string[]) =>
     new Promise<Invocation>((resolve) => {
-      execFile("bash", ["-c", commands.join("\n")], { timeout: 30_000 }, (error, stdout, stderr) =>
+      execFile("bash", ["-c", commands.join("\n")], { timeout: 120_000 }, (error, stdout, stderr) =>
         resolve({ status: error ? "Failed" : "Success", exitCode: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -156,7 +156,7 @@ describe("SSM Run Command plumbing against the emulator (it runs nothing: every 
   const ssm = new SSMClient({ endpoint: testEndpoint(), region: REGION, credentials: EMULATOR_CREDENTIALS });
 
   test("SendCommand + GetCommandInvocation round trip", async () => {
-    const invocation = await runShell(ssm, "i-0123456789abcdef0", ["systemctl is-active openclaw-gateway"], { timeoutMs: 20_000, intervalMs: 200 });
+    const invocation = await runShell(ssm, "i-0123456789abcdef0", ["systemctl is-active openclaw-gateway"], { timeoutMs: 120_000, intervalMs: 200 });
     expect(invocation).toEqual({ status: "Success", exitCode: 0, stdout: "", stderr: "" });
   });
 
@@ -181,7 +181,7 @@ describe("SSM Run Command plumbing against the emulator (it runs nothing: every 
         gateway_tls_fingerprint_parameter: "/openclaw/verify-test/gateway/tls-fingerprint",
       },
       ssm,
-      commandTimeoutMs: 20_000,
+      commandTimeoutMs: 120_000,
       intervalMs: 200,
     });
     expect(results.map((result) => [result.pass, result.name])).toEqual([
@@ -203,7 +203,7 @@ describe("SSM Run Command plumbing against the emulator (it runs nothing: every 
       config,
       outputs: { gateway_instance_id: "i-0aaaaaaaaaaaaaaaa", node_instance_ids: "{}", gateway_tls_fingerprint_parameter: "/openclaw/verify-test/gateway/no-such-parameter" },
       ssm,
-      commandTimeoutMs: 20_000,
+      commandTimeoutMs: 120_000,
       intervalMs: 200,
     });
     expect(results.map((result) => result.name.replace(/^gateway i-0a+: /, ""))).toEqual([

@@ -21,7 +21,7 @@ import { installBedrockStandIn } from "./bedrock-stand-in";
 import { contextsFor, exampleContexts, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
-jest.setTimeout(8 * 60_000);
+jest.setTimeout(20 * 60_000);
 
 const LOCAL_PORT = 18789;
 const RELAY = path.join(__dirname, "port-relay.mjs");
@@ -160,7 +160,7 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
 
   it("opens with the token from the URL and is connected to the gateway", async () => {
     await page.goto(url(`/settings/connection#token=${token}`), { waitUntil: "domcontentloaded" });
-    await page.getByText(`Connected to localhost:${LOCAL_PORT}`).waitFor({ timeout: 120_000 });
+    await page.getByText(`Connected to localhost:${LOCAL_PORT}`).waitFor({ timeout: 240_000 });
     expect(await page.getByRole("textbox", { name: "Gateway URL" }).inputValue()).toBe(`${tls ? "wss" : "ws"}://localhost:${LOCAL_PORT}`);
     await page.screenshot({ path: path.join(shots, "connected.png") });
   });
@@ -168,9 +168,9 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
   it("saves a setting from the UI into the live config in the state dir, and the boot's merge keeps it", async () => {
     await page.getByRole("link", { name: "Advanced", exact: true }).click();
     const field = page.getByRole("spinbutton", { name: "Attachment Retention TTL (hours)", exact: true });
-    await field.waitFor({ timeout: 60_000 });
+    await field.waitFor({ timeout: 180_000 });
     await field.fill("48");
-    const saved = await waitFor("the UI's save in the live config", 60_000, () => {
+    const saved = await waitFor("the UI's save in the live config", 180_000, () => {
       const ttl = JSON.parse(fs.readFileSync(liveConfig, "utf8")).attachments?.ttlHours;
       return ttl === 48 ? ttl : undefined;
     });
@@ -179,7 +179,7 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
 
     // Read back through the gateway: a fresh load of the page shows the saved value.
     await page.reload({ waitUntil: "domcontentloaded" });
-    await expect(waitFor("the saved value after a reload", 60_000, async () => ((await field.inputValue().catch(() => "")) === "48" ? true : undefined))).resolves.toBe(true);
+    await expect(waitFor("the saved value after a reload", 180_000, async () => ((await field.inputValue().catch(() => "")) === "48" ? true : undefined))).resolves.toBe(true);
 
     // Next boot: the project's keys are merged again; the UI's setting stays.
     const merged = run(tc.node, [MERGE, "--managed", managedFragment, "--live", liveConfig, "--applied", path.join(path.dirname(liveConfig), "applied.json"), "--openclaw-dir", tc.packageDir]);

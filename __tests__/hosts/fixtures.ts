@@ -6,7 +6,8 @@ import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
-import { HEALTH_METRICS } from "../../src/hosts/context";
+import { HEALTH_METRICS, openclawLockKey } from "../../src/hosts/context";
+import { NPM_REGISTRY, openclawLockSha256 } from "../../src/config/pins";
 import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
@@ -28,7 +29,12 @@ const common = {
   region: "eu-west-1",
   runtime: NODE_RUNTIMES.x86_64,
   architecture: "x86_64" as const,
-  openclaw: { method: "npm" as const, version: DEFAULT_OPENCLAW_VERSION },
+  openclaw: {
+    method: "npm" as const,
+    version: DEFAULT_OPENCLAW_VERSION,
+    lock: { bucket: "openclaw-test-pkg-123456789012-eu-west-1", key: openclawLockKey(openclawLockSha256()), sha256: openclawLockSha256() },
+  },
+  npmRegistry: NPM_REGISTRY,
   parameters,
   monitoring: { namespace: "OpenClaw/test", applicationLogGroup: "/openclaw-test/application", systemLogGroup: "/openclaw-test/system" },
 };
@@ -72,6 +78,9 @@ export const EXAMPLES_DIR = path.join(PROJECT_ROOT, "examples");
 /** Realistic addresses, as they are on the host once Terraform has resolved the tokens. */
 export const RESOLVED_ADDRESSES = { gatewayPublicAddress: "203.0.113.7", gatewayPrivateAddress: "10.0.1.23" };
 
+/** The install-files bucket's name, as Terraform resolves it for account 123456789012. */
+export const INSTALL_BUCKET = "openclaw-pkg-123456789012-us-east-1";
+
 export interface HostContexts {
   readonly gateway: GatewayHostContext;
   readonly nodes: NodeHostContext[];
@@ -83,8 +92,8 @@ export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAd
   const hosts = deploymentHosts(config, names);
   const publicAddress = config.gateway.elasticIp ? addresses.gatewayPublicAddress : undefined;
   return {
-    gateway: gatewayHostContext(config, names, hosts, publicAddress),
-    nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress)),
+    gateway: gatewayHostContext(config, names, hosts, publicAddress, INSTALL_BUCKET),
+    nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress, INSTALL_BUCKET)),
   };
 }
 

@@ -15,7 +15,10 @@ export interface Toolchain {
   openclawVersion: string;
   nodeBin: string;
   node: string;
-  prefix: string;
+  /** The npm project OpenClaw's locked tree is installed in (package.json, package-lock.json, node_modules), as on the hosts. */
+  project: string;
+  /** sha256 of that lock: the install marker the hosts write. */
+  lockSha256: string;
   openclaw: string;
   /** The installed `openclaw` package directory (holds openclaw.mjs). */
   packageDir: string;

@@ -22,7 +22,7 @@ import type { RenderedHost } from "../../src/hosts/render";
 import { exampleContexts, exampleHosts } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopAll, stopProcess, tempDir, withTimeout, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
-jest.setTimeout(10 * 60_000);
+jest.setTimeout(20 * 60_000);
 
 const HOST_PREFIXES = [
   "/usr/local/lib/openclaw-aws",
@@ -177,7 +177,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_EC2_METADATA_DISABLED: "true",
     };
-    await waitFor("moto_server", 30_000, async () => {
+    await waitFor("moto_server", 120_000, async () => {
       try {
         await fetch(`http://127.0.0.1:${motoPort}/moto-api/`);
         return true;
@@ -292,7 +292,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(argv.slice(-2)).toEqual(["gateway", "run"]);
     gateway = startProcess("gateway", argv[0], argv.slice(1), { env, cwd: env.HOME });
     const started = Date.now();
-    await waitFor("the gateway's /healthz", 90_000, async () => {
+    await waitFor("the gateway's /healthz", 300_000, async () => {
       if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
       const r = run("curl", ["-fsS", "--cacert", gw.file("/var/lib/openclaw/aws/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
       return r.status === 0 && JSON.parse(r.stdout).ok === true ? true : undefined;
@@ -301,7 +301,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const cmdline = fs.readFileSync(`/proc/${gateway.child.pid}/cmdline`, "utf8");
     expect(cmdline).not.toContain(token);
     // OpenClaw writes its log where logging.file says, which is what CloudWatch collects.
-    await waitFor("the OpenClaw log file", 20_000, () => (fs.existsSync(gw.file("/var/log/openclaw/openclaw.log")) ? true : undefined));
+    await waitFor("the OpenClaw log file", 120_000, () => (fs.existsSync(gw.file("/var/log/openclaw/openclaw.log")) ? true : undefined));
   });
 
   it("pairs the node through SSM with the rendered pairing scripts, no manual step", async () => {
@@ -310,7 +310,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const argv = unitArgv(nd, "/etc/systemd/system/openclaw-node-pairing.service", nodePairingEnv);
     // The node side starts first and waits for its join code.
     const nodePairing = startProcess("node-pairing", argv[0], argv.slice(1), { env: nodePairingEnv });
-    await waitFor("node-pairing to wait for its join code", 60_000, () => (/waiting for a join code/.test(nodePairing.output()) ? true : undefined));
+    await waitFor("node-pairing to wait for its join code", 180_000, () => (/waiting for a join code/.test(nodePairing.output()) ? true : undefined));
 
     const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
     const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
@@ -349,7 +349,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(argv.slice(2)).toEqual(["node", "run", "--host", "127.0.0.1", "--port", String(port), "--tls", "--tls-fingerprint", env.OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT, "--display-name", nodeName]);
     node = startProcess("node", argv[0], argv.slice(1), { env, cwd: env.HOME });
 
-    const status = await waitFor("the node to be paired and connected", 90_000, () => {
+    const status = await waitFor("the node to be paired and connected", 300_000, () => {
       if (node!.child.exitCode !== null) throw new Error(`node exited ${node!.child.exitCode}:\n${node!.output()}`);
       return pairedAndConnected();
     }, 2000);

@@ -4,14 +4,17 @@
  * answers 404 for @openclaw/amazon-bedrock-provider, so a stand-in with the real package's layout
  * (package.json `openclaw` block: extensions, install, compat, build; openclaw.plugin.json with id
  * "amazon-bedrock" and providers ["amazon-bedrock"]; an entry that registers nothing) is served by a
- * local registry. What this proves: the pinned spec resolves through npm_config_registry, the package
- * lands in the state dir, `openclaw plugins list` lists it as an installed global plugin providing
- * amazon-bedrock, a re-run does nothing, a new pin replaces it. What it cannot prove: the real
- * plugin's code (its Bedrock calls) — that is only proven on AWS.
+ * local registry. What this proves: install-plugins.sh downloads the pinned tarball from the registry in
+ * host.env, checks it against its pinned integrity and installs exactly that file (npm-pack:); the
+ * package lands in the state dir, `openclaw plugins list` lists it as an installed global plugin
+ * providing amazon-bedrock, a re-run does nothing, a new pin replaces it, and a tarball that does not
+ * match its pin (or a plugin without one) is refused before anything is installed. What it cannot
+ * prove: the real plugin's code (its Bedrock calls) — that is only proven on AWS.
  * OpenClaw runs in a network namespace of its own that reaches only the local registry (through a
  * relay on the same port), so nothing else is contacted.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import versions from "../../src/config/versions.json";
@@ -22,7 +25,7 @@ import { PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitF
 jest.setTimeout(6 * 60_000);
 
 // Official OpenClaw plugins are released in the core's cohort: the plugin version that pairs with a core.
-const PINNED = versions.plugins[PACKAGE];
+const PINNED = versions.plugins[PACKAGE].version;
 const NEXT = `${PINNED}-1`;
 const RELAY = path.join(__dirname, "port-relay.mjs");
 
@@ -44,8 +47,14 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     );
   }
 
-  function installPlugins(pin: string) {
-    return inNamespace(path.join(PROJECT_ROOT, "templates", "gateway", "install-plugins.sh"), [`amazon-bedrock=${PACKAGE}@${pin}`]);
+  /** The sha512 integrity of the stand-in tarball of `version`, as a pin would hold it. */
+  function integrityOf(version: string): string {
+    const tarball = path.join(work, `openclaw-amazon-bedrock-provider-${version}.tgz`);
+    return `sha512-${createHash("sha512").update(fs.readFileSync(tarball)).digest("base64")}`;
+  }
+
+  function installPlugins(version: string, integrity = integrityOf(version)) {
+    return inNamespace(path.join(PROJECT_ROOT, "templates", "gateway", "install-plugins.sh"), [`amazon-bedrock=${PACKAGE}@${version}@${integrity}`]);
   }
 
   async function listed() {
@@ -59,10 +68,14 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     const port = new URL(registry.url).port;
     const socket = path.join(work, `registry-${port}.sock`);
     relays.push(startProcess("relay-out", process.execPath, [RELAY, socket, port], { env: process.env }));
-    await waitFor("the outer relay", 10_000, () => (relays[0].output().includes("listening") ? true : undefined), 100);
+    await waitFor("the outer relay", 60_000, () => (relays[0].output().includes("listening") ? true : undefined), 100);
     relays.push(startProcess("relay-in", "ip", ["netns", "exec", ns, process.execPath, RELAY, port, socket], { env: process.env }));
-    await waitFor("the inner relay", 10_000, () => (relays[1].output().includes("listening") ? true : undefined), 100);
+    await waitFor("the inner relay", 60_000, () => (relays[1].output().includes("listening") ? true : undefined), 100);
     env.npm_config_registry = registry.url;
+    fs.writeFileSync(
+      path.join(work, "host.env"),
+      `OPENCLAW_AWS_LIB_DIR='${path.join(PROJECT_ROOT, "templates", "common")}'\nOPENCLAW_AWS_BIN_DIR='${path.join(work, "bin")}'\nOPENCLAW_AWS_NPM_REGISTRY='${registry.url}'\n`,
+    );
   }
 
   beforeAll(async () => {
@@ -81,10 +94,6 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     // The host's /usr/local/bin/openclaw runs the CLI as the service user with the state dir; here, as is.
     fs.mkdirSync(path.join(work, "bin"));
     fs.writeFileSync(path.join(work, "bin", "openclaw"), `#!/bin/sh\nexec "${tc.node}" "${path.join(tc.packageDir, "openclaw.mjs")}" "$@"\n`, { mode: 0o755 });
-    fs.writeFileSync(
-      path.join(work, "host.env"),
-      `OPENCLAW_AWS_LIB_DIR='${path.join(PROJECT_ROOT, "templates", "common")}'\nOPENCLAW_AWS_BIN_DIR='${path.join(work, "bin")}'\n`,
-    );
     env = {
       PATH: tc.path,
       HOME: state,
@@ -109,7 +118,8 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     const started = Date.now();
     const r = await installPlugins(PINNED);
     process.stdout.write(`[plugins] first install took ${Date.now() - started} ms\n`);
-    expect(r.stderr).toMatch(new RegExp(`installing plugin amazon-bedrock from ${PACKAGE}@${PINNED}`));
+    expect(r.stderr).toMatch(new RegExp(`checksum ok \\(sha512\\) for amazon-bedrock-${PINNED}\\.tgz`));
+    expect(r.stderr).toMatch(new RegExp(`installing plugin amazon-bedrock from ${PACKAGE}@${PINNED} \\(checked tarball\\)`));
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Installed plugin: amazon-bedrock/);
     expect(registry.requests).toContain(`GET /@openclaw/amazon-bedrock-provider/-/amazon-bedrock-provider-${PINNED}.tgz`);
@@ -138,5 +148,33 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     expect(r.stderr).toMatch(new RegExp(`plugin amazon-bedrock: replacing ${PINNED.replace(/\./g, "\\.")} with ${NEXT.replace(/\./g, "\\.")}`));
     expect(r.status).toBe(0);
     expect(await listed()).toMatchObject({ version: NEXT, enabled: true });
+  });
+
+  it("refuses a tarball that does not match its pin, and installs nothing", async () => {
+    const other = `${PINNED}-2`;
+    await registry.close();
+    // The registry serves NEXT's bytes as `other`: what a swapped tarball looks like.
+    const swapped = path.join(work, "swapped");
+    fs.mkdirSync(swapped);
+    const tarball = npmPack(standInPackage(path.join(work, `stand-in-${other}`), other), swapped);
+    registry = await startLocalNpmRegistry([tarball]);
+    await exposeRegistry();
+    const r = await installPlugins(other, integrityOf(NEXT));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`checksum mismatch for .*amazon-bedrock-${other.replace(/\./g, "\\.")}\\.tgz`));
+    expect(r.stderr).toMatch(/does not match its pinned integrity/);
+    expect(r.stderr).not.toMatch(/installing plugin/);
+    expect(await listed()).toMatchObject({ version: NEXT });
+  });
+
+  it("installs a plugin without a pinned integrity by name at its pinned version, with a WARNING line", async () => {
+    await registry.close();
+    registry = await startLocalNpmRegistry([path.join(work, `openclaw-amazon-bedrock-provider-${PINNED}.tgz`)]);
+    await exposeRegistry();
+    const r = await installPlugins(PINNED, "UNPINNED");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`WARNING: plugin amazon-bedrock: ${PACKAGE}@${PINNED.replace(/\./g, "\\.")} has no pinned integrity .*installing it by name`));
+    expect(r.stderr).not.toMatch(/checked tarball/);
+    expect(await listed()).toMatchObject({ version: PINNED, enabled: true });
   });
 });

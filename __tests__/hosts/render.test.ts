@@ -1,3 +1,4 @@
+import { PNPM_PINS, tarballUrl } from "../../src/config/pins";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
 import { configWith } from "../helpers";
@@ -192,10 +193,19 @@ describe("renderNodeHost", () => {
   });
 
   it("renders the source install settings", () => {
-    const src = renderNodeHost(nodeFixture({}, { openclaw: { method: "source", repository: "https://example.com/openclaw.git", ref: "v2026.9.6" } }));
+    const commit = "eb377ac59e6c9fd6c7705028034812becf00271b";
+    const pnpm = { version: PNPM_PINS.x86_64.version, url: tarballUrl(PNPM_PINS.x86_64), integrity: PNPM_PINS.x86_64.integrity };
+    const src = renderNodeHost(nodeFixture({}, { openclaw: { method: "source", repository: "https://example.com/openclaw.git", commit, pnpm } }));
     const env = hostEnv(fileContent(src, "/etc/openclaw-aws/host.env"));
-    expect(env).toMatchObject({ OPENCLAW_AWS_INSTALL_METHOD: "source", OPENCLAW_AWS_OPENCLAW_REPOSITORY: "https://example.com/openclaw.git", OPENCLAW_AWS_OPENCLAW_REF: "v2026.9.6" });
+    expect(env).toMatchObject({
+      OPENCLAW_AWS_INSTALL_METHOD: "source",
+      OPENCLAW_AWS_OPENCLAW_REPOSITORY: "https://example.com/openclaw.git",
+      OPENCLAW_AWS_OPENCLAW_COMMIT: commit,
+      OPENCLAW_AWS_PNPM_URL: "https://registry.npmjs.org/@pnpm/exe.linux-x64/-/exe.linux-x64-12.3.4.tgz",
+      OPENCLAW_AWS_PNPM_INTEGRITY: PNPM_PINS.x86_64.integrity,
+    });
     expect(env.OPENCLAW_AWS_OPENCLAW_VERSION).toBeUndefined();
+    expect(env.OPENCLAW_AWS_OPENCLAW_LOCK_SHA256).toBeUndefined();
   });
 
   it("refuses a node without a TLS gateway (the schema's rule: join codes need TLS)", () => {

@@ -20,7 +20,6 @@
  *   - the IAM role name in IMDS is made up (`<host>-role`): moto accepts any credentials.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -91,18 +90,19 @@ export function parseHostEnv(content: string): Record<string, string> {
 
 /**
  * An overlay layer holding Node.js and OpenClaw where install-runtime.sh and install-openclaw.sh put
- * them, with their `.complete` markers, made from the test toolchain (hard links: no copy) and npm's
- * package as the host would download it (integrity checked against host.env). Cached per versions.
+ * them, with their `.complete` markers (OpenClaw's holds its lock's sha256), made from the test toolchain
+ * (hard links: no copy), which installs the same pinned tarballs and the same lock. Cached per versions and lock.
  */
 export function openclawLayer(hostEnv: Record<string, string>, toolchain: Toolchain): string {
   const nodeVersion = hostEnv.OPENCLAW_AWS_NODEJS_VERSION;
   const openclawVersion = hostEnv.OPENCLAW_AWS_OPENCLAW_VERSION;
+  const lockSha256 = hostEnv.OPENCLAW_AWS_OPENCLAW_LOCK_SHA256;
   const npmVersion = hostEnv.OPENCLAW_AWS_NPM_VERSION;
   if (hostEnv.OPENCLAW_AWS_INSTALL_METHOD !== "npm") throw new Error("the systemd-boot test seeds npm installs only");
-  if (toolchain.nodeVersion !== nodeVersion || toolchain.openclawVersion !== openclawVersion) {
-    throw new Error(`the toolchain has node ${toolchain.nodeVersion} + openclaw ${toolchain.openclawVersion}, the hosts want ${nodeVersion} + ${openclawVersion}`);
+  if (toolchain.nodeVersion !== nodeVersion || toolchain.openclawVersion !== openclawVersion || toolchain.lockSha256 !== lockSha256) {
+    throw new Error(`the toolchain has node ${toolchain.nodeVersion} + openclaw ${toolchain.openclawVersion} (lock ${toolchain.lockSha256}), the hosts want ${nodeVersion} + ${openclawVersion} (lock ${lockSha256})`);
   }
-  const layer = path.join(CACHE_DIR, `openclaw-node-${nodeVersion}-npm-${npmVersion}-openclaw-${openclawVersion}`);
+  const layer = path.join(CACHE_DIR, `openclaw-node-${nodeVersion}-npm-${npmVersion}-openclaw-${openclawVersion}-${lockSha256.slice(0, 12)}`);
   if (fs.existsSync(path.join(layer, ".complete"))) return layer;
   const work = `${layer}.tmp`;
   fs.rmSync(work, { recursive: true, force: true });
@@ -110,27 +110,18 @@ export function openclawLayer(hostEnv: Record<string, string>, toolchain: Toolch
   const openclawDir = path.join(work, "opt/openclaw-aws/openclaw", `npm-${openclawVersion}`);
   fs.mkdirSync(path.dirname(nodeDir), { recursive: true });
   fs.mkdirSync(path.dirname(openclawDir), { recursive: true });
-  // The node-linux-<arch> package is what install-runtime.sh unpacks; the openclaw prefix is `npm install -g --prefix`'s.
+  // The toolchain's node dir is laid out as install-runtime.sh lays it out; its openclaw project is what
+  // install-openclaw.sh's `npm ci` of the same lock makes.
   must("cp", ["-al", path.dirname(toolchain.nodeBin), nodeDir], "linking the toolchain's node");
-  must("cp", ["-al", toolchain.prefix, openclawDir], "linking the toolchain's openclaw");
+  must("cp", ["-al", toolchain.project, openclawDir], "linking the toolchain's openclaw");
 
-  const download = fs.mkdtempSync(path.join(CACHE_DIR, "npm-"));
-  try {
-    const packed = JSON.parse(must("npm", ["pack", `npm@${npmVersion}`, "--json", "--pack-destination", download], "npm pack npm")) as { filename: string }[];
-    const tarball = path.join(download, packed[0].filename);
-    const [algorithm, expected] = hostEnv.OPENCLAW_AWS_NPM_INTEGRITY.split(/-(.*)/s);
-    const actual = crypto.createHash(algorithm).update(fs.readFileSync(tarball)).digest("base64");
-    if (actual !== expected) throw new Error(`npm@${npmVersion} does not match the integrity in host.env`);
-    const npmDir = path.join(nodeDir, "lib/node_modules/npm");
-    fs.mkdirSync(npmDir, { recursive: true });
-    must("tar", ["-xzf", tarball, "-C", npmDir, "--strip-components=1", "--no-same-owner"], "unpacking npm");
-  } finally {
-    fs.rmSync(download, { recursive: true, force: true });
-  }
+  // The toolchain's npm is the pinned one, from its checked tarball (scripts/openclaw-toolchain.mjs).
+  const npmPackage = JSON.parse(fs.readFileSync(path.join(nodeDir, "lib/node_modules/npm/package.json"), "utf8")) as { version: string };
+  if (npmPackage.version !== npmVersion) throw new Error(`the toolchain has npm ${npmPackage.version}, the hosts want ${npmVersion}`);
   fs.symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", path.join(nodeDir, "bin/npm"));
   fs.symlinkSync("../lib/node_modules/npm/bin/npx-cli.js", path.join(nodeDir, "bin/npx"));
   fs.writeFileSync(path.join(nodeDir, ".complete"), "");
-  fs.writeFileSync(path.join(openclawDir, ".complete"), "");
+  fs.writeFileSync(path.join(openclawDir, ".complete"), `${lockSha256}\n`);
   fs.writeFileSync(path.join(work, ".complete"), "");
   fs.rmSync(layer, { recursive: true, force: true });
   fs.renameSync(work, layer);

@@ -1,6 +1,6 @@
 /**
  * scripts/app.mjs, the app command `cdktf synth` runs: it synthesizes from one bundle of main.ts with the
- * packages inside, through V8's code cache of it. Each case runs the real script in a copy of the project
+ * packages inside, with Node's compile cache on. Each case runs the real script in a copy of the project
  * (its own .build/, node_modules linked), so the bundle's and the cache's files can be watched.
  */
 import { spawnSync } from "node:child_process";
@@ -81,23 +81,11 @@ function synth(project: string, config: unknown): Synth {
 
 const stackFile = (run: Synth, stack: string) => fs.readFileSync(path.join(run.outdir, "stacks", stack, "cdk.tf.json"), "utf8");
 
-const files = (project: string) => ({ bundle: path.join(project, ".build/main.js"), codeCache: path.join(project, ".build/main.js.v8-cache") });
+const files = (project: string) => ({ bundle: path.join(project, ".build/main.js"), compileCache: path.join(project, ".build/compile-cache") });
 
 /** Modification time and content of a file, to tell whether it was written again. */
 function snapshot(file: string) {
   return { mtimeMs: fs.statSync(file).mtimeMs, sha256: createHash("sha256").update(fs.readFileSync(file)).digest("hex") };
-}
-
-/** The line the code cache starts with: the bundle file it was made for. */
-function codeCacheKey(project: string): string {
-  const data = fs.readFileSync(files(project).codeCache);
-  return data.subarray(0, data.indexOf(10)).toString();
-}
-
-/** The key app.mjs gives the bundle file as it is now. */
-function bundleKey(project: string): string {
-  const { ino, size, mtimeMs } = fs.statSync(files(project).bundle);
-  return `${ino}:${size}:${mtimeMs}`;
 }
 
 /** Sets a file's modification time into the future, as an edit after the last build would. */
@@ -124,48 +112,26 @@ describe("scripts/app.mjs", () => {
     }
   });
 
-  it("bundles the packages, writes the code cache after the first synth, and then neither rebuilds nor rewrites it", () => {
+  it("bundles the packages, keeps Node's compile cache, and does not rebuild the bundle on the next synth", () => {
     const project = projectCopy();
     const first = synth(project, {});
     expect(first.status).toBe(0);
     expect(first.stderr).toBe("");
     const source = fs.readFileSync(files(project).bundle, "utf8");
-    // Only node builtins and cdktf's deferred asset module are loaded from outside the bundle.
+    // Only node builtins and cdktf's asset module (which runs its own file to zip) load from outside the bundle.
     const required = [...source.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !isBuiltin(name));
     expect([...new Set(required)]).toEqual(["cdktf/lib/private/fs.js"]);
-    expect(codeCacheKey(project)).toBe(bundleKey(project));
+    expect(fs.readdirSync(files(project).compileCache).length).toBeGreaterThan(0);
 
     const bundle = snapshot(files(project).bundle);
-    const codeCache = snapshot(files(project).codeCache);
     const second = synth(project, {});
     expect(second.status).toBe(0);
     expect(stackFile(second, "openclaw")).toBe(stackFile(first, "openclaw"));
-    // The cache is written only when it was missing or V8 rejected it: unchanged means it was used.
     expect(snapshot(files(project).bundle)).toEqual(bundle);
-    expect(snapshot(files(project).codeCache)).toEqual(codeCache);
-  });
-
-  it("replaces a code cache made for another bundle, or one V8 rejects, and synthesizes the same either way", () => {
-    const project = projectCopy();
-    const reference = synth(project, {});
-    const { codeCache } = files(project);
-    const good = fs.readFileSync(codeCache);
-
-    fs.writeFileSync(codeCache, Buffer.concat([Buffer.from("1:2:3\n"), good.subarray(good.indexOf(10) + 1)]));
-    const otherBundle = synth(project, {});
-    expect(otherBundle.status).toBe(0);
-    expect(stackFile(otherBundle, "openclaw")).toBe(stackFile(reference, "openclaw"));
-    expect(codeCacheKey(project)).toBe(bundleKey(project));
-
-    fs.writeFileSync(codeCache, Buffer.concat([Buffer.from(`${bundleKey(project)}\n`), Buffer.from("not V8's data")]));
-    const rejected = synth(project, {});
-    expect(rejected.status).toBe(0);
-    expect(stackFile(rejected, "openclaw")).toBe(stackFile(reference, "openclaw"));
-    expect(fs.readFileSync(codeCache).length).toBeGreaterThan(100_000);
   });
 
   it.each([["a source", "src/config/names.ts"], ["a JSON file the bundle imports", "src/cost/prices/aws-prices.json"], ["the lock file", "package-lock.json"]])(
-    "rebuilds the bundle, and its code cache, when %s is newer than it",
+    "rebuilds the bundle when %s is newer than it",
     (_what, file) => {
       const project = projectCopy();
       expect(synth(project, {}).status).toBe(0);
@@ -173,25 +139,11 @@ describe("scripts/app.mjs", () => {
       touchLater(path.join(project, file));
       expect(synth(project, {}).status).toBe(0);
       expect(fs.statSync(files(project).bundle).mtimeMs).not.toBe(bundle.mtimeMs);
-      expect(codeCacheKey(project)).toBe(bundleKey(project));
     },
   );
 
-  it("writes no code cache after a synth that fails", () => {
+  it("an archive asset still zips (cdktf's asset module runs from node_modules, not from the bundle)", () => {
     const project = projectCopy();
-    const failed = synth(project, { gateway: { port: 0 } });
-    expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain("gateway.port: must be between 1 and 65535 (got 0)");
-    expect(fs.existsSync(files(project).bundle)).toBe(true);
-    expect(fs.existsSync(files(project).codeCache)).toBe(false);
-  });
-
-  it("loads cdktf's asset module (and archiver) only for an asset, and an archive asset still zips", () => {
-    const project = projectCopy();
-    const plain = synth(project, {});
-    expect(plain.status).toBe(0);
-    expect(plain.loadedModules.filter((file) => /[\\/]node_modules[\\/](archiver|cdktf)[\\/]/.test(file))).toEqual([]);
-
     const folder = path.join(scratch("openclaw-app-asset-"), "payload");
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, "hello.txt"), "hello\n");

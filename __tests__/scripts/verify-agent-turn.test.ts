@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { AGENT_TURN_PROMPT, COMMANDS, judgeAgentTurn, type Invocation } from "../../scripts/lib/verify-checks";
 import { freePort, startProcess, stopProcess, tempDir, toolchain, waitFor, type Started } from "../hosts/helpers";
 
-jest.setTimeout(5 * 60_000);
+jest.setTimeout(12 * 60_000);
 
 const FIXTURES = path.join(__dirname, "fixtures", "agent-turn");
 /** A captured answer as SSM would hand it over: the CLI exits 0 on a completed turn, 1 otherwise. */
@@ -161,7 +161,7 @@ describe("the check's command against a real gateway on loopback", () => {
     const reloads = () => gateway.output().split("config hot reload applied").length;
     const before = reloads();
     writeConfig(true);
-    await waitFor("the gateway to reload its config", 60_000, () => (reloads() > before ? true : undefined));
+    await waitFor("the gateway to reload its config", 180_000, () => (reloads() > before ? true : undefined));
     const invocation = await runCheck();
     const verdict = judgeAgentTurn("t", invocation);
     expect(verdict).toMatchObject({ pass: true, evidence: expect.stringMatching(/^standin\/pong-1 answered "pong" in \d+\.\d s$/) });

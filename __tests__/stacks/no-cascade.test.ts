@@ -53,9 +53,9 @@ describe("no cascading replacements", () => {
     expect(userDataText(tf, instanceByName(tf, "openclaw-node"))).toContain(`OPENCLAW_AWS_GATEWAY_HOST='\${cidrhost(data.aws_subnet.${subnetId}.cidr_block, 10)}'`);
   });
 
-  it("a version bump changes the hosts' user data (they are replaced) but not the gateway's address", () => {
+  it("another OpenClaw (here: a source build) changes the hosts' user data (they are replaced) but not the gateway's address", () => {
     const before = synthStack().tf;
-    const after = synthStack({ openclaw: { install: { method: "npm", version: "2026.10.1" } } }).tf;
+    const after = synthStack({ openclaw: { install: { method: "source" } } }).tf;
     for (const host of ["openclaw-gw", "openclaw-node"]) {
       expect(userDataText(after, instanceByName(after, host))).not.toBe(userDataText(before, instanceByName(before, host)));
       expect(instanceByName(after, host).user_data_replace_on_change).toBe(true);

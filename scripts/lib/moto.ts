@@ -76,7 +76,7 @@ export interface StartOptions {
  * Starts `moto_server -H 127.0.0.1 -p <port>` with the AWS managed IAM policies loaded, and waits
  * (bounded) until it answers.
  */
-export async function startMoto({ port, logFile, command = "moto_server", readyTimeoutMs = 60_000 }: StartOptions = {}): Promise<Moto> {
+export async function startMoto({ port, logFile, command = "moto_server", readyTimeoutMs = 180_000 }: StartOptions = {}): Promise<Moto> {
   const chosenPort = port ?? (await freePort());
   let out: "ignore" | number = "ignore";
   if (logFile) {

@@ -30,6 +30,8 @@ export interface EmulatorAccommodations {
    * (aws:SecureTransport) on objects, so Terraform could not read the state it keeps there.
    */
   readonly stateBucketOverHttp: boolean;
+  /** The install-files bucket takes plain HTTP too: Terraform uploads OpenClaw's lock into it. */
+  readonly installBucketOverHttp: boolean;
   /**
    * No snapshot policy: moto (5.2) has no Data Lifecycle Manager, and the apply would fail calling it.
    * The data volumes and their tag are there as on AWS.
@@ -42,12 +44,13 @@ const NONE: EmulatorAccommodations = {
   ignoreSecurityGroupDrift: false,
   omitReferencedRuleDescriptions: false,
   stateBucketOverHttp: false,
+  installBucketOverHttp: false,
   noSnapshotPolicy: false,
 };
 
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
-  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, noSnapshotPolicy: true };
+  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true };
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

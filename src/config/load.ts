@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import type { z } from "zod";
 import { configSchema, maskUrlCredentials, terraformTemplateIssues, type InputIssue, type OpenClawConfig } from "./schema";
 
@@ -63,114 +64,58 @@ export function readConfigFile(file: string): unknown {
 
 class JsoncSyntaxError extends Error {}
 
+/** What each of jsonc-parser's error codes means, said for someone editing the file. */
+const SYNTAX_PROBLEMS: Readonly<Record<string, string>> = {
+  InvalidSymbol: "expected a string in double quotes, a number, true, false or null",
+  InvalidNumberFormat: "expected a number",
+  PropertyNameExpected: "expected a key in double quotes",
+  ValueExpected: "expected a value (object, array, string, number, true, false or null)",
+  ColonExpected: 'expected ":" after the key',
+  CommaExpected: 'expected "," or the closing "}" or "]"',
+  CloseBraceExpected: 'expected "," or "}"',
+  CloseBracketExpected: 'expected "," or "]"',
+  EndOfFileExpected: "expected the end of the file after the top-level value",
+  InvalidCommentToken: "expected a comment (// or /* */)",
+  UnexpectedEndOfComment: "expected the end of the /* comment */",
+  UnexpectedEndOfString: 'expected a string closed on its line with " (escapes: \\" \\\\ \\n \\uXXXX ...)',
+  UnexpectedEndOfNumber: "expected the rest of the number",
+  InvalidUnicode: "expected a \\uXXXX escape with four hex digits",
+  InvalidEscapeCharacter: "expected an escape such as \\\" \\\\ \\n or \\uXXXX",
+  InvalidCharacter: "expected no control character (a raw tab or line break) inside a string",
+};
+
 /**
- * JSON with comments (`//`, `/* *\/`) and trailing commas, as users annotate their configs. Node 20's
- * JSON.parse reports only an offset, so this parser reports line and column itself; it also rejects
- * a key given twice (JSON.parse silently keeps the last one).
+ * JSON with comments (`//`, `/* *\/`) and trailing commas, as users annotate their configs, parsed by
+ * jsonc-parser (VS Code's). Errors name the line and column and show the line; a key given twice is an
+ * error (JSON.parse silently keeps the last one).
  */
 export function parseJsonc(text: string): unknown {
-  let at = 0;
-
-  const expected = (what: string): never => {
-    const found = at >= text.length ? "the end of the file" : JSON.stringify(text.slice(at, at + 12).split("\n")[0]);
-    return fail(`expected ${what}, found ${found}`);
-  };
-  const fail = (problem: string, position = at): never => {
-    const before = text.slice(0, position).split("\n");
+  const fail = (problem: string, offset: number): never => {
+    const before = text.slice(0, offset).split("\n");
     const line = before.length;
     const column = before[before.length - 1].length + 1;
-    const source = text.split("\n")[line - 1];
-    throw new JsoncSyntaxError(
-      `not valid JSON at line ${line}, column ${column}: ${problem}\n      ${source}\n      ${" ".repeat(column - 1)}^`,
-    );
+    throw new JsoncSyntaxError(`not valid JSON at line ${line}, column ${column}: ${problem}\n      ${text.split("\n")[line - 1]}\n      ${" ".repeat(column - 1)}^`);
   };
-
-  const skipBlank = (): void => {
-    for (;;) {
-      const blank = /[ \t\r\n]*/y;
-      blank.lastIndex = at;
-      blank.exec(text);
-      at = blank.lastIndex;
-      if (text.startsWith("//", at)) {
-        const end = text.indexOf("\n", at);
-        at = end < 0 ? text.length : end;
-      } else if (text.startsWith("/*", at)) {
-        const end = text.indexOf("*/", at + 2);
-        if (end < 0) expected("the end of the /* comment */");
-        at = end + 2;
-      } else {
-        return;
-      }
-    }
-  };
-
-  const string = (): string => {
-    // JSON forbids raw control characters (U+0000-U+001F) inside strings.
-    // eslint-disable-next-line no-control-regex
-    const token = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
-    token.lastIndex = at;
-    if (!token.exec(text)) expected(text[at] === '"' ? 'a string closed on its line with " (escapes: \\" \\\\ \\n \\uXXXX ...)' : "a string in double quotes");
-    const value = JSON.parse(text.slice(at, token.lastIndex)) as string;
-    at = token.lastIndex;
-    return value;
-  };
-
-  const value = (): unknown => {
-    skipBlank();
-    const char = text[at];
-    if (char === "{") return object();
-    if (char === "[") return array();
-    if (char === '"') return string();
-    const token = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-    token.lastIndex = at;
-    const match = token.exec(text);
-    if (!match) return expected("a value (object, array, string, number, true, false or null)");
-    at = token.lastIndex;
-    return match[0] === "true" ? true : match[0] === "false" ? false : match[0] === "null" ? null : Number(match[0]);
-  };
-
-  // Both end at the closer; a trailing comma before it is allowed.
-  const object = (): Record<string, unknown> => {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, allowEmptyContent: false });
+  const [first] = errors;
+  if (first || !tree) {
+    const offset = first?.offset ?? 0;
+    const found = offset >= text.length ? "the end of the file" : JSON.stringify(text.slice(offset, offset + 12).split("\n")[0]);
+    return fail(`${first ? SYNTAX_PROBLEMS[printParseErrorCode(first.error)] : SYNTAX_PROBLEMS.ValueExpected}, found ${found}`, offset);
+  }
+  const value = (node: Node): unknown => {
+    if (node.type === "array") return (node.children ?? []).map(value);
+    if (node.type !== "object") return node.value;
     const entries = new Map<string, unknown>();
-    at++;
-    for (;;) {
-      skipBlank();
-      if (text[at] === "}") break;
-      const keyAt = at;
-      const key = string();
-      if (entries.has(key)) fail(`${JSON.stringify(key)} is given twice; each key may appear once`, keyAt);
-      skipBlank();
-      if (text[at] !== ":") expected(`":" after the key ${JSON.stringify(key)}`);
-      at++;
-      entries.set(key, value());
-      skipBlank();
-      if (text[at] === ",") at++;
-      else if (text[at] !== "}") expected(`"," or "}" after the value of ${JSON.stringify(key)}`);
+    for (const [key, item] of (node.children ?? []).map((property) => property.children as [Node, Node])) {
+      if (entries.has(key.value as string)) fail(`${JSON.stringify(key.value)} is given twice; each key may appear once`, key.offset);
+      entries.set(key.value as string, value(item));
     }
-    at++;
     // fromEntries defines own properties: a "__proto__" key stays a key (then fails as unknown).
     return Object.fromEntries(entries);
   };
-
-  const array = (): unknown[] => {
-    const items: unknown[] = [];
-    at++;
-    for (;;) {
-      skipBlank();
-      if (text[at] === "]") break;
-      items.push(value());
-      skipBlank();
-      if (text[at] === ",") at++;
-      else if (text[at] !== "]") expected('"," or "]" after an array item');
-    }
-    at++;
-    return items;
-  };
-
-  const result = value();
-  skipBlank();
-  if (at < text.length) expected("the end of the file after the top-level value");
-  return result;
+  return value(tree);
 }
 
 /** Env settings win over the file: they are how CI and the local target steer a deployment. */

@@ -18,12 +18,10 @@ import {
   zonesOf,
 } from "./aws-facts";
 import { assistantFields } from "./assistant";
-import versions from "./versions.json";
+import { OPENCLAW_PIN, SOURCE_DEFAULT } from "./pins";
 
 /** Verified OpenClaw release; the host templates are proven against it (see README). */
-export const DEFAULT_OPENCLAW_VERSION = versions.openclaw;
-/** The fork seed 000 builds from when `openclaw.install.method` is "source". */
-export const SEED_SOURCE_REPOSITORY = "https://github.com/Joseph19820124/openclaw.git";
+export const DEFAULT_OPENCLAW_VERSION = OPENCLAW_PIN.version;
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -188,21 +186,6 @@ const tags = z
     error: `must hold at most ${50 - STACK_TAGS.length} tags (AWS allows 50 per resource; the stack sets ${STACK_TAGS.length})`,
   });
 
-/** Git's own ref rules (git check-ref-format) plus no leading "-", which git would read as an option. */
-function isGitRef(ref: string): boolean {
-  return (
-    /^[A-Za-z0-9._/-]+$/.test(ref) &&
-    !ref.startsWith("-") &&
-    !ref.startsWith("/") &&
-    !ref.endsWith("/") &&
-    !ref.endsWith(".") &&
-    !ref.endsWith(".lock") &&
-    !ref.includes("..") &&
-    !ref.includes("//") &&
-    !ref.split("/").some((part) => part.startsWith("."))
-  );
-}
-
 /** An OpenSSH public key line whose base64 blob really is a key of the type it names. */
 function isOpenSshPublicKey(line: string): boolean {
   const match = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,2})(?: [\x20-\x7e]*)?$/.exec(line);
@@ -225,30 +208,42 @@ function isBucketName(name: string): boolean {
 }
 
 const npmInstall = z.strictObject({
-  /** Install the `openclaw` npm package. */
+  /** Install the `openclaw` npm package: its locked tree (src/config/openclaw-lock/), every tarball checked. */
   method: z.literal("npm"),
-  /** Exact version (not a range, not "latest": a host must get what was verified). @default "2026.9.6" */
+  /**
+   * The pinned version (src/config/versions.json): the hosts install OpenClaw's locked tree, and the lock
+   * is made for that version. Move to another with `node scripts/update-pins.mjs openclaw@<version>`.
+   * @default "2026.9.6"
+   */
   version: z
     .string()
     .max(64, { error: "must be at most 64 characters" })
     .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'must be an exact version such as "2026.9.6"' })
+    .refine((version) => !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version) || version === DEFAULT_OPENCLAW_VERSION, {
+      error: `must be the pinned version "${DEFAULT_OPENCLAW_VERSION}": the hosts install OpenClaw's locked, hash-checked tree, made for that version (to move, run node scripts/update-pins.mjs openclaw@<version>, then npm test)`,
+    })
     .default(DEFAULT_OPENCLAW_VERSION),
 });
 
 const sourceInstall = z.strictObject({
-  /** Build from a git repository, as seed 000 does (`pnpm install && pnpm build`). */
+  /** Build from a git repository, as seed 000 does (`pnpm install --frozen-lockfile && pnpm build`). */
   method: z.literal("source"),
-  /** @default the seed's fork */
+  /** @default "https://github.com/openclaw/openclaw.git" (upstream; the seed's fork is at 2026.2.x, without join codes) */
   repository: url(["https:"], "https://github.com/openclaw/openclaw.git")
     // host.env holds it single-quoted and git takes it as one argument: no quote, space or expansion.
     .refine((value) => !/[\s'"`$\\]/.test(value), { error: "must not contain spaces, quotes, $ or backslashes" })
-    .default(SEED_SOURCE_REPOSITORY),
-  /** Branch, tag or commit to check out (shallow). @default "main" */
+    .default(SOURCE_DEFAULT.repository),
+  /**
+   * The commit to build, as its full 40-character SHA: branches and tags move, a commit does not (the
+   * host checks it got exactly that commit).
+   * @default "eb377ac59e6c9fd6c7705028034812becf00271b" (v2026.9.6, the commit the pinned npm package was built from)
+   */
   ref: z
     .string()
-    .max(255, { error: "must be at most 255 characters" })
-    .refine(isGitRef, { error: 'must be a branch, tag or commit such as "main" or "v2026.9.6" (git ref rules; no leading "-")' })
-    .default("main"),
+    .regex(/^[0-9a-f]{40}$/, {
+      error: "must be a full 40-character commit SHA (branches and tags move); find it with git ls-remote <repository> <tag or branch>",
+    })
+    .default(SOURCE_DEFAULT.commit),
 });
 
 /** Similar region names first ("us-east-9" -> us-east-1, us-east-2), else a few examples. */

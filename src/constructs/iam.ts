@@ -62,6 +62,8 @@ export interface IamProps {
   readonly marketplace: boolean;
   /** AWS partition, e.g. "aws" (a Terraform reference). */
   readonly partition: string;
+  /** ARNs of the objects every host downloads at boot (OpenClaw's lock): readable by every host role. */
+  readonly installFileArns: readonly string[];
 }
 
 type Statement = {
@@ -86,6 +88,9 @@ export class Iam extends Construct {
     super(scope, id);
     const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
 
+    // What every host downloads at boot (OpenClaw's lock): that object, nothing else of the bucket.
+    const withInstallFiles: Statement[] =
+      props.installFileArns.length > 0 ? [{ Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: props.installFileArns }] : [];
     const gatewayStatements: Statement[] = [
       {
         Sid: "SharedParameters",
@@ -135,6 +140,7 @@ export class Iam extends Construct {
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       });
     }
+    gatewayStatements.push(...withInstallFiles);
     const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, policyDocument(gatewayStatements));
     this.gatewayInstanceProfileName = gateway.instanceProfileName;
 
@@ -152,6 +158,7 @@ export class Iam extends Construct {
         // which covers the stack's path (other nodes' join codes, channel secrets) and needs nothing else.
         { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
         { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
+        ...withInstallFiles,
       ];
       const each = perKeyOf(
         this,

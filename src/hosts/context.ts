@@ -8,7 +8,8 @@ import type { GatewayParameters, HostRecord } from "../config/hosts";
 import { PARAMETER_PLACEHOLDER } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { NODE_RUNTIMES, type NodeRuntime } from "./runtime";
+import { NPM_REGISTRY, OPENCLAW_PIN, openclawLockSha256, PNPM_PINS } from "../config/pins";
+import { NODE_RUNTIMES, packageTarball, type NodeRuntime, type PackageTarball } from "./runtime";
 
 /**
  * The application health metrics: the gateway publishes them (gateway-health.sh), one value per host a
@@ -16,10 +17,22 @@ import { NODE_RUNTIMES, type NodeRuntime } from "./runtime";
  */
 export const HEALTH_METRICS = { gatewayMetric: "GatewayHealthy", nodeMetric: "NodeConnected" } as const;
 
+/** Where the host downloads OpenClaw's lock (the stack's install-files bucket), and the hash it checks it against. */
+export interface OpenClawLock {
+  readonly bucket: string;
+  readonly key: string;
+  readonly sha256: string;
+}
+
+/** The key of the lock object: named by its hash (src/constructs/install-files.ts puts it there). */
+export function openclawLockKey(sha256: string): string {
+  return `openclaw-lock/${sha256}/package-lock.json`;
+}
+
 /** How OpenClaw gets onto the host. */
 export type OpenClawInstall =
-  | { readonly method: "npm"; readonly version: string }
-  | { readonly method: "source"; readonly repository: string; readonly ref: string };
+  | { readonly method: "npm"; readonly version: string; readonly lock: OpenClawLock }
+  | { readonly method: "source"; readonly repository: string; readonly commit: string; readonly pnpm: PackageTarball };
 
 /** Where the CloudWatch agent sends metrics and logs. */
 export interface MonitoringTargets {
@@ -42,18 +55,22 @@ export interface HostContext {
   readonly architecture: Architecture;
   readonly runtime: NodeRuntime;
   readonly openclaw: OpenClawInstall;
+  /** The npm registry plugin tarballs are downloaded from (their integrity is pinned). */
+  readonly npmRegistry: string;
   readonly parameters: HostParameters;
   readonly monitoring: MonitoringTargets;
 }
 
-/** The deployment-wide part of a context, and this host's identity. */
+/** The deployment-wide part of a context, and this host's identity; `installBucket` holds OpenClaw's lock. */
 export function hostContext(
   config: OpenClawConfig,
   names: DeploymentNames,
   gatewayParameters: GatewayParameters,
   host: HostRecord,
+  installBucket: string,
 ): HostContext {
   const install = config.openclaw.install;
+  const lockSha256 = openclawLockSha256();
   return {
     stackName: config.stackName,
     region: config.region,
@@ -62,8 +79,9 @@ export function hostContext(
     runtime: NODE_RUNTIMES[host.instance.architecture],
     openclaw:
       install.method === "npm"
-        ? { method: "npm", version: install.version }
-        : { method: "source", repository: install.repository, ref: install.ref },
+        ? { method: "npm", version: OPENCLAW_PIN.version, lock: { bucket: installBucket, key: openclawLockKey(lockSha256), sha256: lockSha256 } }
+        : { method: "source", repository: install.repository, commit: install.ref, pnpm: packageTarball(PNPM_PINS[host.instance.architecture]) },
+    npmRegistry: NPM_REGISTRY,
     parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
     monitoring: {
       namespace: config.monitoring.namespace,

@@ -10,7 +10,7 @@ import type { OpenClawConfig } from "../config/schema";
 import { HEALTH_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
-import versions from "../config/versions.json";
+import { isPinned, pluginPin } from "../config/pins";
 
 export interface GatewayHostContext extends HostContext {
   readonly role: "gateway";
@@ -41,7 +41,7 @@ export interface AssistantContext {
   readonly model: { readonly providers: object; readonly primary: string } | null;
   /** The `channels` block (secrets as env SecretRefs), or null without channels. */
   readonly channels: object | null;
-  /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<pinned version>`. */
+  /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<version>@<sha512 integrity or UNPINNED>`. */
   readonly plugins: string;
   /** The SSM parameters the boot reads into the channel secrets' EnvironmentFile. */
   readonly channelSecrets: readonly ChannelSecretParameter[];
@@ -49,10 +49,15 @@ export interface AssistantContext {
 
 const BEDROCK_PLUGIN = "@openclaw/amazon-bedrock-provider";
 
+/**
+ * A plugin as install-plugins.sh takes it. A package whose integrity could not be pinned (the registry
+ * the pins were refreshed from did not serve it: the Bedrock provider, here) is passed as UNPINNED: the
+ * gateway installs it by name at its pinned version, and its boot log says so (README, "What the hosts
+ * install").
+ */
 function pinned(pkg: string): string {
-  const version = (versions.plugins as Record<string, string>)[pkg];
-  if (!version) throw new Error(`no pinned version for ${pkg} in src/config/versions.json`);
-  return `${pkg}@${version}`;
+  const pin = pluginPin(pkg);
+  return `${pkg}@${pin.version}@${isPinned(pin) ? pin.integrity : "UNPINNED"}`;
 }
 
 export function assistantContext(config: OpenClawConfig, names: DeploymentNames): AssistantContext {
@@ -108,16 +113,17 @@ const GATEWAY_FILES: readonly FileSpec[] = [
   systemdUnit("gateway/openclaw-gateway-health.timer"),
 ];
 
-/** The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one. */
+/** The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one; `installBucket` holds OpenClaw's lock. */
 export function gatewayHostContext(
   config: OpenClawConfig,
   names: DeploymentNames,
   hosts: DeploymentHosts,
   publicAddress: string | undefined,
+  installBucket: string,
 ): GatewayHostContext {
   const { gateway } = config;
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, hosts.gateway),
+    ...hostContext(config, names, hosts.gatewayParameters, hosts.gateway, installBucket),
     role: "gateway",
     gateway: {
       port: gateway.port,

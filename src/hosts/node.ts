@@ -39,9 +39,10 @@ export function nodeHostContext(
   hosts: DeploymentHosts,
   node: NodeRecord,
   gatewayPrivateAddress: string,
+  installBucket: string,
 ): NodeHostContext {
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, node),
+    ...hostContext(config, names, hosts.gatewayParameters, node, installBucket),
     role: "node",
     gateway: { host: gatewayPrivateAddress, port: config.gateway.port, tls: config.gateway.tls },
     pairingParameter: node.pairingParameter,
@@ -68,13 +69,14 @@ export function nodeUserDataTemplates(
   names: DeploymentNames,
   hosts: DeploymentHosts,
   gatewayPrivateAddress: string,
+  installBucket: string,
 ): ReadonlyMap<Architecture, string> {
   const templates = new Map<Architecture, string>();
   for (const node of hosts.nodes) {
     const { architecture } = node.instance;
     if (templates.has(architecture)) continue;
     const settings = config.nodes.find((candidate) => candidate.name === node.name)!;
-    const render = (record: NodeRecord) => renderNodeHost(nodeHostContext(config, names, hosts, record, gatewayPrivateAddress)).userData;
+    const render = (record: NodeRecord) => renderNodeHost(nodeHostContext(config, names, hosts, record, gatewayPrivateAddress, installBucket)).userData;
     const template = render(nodeRecord(names, { ...settings, name: NODE_NAME_PLACEHOLDER }));
     if (template.replaceAll(NODE_NAME_PLACEHOLDER, node.name) !== render(node)) {
       throw new Error(

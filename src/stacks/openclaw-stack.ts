@@ -6,6 +6,7 @@ import { channelSecretParameters } from "../config/assistant";
 import { bedrockModelArns } from "../config/bedrock-models";
 import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
+import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
 import { DATA_VOLUME_TAG, deploymentNames, deploymentTags, stateRegion } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
@@ -18,6 +19,7 @@ import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
+import { InstallFiles } from "../constructs/install-files";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
 import { Monitoring } from "../constructs/monitoring";
@@ -102,6 +104,13 @@ export class OpenClawStack extends TerraformStack {
       region,
       gatewayTokenSecret: hosts.gateway.tokenSecret,
     });
+    const installFiles = new InstallFiles(this, "install-files", {
+      bucket: `${names.prefix}-pkg-${accountId}-${region}`,
+      lockFile: OPENCLAW_LOCK_FILE,
+      lockSha256: openclawLockSha256(),
+      tlsOnly: !accommodations.installBucketOverHttp,
+      partition,
+    });
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
@@ -126,6 +135,7 @@ export class OpenClawStack extends TerraformStack {
         : [],
       marketplace: config.iam.marketplace,
       partition,
+      installFileArns: config.openclaw.install.method === "npm" ? [installFiles.lockArn] : [],
     });
     const parameters = new SharedParameters(this, "parameters", {
       gateway: hosts.gatewayParameters,
@@ -157,7 +167,7 @@ export class OpenClawStack extends TerraformStack {
       host: hosts.gateway,
       ami: amis.idFor(hosts.gateway.instance.architecture),
       elasticIp: config.gateway.elasticIp,
-      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress)).userData,
+      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress, installFiles.bucket)).userData,
       subnetId: network.hostSubnetId,
       dataVolumePolicy,
       securityGroupId: securityGroups.gatewayGroupId,
@@ -171,7 +181,7 @@ export class OpenClawStack extends TerraformStack {
       nodes = new NodeHosts(this, "nodes", {
         nodes: hosts.nodes,
         ami: (node) => amis.idFor(node.instance.architecture),
-        userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp),
+        userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp, installFiles.bucket),
         namePlaceholder: NODE_NAME_PLACEHOLDER,
         subnetId: network.hostSubnetId,
         dataVolumePolicy,

@@ -36,7 +36,9 @@ function fail(message) {
   process.exit(1);
 }
 
-const JSON5 = createRequire(path.join(args["openclaw-dir"], "package.json"))("json5");
+// OpenClaw's own JSON5, resolved from the package's real folder: `current` is a link, and the locked install
+// (npm ci) keeps its dependencies beside the package, not inside it.
+const JSON5 = createRequire(path.join(fs.realpathSync(args["openclaw-dir"]), "package.json"))("json5");
 
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);

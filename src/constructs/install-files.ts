@@ -1,0 +1,55 @@
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset } from "cdktf";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { openclawLockKey } from "../hosts/context";
+import { PrivateBucket } from "./private-bucket";
+
+export interface InstallFilesProps {
+  /** The bucket's name (globally unique: it carries the account and region). */
+  readonly bucket: string;
+  /** OpenClaw's package-lock.json on this machine: uploaded as it is. */
+  readonly lockFile: string;
+  /** Its sha256 (hex): names the object, and the hosts check the copy they download against it. */
+  readonly lockSha256: string;
+  /** Refuse plain-HTTP requests (every target but the local emulator, which serves only HTTP). */
+  readonly tlsOnly: boolean;
+  /** AWS partition, e.g. "aws" (a Terraform reference). */
+  readonly partition: string;
+}
+
+/**
+ * What the hosts install that their 16 KB of user data cannot carry: OpenClaw's lock (about 170 KB,
+ * every package's resolved URL and sha512), in a private bucket of the stack. The user data carries the
+ * lock's sha256, and the host refuses a copy that does not match it; each host role may read this one
+ * object and nothing else in the bucket.
+ */
+export class InstallFiles extends Construct {
+  readonly bucket: string;
+  readonly lockKey: string;
+  /** ARN of the lock object: what the host roles may s3:GetObject. */
+  readonly lockArn: string;
+
+  constructor(scope: Construct, id: string, props: InstallFilesProps) {
+    super(scope, id);
+    const bucket = new PrivateBucket(this, "bucket", {
+      bucket: props.bucket,
+      versioned: false,
+      // It holds only what the repository holds: nothing to keep.
+      forceDestroy: true,
+      tlsOnly: props.tlsOnly,
+    });
+    // Named by its hash: a new lock is a new object, and an old host never reads a newer lock.
+    this.lockKey = openclawLockKey(props.lockSha256);
+    // An asset: cdktf copies the file into the synthesized stack, which then refers to it by a relative path.
+    const lock = new TerraformAsset(this, "openclaw-lock-file", { path: props.lockFile, type: AssetType.FILE });
+    new S3Object(this, "openclaw-lock", {
+      bucket: bucket.bucketId,
+      key: this.lockKey,
+      source: lock.path,
+      sourceHash: props.lockSha256,
+      contentType: "application/json",
+    });
+    this.bucket = props.bucket;
+    this.lockArn = `arn:${props.partition}:s3:::${props.bucket}/${this.lockKey}`;
+  }
+}
