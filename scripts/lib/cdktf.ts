@@ -43,7 +43,12 @@ export async function ensureLockFile(stack: string, { env, outdir }: StackRunOpt
   const synth = await runCdktf(["synth", "--output", outdir], { env, onOutput: () => {} });
   if (synth.code !== 0) throw new Failure(`${tail(synth.output)}\n\ncdktf synth failed (exit ${synth.code})`);
   const init = await runTerraform(["init", "-backend=false", "-input=false", "-no-color"], { env, cwd: dir });
-  if (init.code !== 0) throw new Failure(`${tail(init.output)}\n\nterraform init -backend=false in ${dir} failed (exit ${init.code})`);
+  if (init.code !== 0) {
+    const offline = /could not connect to registry\.terraform\.io/.test(init.output)
+      ? "\nThe Terraform registry is out of reach: offline, point TF_CLI_CONFIG_FILE at a provider mirror (README, Deploy to a real AWS account: Offline)."
+      : "";
+    throw new Failure(`${tail(init.output)}\n\nterraform init -backend=false in ${dir} failed (exit ${init.code})${offline}`);
+  }
 }
 
 /** `cdktf deploy <stack> --auto-approve`, the outputs (sensitive ones too) written to `outputsFile` when given. */
