@@ -74,9 +74,18 @@ function table(name: string, estimate: CostEstimate): string {
     format(header),
     format(widths.map((width) => "-".repeat(width))),
     ...rows.map(format),
-    `Total: ${formatUsd(estimate.total)}/month`,
+    `Total: ${estimate.totalText}`,
     ...(estimate.unknown.length > 0
-      ? [`Not in the total (price or quantity unknown): ${estimate.unknown.map((line) => line.item).join(", ")}`]
+      ? [`Not priced, so there is no total, only a lower bound: ${estimate.unknown.map((line) => `${line.item} (${line.source})`).join(", ")}`]
+      : []),
+    ...(estimate.usage.length > 0
+      ? [
+          "Per use, not in the total:",
+          ...estimate.usage.map(
+            (line) =>
+              `  - ${line.item}: ${line.unitPrice === null ? `unknown (${line.source})` : `${formatUsd(line.unitPrice)}/${line.unit}`}; ${line.note}: ${amount(line.exampleMonthly, 2)}/month`,
+          ),
+        ]
       : []),
     ...(notes.length > 0 ? ["Assumptions:", ...notes] : []),
   ].join("\n");

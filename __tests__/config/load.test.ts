@@ -29,7 +29,8 @@ describe("validateConfig", () => {
     expect(config.gateway.publicCidrs).toEqual([]);
     expect(config.nodes).toEqual([{ name: "node", instanceType: "t3.small", rootVolumeGb: 100, dataVolumeGb: 10 }]);
     expect(config.ssh.allowedCidrs).toEqual([]);
-    expect(config.keyPair).toEqual({ mode: "generate" });
+    // No SSH, so no key pair: its private key would only sit in Terraform's state.
+    expect(config.keyPair).toEqual({ mode: "none" });
     expect(config.openclaw.install).toEqual({ method: "npm", version: "2026.9.6" });
     expect(config.target).toEqual({ kind: "aws" });
   });

@@ -15,6 +15,7 @@ const props: AuditProps = {
   deleteLogsOnDestroy: false,
   loggingOff: false,
   logGroup: { name: "/openclaw/cloudtrail", retentionDays: 30 },
+  keyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 };
 
 function synthAudit(overrides: Partial<AuditProps> = {}) {
@@ -22,7 +23,7 @@ function synthAudit(overrides: Partial<AuditProps> = {}) {
 }
 
 describe("Audit", () => {
-  it("given a trail name and account, when synthesized, then every API call is recorded into an encrypted, private bucket that CloudTrail alone may write", () => {
+  it("given a trail name, account and the stack's key, when synthesized, then every API call is recorded, encrypted with the key, into a private bucket that CloudTrail alone may write", () => {
     const { json, tf, exposed } = synthAudit();
     expect(json).toHaveResourceWithProperties(Cloudtrail, {
       name: "openclaw-trail",
@@ -31,7 +32,10 @@ describe("Audit", () => {
       include_global_service_events: true,
       enable_log_file_validation: true,
       enable_logging: true,
+      kms_key_id: props.keyArn,
     });
+    // The log group the trail is also sent to is under the same key.
+    expect(propertiesOf(tf, "aws_cloudwatch_log_group")).toEqual([expect.objectContaining({ name: "/openclaw/cloudtrail", retention_in_days: 30, kms_key_id: props.keyArn })]);
     expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,
       block_public_policy: true,

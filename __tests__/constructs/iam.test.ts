@@ -1,6 +1,6 @@
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { Iam, type IamProps } from "../../src/constructs/iam";
+import { CLOUDWATCH_AGENT, Iam, SSM_AGENT, type IamProps } from "../../src/constructs/iam";
 import { propertiesOf, resourcesOf, type TerraformJson } from "../helpers";
 import { synthConstruct } from "./bare-stack";
 
@@ -22,7 +22,28 @@ function statementsOf(tf: TerraformJson, roleName: string): Statement[] {
 const GATEWAY_PARAMETERS = "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/*";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const pairing = (node: string) => `arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/${node}/pairing`;
-const nodeRole = (node: string, roleName: string) => ({ node, roleName, parameterArns: nodeParameters(node), pairingParameterArn: pairing(node) });
+const nodeRole = (node: string, roleName: string) => ({
+  node,
+  roleName,
+  hostName: `openclaw-${node}`,
+  metricsNamespace: `OpenClaw/openclaw-${node}`,
+  parameterArns: nodeParameters(node),
+  pairingParameterArn: pairing(node),
+});
+const LOG_GROUPS = ["arn:aws:logs:us-east-1:123456789012:log-group:/openclaw/application", "arn:aws:logs:us-east-1:123456789012:log-group:/openclaw/system"];
+
+/** What every host's role has first: the SSM Agent, and its own log streams and metrics namespace. */
+const hostStatements = (hostName: string) => [
+  { Sid: "SsmAgent", Effect: "Allow", Action: [...SSM_AGENT.actions], Resource: "*" },
+  { Sid: "OwnLogStreams", Effect: "Allow", Action: [...CLOUDWATCH_AGENT.logs], Resource: LOG_GROUPS.map((group) => `${group}:log-stream:${hostName}/*`) },
+  {
+    Sid: "OwnMetrics",
+    Effect: "Allow",
+    Action: ["cloudwatch:PutMetricData"],
+    Resource: "*",
+    Condition: { StringEquals: { "cloudwatch:namespace": `OpenClaw/${hostName}` } },
+  },
+];
 const nodeParameters = (node: string) => [
   "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/tls-fingerprint",
   "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/tls-certificate",
@@ -40,11 +61,12 @@ const INSTALL_FILES = {
 /** The default deployment's roles: the gateway, one node, Bedrock and Marketplace on. */
 const props: IamProps = {
   gatewayRoleName: "openclaw-ec2-role",
+  gateway: { hostName: "openclaw-gw", metricsNamespace: "OpenClaw/openclaw-gw" },
   gatewayParameterArns: [GATEWAY_PARAMETERS],
   nodeListArn: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/nodes",
   pairingParameterArns: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/*",
-  metricsNamespace: "OpenClaw",
   installFileArns: INSTALL_FILES.Resource,
+  hostLogGroupArns: LOG_GROUPS,
   keyArn: KEY,
   region: "us-east-1",
   nodes: [nodeRole("node", "openclaw-node-ec2-role")],
@@ -66,16 +88,17 @@ function synthIam(overrides: Partial<IamProps> = {}) {
 }
 
 describe("Iam", () => {
-  it("given a gateway and a node, when synthesized, then each host role has the CloudWatch agent and SSM core managed policies and EC2 trust", () => {
+  it("given a gateway and a node, when synthesized, then each host role has EC2 trust, one inline policy and no AWS managed policy", () => {
     const { json, tf } = synthIam();
     expect(json).toHaveResourceWithProperties(IamRole, { name: "openclaw-ec2-role" });
     expect(json).toHaveResourceWithProperties(IamInstanceProfile, { name: "openclaw-ec2-role" });
     // The node roles are made per node: aws_iam_role.node["node"].
     expect(tf.resource.aws_iam_role['node["node"]']).toMatchObject({ name: "openclaw-node-ec2-role", description: "OpenClaw node-node host" });
     expect(tf.resource.aws_iam_instance_profile['node_profile["node"]']).toMatchObject({ name: "openclaw-node-ec2-role", role: '${aws_iam_role.node["node"].name}' });
-    const attachments = propertiesOf(tf, "aws_iam_role_policy_attachment").map((attachment) => String(attachment.policy_arn));
-    expect(attachments.filter((arn) => arn === "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy")).toHaveLength(2);
-    expect(attachments.filter((arn) => arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")).toHaveLength(2);
+    // AmazonSSMManagedInstanceCore would allow reading every parameter, CloudWatchAgentServerPolicy creating
+    // log groups, changing their retention and publishing into any namespace.
+    expect(tf.resource.aws_iam_role_policy_attachment).toBeUndefined();
+    expect(propertiesOf(tf, "aws_iam_role_policy").map((policy) => policy.name).sort()).toEqual(["openclaw-ec2-role-policy", "openclaw-node-ec2-role-policy"]);
     for (const role of propertiesOf(tf, "aws_iam_role")) {
       expect(JSON.parse(String(role.assume_role_policy)).Statement).toEqual([
         { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -83,17 +106,17 @@ describe("Iam", () => {
     }
   });
 
-  it("given Bedrock and Marketplace on, when synthesized, then the gateway may invoke Bedrock, subscribe via Bedrock only, and use the parameters, key and namespace it is given", () => {
+  it("given Bedrock and Marketplace on, when synthesized, then the gateway may invoke Bedrock, subscribe via Bedrock only, and use the parameters, key, log streams and namespace it is given, no other parameter", () => {
     expect(statementsOf(synthIam().tf, "openclaw-ec2-role")).toEqual([
-      { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [GATEWAY_PARAMETERS] },
+      ...hostStatements("openclaw-gw"),
+      { Sid: "SharedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter"], Resource: [GATEWAY_PARAMETERS] },
       { Sid: "ListNodes", Effect: "Allow", Action: ["ssm:GetParametersByPath"], Resource: props.nodeListArn },
       { Sid: "JoinCodes", Effect: "Allow", Action: ["ssm:DeleteParameter"], Resource: props.pairingParameterArns },
       {
-        Sid: "HealthMetrics",
-        Effect: "Allow",
-        Action: ["cloudwatch:PutMetricData"],
-        Resource: "*",
-        Condition: { StringEquals: { "cloudwatch:namespace": "OpenClaw" } },
+        Sid: "DenyOtherParameters",
+        Effect: "Deny",
+        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+        NotResource: [GATEWAY_PARAMETERS],
       },
       {
         Sid: "GatewayTokenSecret",
@@ -108,6 +131,7 @@ describe("Iam", () => {
         Resource: KEY,
         Condition: { StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] } },
       },
+      { Sid: "DescribeStackKey", Effect: "Allow", Action: ["kms:DescribeKey"], Resource: KEY },
       {
         Sid: "BedrockInvoke",
         Effect: "Allow",
@@ -133,9 +157,10 @@ describe("Iam", () => {
         nodeRole("arm", "openclaw-arm-ec2-role"),
       ],
     });
-    // Read its own parameters; an explicit Deny of every other parameter (AmazonSSMManagedInstanceCore
-    // allows GetParameter on "*") and of the gateway token's secret.
+    // Its own log streams and namespace; read its own parameters; an explicit Deny of every other
+    // parameter and of the gateway token's secret (an Allow attached later cannot lift them).
     const readable = (node: string) => [
+      ...hostStatements(`openclaw-${node}`),
       { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: nodeParameters(node) },
       {
         Sid: "DecryptOwnJoinCode",
@@ -172,7 +197,19 @@ describe("Iam", () => {
 
   it("given Bedrock and Marketplace off and no nodes, when synthesized, then the gateway keeps only its parameters and there is no node role", () => {
     const { tf } = synthIam({ bedrockModelArns: [], marketplace: false, nodes: [] });
-    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey", "InstallFiles"]);
+    expect(statementsOf(tf, "openclaw-ec2-role").map((statement) => statement.Sid)).toEqual([
+      "SsmAgent",
+      "OwnLogStreams",
+      "OwnMetrics",
+      "SharedParameters",
+      "ListNodes",
+      "JoinCodes",
+      "DenyOtherParameters",
+      "GatewayTokenSecret",
+      "StackKey",
+      "DescribeStackKey",
+      "InstallFiles",
+    ]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });
 });

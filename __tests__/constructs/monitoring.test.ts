@@ -1,25 +1,28 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Monitoring, type MonitoringProps } from "../../src/constructs/monitoring";
+import { hostMetrics, Monitoring, type MonitoringProps } from "../../src/constructs/monitoring";
 import { configWith, propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "./bare-stack";
 
 const defaults = configWith().monitoring;
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-/** Seed 000's two hosts, with the default namespace and retention. */
+/** Seed 000's two hosts, each publishing into its own namespace, with the default retention. */
 const props: MonitoringProps = {
   alarmPrefix: "OpenClaw",
   topicName: "openclaw-alarms",
-  namespace: defaults.namespace,
+  accountId: "123456789012",
+  healthNamespace: "OpenClaw/openclaw-gw",
+  keyArn: KEY,
   applicationLogGroup: "/openclaw/application",
   systemLogGroup: "/openclaw/system",
   logRetentionDays: defaults.logRetentionDays,
   region: "us-east-1",
   partition: "aws",
   hosts: [
-    { label: "GW", instanceId: "i-gw", instanceType: "t3.medium", memoryAlarm: true, health: { metricName: "GatewayHealthy", hostName: "openclaw-gw", description: "the gateway's /healthz failed" } },
-    { label: "Node", instanceId: "i-node", instanceType: "t3.small", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node", description: "not connected to the gateway" } },
+    { label: "GW", instanceId: "i-gw", instanceType: "t3.medium", metricsNamespace: "OpenClaw/openclaw-gw", memoryAlarm: true, health: { metricName: "GatewayHealthy", hostName: "openclaw-gw", description: "the gateway's /healthz failed" } },
+    { label: "Node", instanceId: "i-node", instanceType: "t3.small", metricsNamespace: "OpenClaw/openclaw-node", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node", description: "not connected to the gateway" } },
   ],
 };
 
@@ -35,7 +38,8 @@ describe("Monitoring", () => {
     const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
     const seed = [
       ["OpenClaw-GW-CPU-High", "AWS/EC2", "CPUUtilization", "GreaterThanThreshold", 80, 300, { InstanceId: "i-gw" }],
-      ["OpenClaw-GW-Memory-High", "OpenClaw", "mem_used_percent", "GreaterThanThreshold", 85, 300, { InstanceId: "i-gw", InstanceType: "t3.medium" }],
+      // The gateway's agent publishes into the gateway's own namespace.
+      ["OpenClaw-GW-Memory-High", "OpenClaw/openclaw-gw", "mem_used_percent", "GreaterThanThreshold", 85, 300, { InstanceId: "i-gw", InstanceType: "t3.medium" }],
       ["OpenClaw-GW-StatusCheck", "AWS/EC2", "StatusCheckFailed", "GreaterThanOrEqualToThreshold", 1, 60, { InstanceId: "i-gw" }],
       ["OpenClaw-Node-CPU-High", "AWS/EC2", "CPUUtilization", "GreaterThanThreshold", 80, 300, { InstanceId: "i-node" }],
       ["OpenClaw-Node-StatusCheck", "AWS/EC2", "StatusCheckFailed", "GreaterThanOrEqualToThreshold", 1, 60, { InstanceId: "i-node" }],
@@ -70,11 +74,11 @@ describe("Monitoring", () => {
     }
   });
 
-  it("given no alarm email and the default retention, when synthesized, then the logs are kept 30 days and nobody is mailed", () => {
+  it("given no alarm email, the default retention and the stack's key, when synthesized, then the logs are kept 30 days, the logs and the topic are encrypted with the key, and nobody is mailed", () => {
     const { json } = synthMonitoring();
-    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 30 });
-    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/system", retention_in_days: 30 });
-    expect(json).toHaveResourceWithProperties(SnsTopic, { name: "openclaw-alarms" });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/application", retention_in_days: 30, kms_key_id: KEY });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/openclaw/system", retention_in_days: 30, kms_key_id: KEY });
+    expect(json).toHaveResourceWithProperties(SnsTopic, { name: "openclaw-alarms", kms_master_key_id: KEY });
     expect(json).not.toHaveResource(SnsTopicSubscription);
   });
 
@@ -88,8 +92,8 @@ describe("Monitoring", () => {
     const { tf } = synthMonitoring({
       hosts: [
         props.hosts[0],
-        { label: "Node-1", instanceId: "i-1", instanceType: "t3.small", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node-1", description: "not connected to the gateway" } },
-        { label: "Node-2", instanceId: "i-2", instanceType: "t3.small", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node-2", description: "not connected to the gateway" } },
+        { label: "Node-1", instanceId: "i-1", instanceType: "t3.small", metricsNamespace: "OpenClaw/openclaw-node-1", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node-1", description: "not connected to the gateway" } },
+        { label: "Node-2", instanceId: "i-2", instanceType: "t3.small", metricsNamespace: "OpenClaw/openclaw-node-2", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node-2", description: "not connected to the gateway" } },
       ],
     });
     const names = propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name);
@@ -97,10 +101,28 @@ describe("Monitoring", () => {
     // Per host also the instance-check reboot and the health alarm.
     expect(names).toHaveLength(4 + 3 * 2 + 3 * 2);
   });
+  it("given hosts made per key with a memory alarm, when synthesized, then each watches the memory its own host's agent publishes into its own namespace", () => {
+    const { tf } = synthMonitoring({
+      hosts: [props.hosts[0]],
+      fleet: {
+        resourceName: "node",
+        hosts: { arm: { label: "Arm", instanceType: "t4g.small", hostName: "openclaw-arm", metricsNamespace: "OpenClaw/openclaw-arm" } },
+        instanceIdOfEach: "${aws_instance.node[each.key].id}",
+        memoryAlarm: true,
+        health: { metricName: "NodeConnected", description: "not connected to the gateway" },
+      },
+    });
+    expect(tf.resource.aws_cloudwatch_metric_alarm['node_memory_high["arm"]']).toMatchObject({
+      alarm_name: "OpenClaw-Arm-Memory-High",
+      namespace: "OpenClaw/openclaw-arm",
+      metric_name: "mem_used_percent",
+      dimensions: { InstanceId: '${aws_instance.node["arm"].id}', InstanceType: "t4g.small" },
+    });
+  });
 });
 
 describe("Monitoring: health", () => {
-  it("given each host's health metric, when synthesized, then it alarms per host on it for 5 minutes, missing data breaching, and reboots on the instance check", () => {
+  it("given each host's health metric, when synthesized, then it alarms per host on it in the gateway's namespace (the only publisher) for 5 minutes, missing data breaching, and reboots on the instance check", () => {
     const { tf } = synthMonitoring();
     const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
     const topic = expect.stringMatching(/^\$\{aws_sns_topic\./);
@@ -109,7 +131,7 @@ describe("Monitoring: health", () => {
       ["Node", "NodeConnected", "openclaw-node"],
     ]) {
       expect(alarms[`OpenClaw-${label}-Unhealthy`]).toMatchObject({
-        namespace: "OpenClaw",
+        namespace: "OpenClaw/openclaw-gw",
         metric_name: metric,
         dimensions: { Host: host },
         statistic: "Minimum",
@@ -133,7 +155,10 @@ describe("Monitoring: health", () => {
       hosts: [props.hosts[0]],
       fleet: {
         resourceName: "node",
-        hosts: { "node-1": { label: "Node-1", instanceType: "t3.small", hostName: "openclaw-node-1" }, arm: { label: "Arm", instanceType: "t4g.small", hostName: "openclaw-arm" } },
+        hosts: {
+          "node-1": { label: "Node-1", instanceType: "t3.small", hostName: "openclaw-node-1", metricsNamespace: "OpenClaw/openclaw-node-1" },
+          arm: { label: "Arm", instanceType: "t4g.small", hostName: "openclaw-arm", metricsNamespace: "OpenClaw/openclaw-arm" },
+        },
         instanceIdOfEach: "${aws_instance.node[each.key].id}",
         memoryAlarm: false,
         health: { metricName: "NodeConnected", description: "not connected to the gateway" },
@@ -152,5 +177,80 @@ describe("Monitoring: health", () => {
     expect(Object.keys(alarms).filter((id) => id.startsWith("node_")).sort()).toEqual(
       ["cpu_high", "instance_check_reboot", "status_check", "system_check_recover", "unhealthy"].flatMap((kind) => [`node_${kind}["arm"]`, `node_${kind}["node-1"]`]),
     );
+  });
+});
+
+describe("Monitoring: the alarm topic's publishers", () => {
+  const policyOf = (tf: ReturnType<typeof synthMonitoring>["tf"]) => {
+    const [policy] = propertiesOf(tf, "aws_sns_topic_policy");
+    expect(policy.arn).toBe(referenceToOnly(tf, "aws_sns_topic", "arn"));
+    return JSON.parse(String(policy.policy)) as { Statement: { Sid: string; Principal: Record<string, string>; Action: string | string[]; Condition?: Record<string, Record<string, string>> }[] };
+  };
+
+  it("given the stack's budget, when synthesized, then the topic lets the account, its CloudWatch alarms and that budget publish, each as the account's own", () => {
+    const budgetArn = "arn:aws:budgets::123456789012:budget/openclaw";
+    const { Statement } = policyOf(synthMonitoring({ budgetArn }).tf);
+    expect(Statement.map((statement) => statement.Sid)).toEqual(["AccountOwnsTopic", "CloudWatchAlarmsPublish", "BudgetPublishes"]);
+    expect(Statement[0].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
+    expect(Statement[1]).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" } },
+    });
+    expect(Statement[2]).toMatchObject({
+      Principal: { Service: "budgets.amazonaws.com" },
+      Action: "sns:Publish",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": budgetArn } },
+    });
+  });
+
+  it("given no budget (the emulator), when synthesized, then AWS Budgets may not publish", () => {
+    const { Statement } = policyOf(synthMonitoring().tf);
+    expect(Statement.map((statement) => statement.Sid)).toEqual(["AccountOwnsTopic", "CloudWatchAlarmsPublish"]);
+  });
+});
+
+describe("Monitoring: what the dashboard draws", () => {
+  it("given hosts and a fleet, when synthesized, then it hands out every alarm's ARN, per key for the fleet's", () => {
+    const { tf, exposed } = synthConstruct((stack) => {
+      const monitoring = new Monitoring(stack, "monitoring", {
+        ...props,
+        hosts: [props.hosts[0]],
+        fleet: {
+          resourceName: "node",
+          hosts: {
+            a: { label: "A", instanceType: "t3.small", hostName: "openclaw-a", metricsNamespace: "OpenClaw/openclaw-a" },
+            b: { label: "B", instanceType: "t3.small", hostName: "openclaw-b", metricsNamespace: "OpenClaw/openclaw-b" },
+          },
+          instanceIdOfEach: "${aws_instance.node[each.key].id}",
+          memoryAlarm: false,
+          health: { metricName: "NodeConnected", description: "not connected to the gateway" },
+        },
+      });
+      return Object.fromEntries(monitoring.alarmArns.map((arn, index) => [`arn${index}`, arn]));
+    });
+    const arns = Object.values(exposed);
+    const alarms = Object.keys(tf.resource.aws_cloudwatch_metric_alarm);
+    expect(arns).toHaveLength(alarms.length);
+    expect(arns.sort()).toEqual(alarms.map((id) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`).sort());
+    expect(arns).toContain('${aws_cloudwatch_metric_alarm.node_unhealthy["b"].arn}');
+  });
+
+  it("given a host, when its metrics are asked for, then they are exactly what its alarms watch", () => {
+    const host = props.hosts[0];
+    const { tf } = synthMonitoring({ hosts: [host] });
+    const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm]));
+    const metrics = hostMetrics(props.healthNamespace, {
+      instanceId: host.instanceId,
+      instanceType: host.instanceType,
+      hostName: host.health.hostName,
+      metricsNamespace: host.metricsNamespace,
+      healthMetric: host.health.metricName,
+    });
+    for (const [alarm, metric] of [["OpenClaw-GW-CPU-High", metrics.cpu], ["OpenClaw-GW-Memory-High", metrics.memory], ["OpenClaw-GW-Unhealthy", metrics.health]] as const) {
+      expect(alarms[alarm]).toMatchObject({ namespace: metric.namespace, metric_name: metric.metricName, dimensions: metric.dimensions });
+    }
+    // The agent's root-disk metric: its dimensions as the agent writes them (device dropped).
+    expect(metrics.disk).toEqual({ namespace: "OpenClaw/openclaw-gw", metricName: "disk_used_percent", dimensions: { InstanceId: "i-gw", InstanceType: "t3.medium", path: "/", fstype: "xfs" } });
   });
 });

@@ -16,9 +16,11 @@ function synthNetwork(props: ConstructorParameters<typeof Network>[2]) {
   });
 }
 
+const FLOW_LOG_GROUP = { name: "/openclaw/vpc-flow-logs", retentionDays: 30, keyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
+
 describe("Network", () => {
   describe("given the default network settings (seed 002: mode create), when synthesized", () => {
-    const { json, tf, exposed } = synthNetwork({ network: configWith().network, availabilityZone: "us-east-1a", namePrefix: "openclaw", flowLogRetentionDays: 30, accountId: "123456789012" });
+    const { json, tf, exposed } = synthNetwork({ network: configWith().network, availabilityZone: "us-east-1a", namePrefix: "openclaw", flowLogGroup: FLOW_LOG_GROUP, accountId: "123456789012" });
 
     it("then it creates the VPC with DNS, a public and a private subnet and an internet gateway, no NAT", () => {
       expect(json).toHaveResourceWithProperties(Vpc, {
@@ -73,10 +75,14 @@ describe("Network", () => {
         endpointSubnetId: subnetId("private"),
       });
     });
+    it("then its flow logs go into the given log group, kept as long as asked and encrypted with the stack's key", () => {
+      expect(propertiesOf(tf, "aws_cloudwatch_log_group")).toEqual([{ name: "/openclaw/vpc-flow-logs", retention_in_days: 30, kms_key_id: FLOW_LOG_GROUP.keyArn }]);
+      expect(propertiesOf(tf, "aws_flow_log")).toEqual([expect.objectContaining({ log_destination: referenceToOnly(tf, "aws_cloudwatch_log_group", "arn"), traffic_type: "ALL" })]);
+    });
   });
 
   describe("given mode default (seed 000) in us-east-1b, when synthesized", () => {
-    const { json, tf, exposed } = synthNetwork({ network: { mode: "default" }, availabilityZone: "us-east-1b", namePrefix: "openclaw", flowLogRetentionDays: 30, accountId: "123456789012" });
+    const { json, tf, exposed } = synthNetwork({ network: { mode: "default" }, availabilityZone: "us-east-1b", namePrefix: "openclaw", flowLogGroup: FLOW_LOG_GROUP, accountId: "123456789012" });
 
     it("then it creates nothing and looks up the account's default VPC and the zone's default subnet", () => {
       expect(json).not.toHaveResource(Vpc);

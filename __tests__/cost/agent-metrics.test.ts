@@ -4,10 +4,11 @@ import { AGENT_CONFIG_TEMPLATE, agentMetricsPerHost } from "../../src/cost/agent
 const withMetrics = (metrics: object) => JSON.stringify({ metrics: { namespace: "{{json monitoring.namespace}}", ...metrics } });
 
 describe("agentMetricsPerHost", () => {
-  it("counts the real agent config: cpu-total 2, mem 2, disk on / 1", () => {
+  it("counts the real agent config: mem 1, disk on / 1 (CPU is EC2's own metric)", () => {
     const template = readFileSync(AGENT_CONFIG_TEMPLATE, "utf8");
-    expect(template).toContain('"totalcpu": true');
-    expect(agentMetricsPerHost()).toBe(5);
+    expect(template).toContain('"mem_used_percent"');
+    expect(template).not.toContain('"cpu"');
+    expect(agentMetricsPerHost()).toBe(2);
   });
 
   it("multiplies each measurement by the section's dimension sets", () => {

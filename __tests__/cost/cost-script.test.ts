@@ -31,6 +31,20 @@ describe("npm run cost", () => {
     expect(run.stdout).toMatch(/^Total: \$\d+\.\d\d\/month$/m);
   });
 
+  it("prints no plain total for a stack it cannot price: the table says unknown, the JSON total is null", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cost-test-"));
+    writeFileSync(join(dir, "mumbai.json"), JSON.stringify({ stackName: "mumbai", region: "ap-south-1" }));
+    const table = cost("--config", join(dir, "mumbai.json"));
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^Total: unknown$/m);
+    expect(table.stdout).not.toMatch(/^Total: \$/m);
+    expect(table.stdout).toMatch(/^Not priced, so there is no total, only a lower bound: .*aws_instance\.gateway_host_instance_\w+: t3\.medium \(no price for ec2\.t3\.medium in ap-south-1\)/m);
+    const json = cost("--config", join(dir, "mumbai.json"), "--json");
+    const mumbai = (JSON.parse(json.stdout) as Record<string, CostEstimate>).mumbai;
+    expect(mumbai).toMatchObject({ region: "ap-south-1", total: null, atLeast: 0, totalText: "unknown" });
+    expect(mumbai.breakdown).toContain("has no prices for ap-south-1");
+  });
+
   it("exits 1 with the configuration's problems when it is invalid", () => {
     const dir = mkdtempSync(join(tmpdir(), "cost-test-"));
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ gateway: { port: 0 } }));

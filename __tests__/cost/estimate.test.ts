@@ -20,7 +20,11 @@ const ENDPOINT_GB = 0.01;
 const NAT_HOUR = 0.045;
 const NAT_GB = 0.045;
 const METRIC = 0.3;
+/** Per alarm metric: an alarm on one metric, or each metric of a metric-math alarm. */
 const ALARM = 0.1;
+const DASHBOARD = 3;
+/** AWS Budgets: a budget without actions costs nothing. */
+const BUDGET = 0;
 const LOGS_INGESTED_GB = 0.5;
 const LOGS_STORED_GB = 0.03;
 const S3_GB = 0.023;
@@ -34,9 +38,15 @@ const SSM_ADVANCED = 0.05;
 
 // The estimator's stated usage assumptions (src/cost/estimate.ts ASSUMPTIONS), written out again.
 const KMS_REQUESTS = 10_000;
+/** A data key per 5 minutes for each log group under the stack's key. */
+const KMS_REQUESTS_PER_LOG_GROUP = 8_640;
 const SECRET_CALLS = 1_000;
 const FLOW_LOG_GB = 1;
 const LOG_GB_PER_HOST_PER_GROUP = 0.5;
+/** What a trail sends its CloudWatch log group: the account's API calls, whatever the number of hosts. */
+const TRAIL_LOG_GB = 1;
+/** A file the stack uploads to S3 without stating its size (OpenClaw's lock): at most 1 MB. */
+const UPLOADED_FILE_GB = 0.001;
 const ENDPOINT_GB_PER_MONTH = 1;
 const TRAIL_GB_PER_MONTH = 0.1;
 const TRAIL_PUTS = 10_000;
@@ -44,55 +54,72 @@ const SNS_PUBLISHES = 1_000;
 /** Snapshots: a first full copy of up to 5 GB per volume, then 0.5 GB changed per kept snapshot. */
 const SNAPSHOT_BASE_GB = 5;
 const SNAPSHOT_CHANGED_GB = 0.5;
-/** Custom metrics per host the agent config emits: cpu 2 (cpu-total) + mem 2 + disk 1 ("/"). */
-const AGENT_METRICS = 5;
+/** Custom metrics per host the agent config emits: mem_used_percent and disk_used_percent on "/". */
+const AGENT_METRICS = 2;
 
 const months = (days: number) => (days * 24) / HOURS;
 
-/** One log group, as the estimator prices every group: each host sends it the same volume. */
-function logGroup(hosts: number, retentionDays: number): number {
-  const ingested = hosts * LOG_GB_PER_HOST_PER_GROUP;
-  return ingested * LOGS_INGESTED_GB + ingested * months(retentionDays) * LOGS_STORED_GB;
+/** A log group that ingests `gb` a month and keeps it `retentionDays`; its data keys come from the stack's key. */
+function logGroupOf(gb: number, retentionDays: number): number {
+  return gb * LOGS_INGESTED_GB + gb * months(retentionDays) * LOGS_STORED_GB + (KMS_REQUESTS_PER_LOG_GROUP / 10_000) * KMS_PER_10K;
 }
 
-/** Agent metrics, each host's health metric (published by the gateway), alarms, two log groups and the alarm topic. */
+/** One of the hosts' log groups: each host sends it the same volume. */
+const logGroup = (hosts: number, retentionDays: number) => logGroupOf(hosts * LOG_GB_PER_HOST_PER_GROUP, retentionDays);
+
+/** Agent metrics, each host's health metric (published by the gateway), alarms, two log groups and the encrypted alarm topic (2 KMS requests a publish). */
 function monitoring(hosts: number, alarms: number, retentionDays: number): number {
-  return hosts * (AGENT_METRICS + 1) * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION;
+  const topic = (SNS_PUBLISHES / 1e6) * SNS_PER_MILLION + ((2 * SNS_PUBLISHES) / 10_000) * KMS_PER_10K;
+  return hosts * (AGENT_METRICS + 1) * METRIC + alarms * ALARM + 2 * logGroup(hosts, retentionDays) + topic;
 }
 
-/** The stack's KMS key and the gateway token's secret, with their assumed requests. */
-const secrets = () => KMS_KEY + (KMS_REQUESTS / 10_000) * KMS_PER_10K + SECRET + (SECRET_CALLS / 10_000) * SECRET_PER_10K;
-/** A created VPC's flow log (its ingestion) and its log group. */
-const flowLogs = (hosts: number, retentionDays: number) => FLOW_LOG_GB * LOGS_INGESTED_GB + logGroup(hosts, retentionDays);
+/** The stack's KMS key and the gateway token's secret, with their assumed requests; and the install files. */
+const secrets = () => KMS_KEY + (KMS_REQUESTS / 10_000) * KMS_PER_10K + SECRET + (SECRET_CALLS / 10_000) * SECRET_PER_10K + installFiles();
+/** A created VPC's flow log: what it delivers, ingested and kept once, by its log group. */
+const flowLogs = (retentionDays: number) => logGroupOf(FLOW_LOG_GB, retentionDays);
+/** The stack's install files: OpenClaw's lock in its own bucket. */
+const installFiles = () => UPLOADED_FILE_GB * S3_GB;
 
 /**
- * The first management trail is free; its bucket stores the logs for the retention and takes the PUTs;
- * its CloudWatch copy is one more log group (kept as long as the hosts' logs).
+ * The first management trail is free; its bucket stores the logs for the retention and takes the PUTs,
+ * each log file a data key of the stack's key; its CloudWatch copy is one more log group (kept as long
+ * as the hosts' logs).
  */
-const trail = (retentionDays: number, hosts: number, logRetentionDays: number) =>
-  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + logGroup(hosts, logRetentionDays);
+const trail = (retentionDays: number, logRetentionDays: number) =>
+  TRAIL_GB_PER_MONTH * months(retentionDays) * S3_GB + (TRAIL_PUTS / 1000) * S3_PUT_PER_1K + (TRAIL_PUTS / 10_000) * KMS_PER_10K + logGroupOf(TRAIL_LOG_GB, logRetentionDays);
 const endpoints = (count: number) => count * (HOURS * ENDPOINT_AZ_HOUR + ENDPOINT_GB_PER_MONTH * ENDPOINT_GB);
 const instances = (...types: (keyof typeof EC2)[]) => types.reduce((sum, type) => sum + HOURS * EC2[type], 0);
 const publicAddresses = (count: number) => count * HOURS * IPV4_HOUR;
-/** Data volumes of these sizes (gp3) and their daily snapshots, 7 kept. */
-const dataVolumes = (...sizes: number[]) =>
-  sizes.reduce((sum, size) => sum + size * GP3_GB + (Math.min(size, SNAPSHOT_BASE_GB) + 7 * SNAPSHOT_CHANGED_GB) * SNAPSHOT_GB, 0);
+/** Data volumes of these sizes (gp3) and their daily snapshots, `kept` of them. */
+const dataVolumesKeeping = (kept: number, ...sizes: number[]) =>
+  sizes.reduce((sum, size) => sum + size * GP3_GB + (Math.min(size, SNAPSHOT_BASE_GB) + kept * SNAPSHOT_CHANGED_GB) * SNAPSHOT_GB, 0);
+/** ... with the default 7 snapshots kept. */
+const dataVolumes = (...sizes: number[]) => dataVolumesKeeping(7, ...sizes);
+/**
+ * The model's guard: the daily tokens alarm reads 2 metrics (input and output tokens), the throttles,
+ * client errors and server errors alarms one each.
+ */
+const BEDROCK_ALARM_METRICS = 2 + 3;
+/** The spend box: the budget, the dashboard (unless turned off) and, with Bedrock, the model's alarms. */
+const spend = ({ dashboard = true, bedrock = true } = {}) => BUDGET + (dashboard ? DASHBOARD : 0) + (bedrock ? BEDROCK_ALARM_METRICS * ALARM : 0);
 
 const EXAMPLES = join(__dirname, "../../examples");
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8"));
 
 // Worked out by hand: every host has an alarm on CPU, status, system check, instance check and health, the
 // gateway one more on memory;
-// every host a data volume (gateway 20 GB, node 10 GB) snapshotted daily.
+// every host a data volume (gateway 20 GB, node 10 GB) snapshotted daily; every stack a budget and a
+// dashboard, and with Bedrock the model's alarms.
 const EXPECTED: Record<string, number> = {
   // t3.medium + t3.small, 2 × 100 GB, EIP + the node's own address, 4 endpoints, 11 alarms, 30-day logs, trail 365 days, flow logs.
   default:
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
-  // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs).
-  "gateway-node": instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 30) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets() + spend(),
+  // Seed 000: the same hosts, no endpoints, no trail, the default VPC (no flow logs), no Bedrock.
+  "gateway-node":
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + monitoring(2, 11, 30) + secrets() + spend({ bedrock: false }),
   // Seed 002: one t4g.medium, 100 GB, no EIP but its auto-assigned address, 4 endpoints, 6 alarms.
   "private-gateway":
-    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 1, 30) + flowLogs(1, 30) + secrets(),
+    instances("t4g.medium") + 100 * GP3_GB + dataVolumes(20) + publicAddresses(1) + endpoints(4) + monitoring(1, 6, 30) + trail(365, 30) + flowLogs(30) + secrets() + spend(),
   // A gateway and three nodes (one 50 GB), EIP + 3 node addresses, 6 + 3 × 5 alarms, 90-day logs.
   "multi-node":
     instances("t3.medium", "t3.small", "t3.small", "t4g.small") +
@@ -101,14 +128,17 @@ const EXPECTED: Record<string, number> = {
     publicAddresses(4) +
     endpoints(4) +
     monitoring(4, 21, 90) +
-    trail(365, 4, 90) +
-    flowLogs(4, 90) +
-    secrets(),
+    trail(365, 90) +
+    flowLogs(90) +
+    secrets() +
+    spend(),
   // The default deployment built from source: same resources as the default.
   "source-build":
-    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 2, 30) + flowLogs(2, 30) + secrets(),
-  // Two t4g.small, 2 × 8 GB, EIP + the node's address, no endpoints, 11 alarms, 7-day logs, trail 90 days, flow logs.
-  lean: instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumes(5, 2) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 2, 7) + flowLogs(2, 7) + secrets(),
+    instances("t3.medium", "t3.small") + 200 * GP3_GB + dataVolumes(20, 10) + publicAddresses(2) + endpoints(4) + monitoring(2, 11, 30) + trail(365, 30) + flowLogs(30) + secrets() + spend(),
+  // Two t4g.small, 2 × 8 GB, 1 GB data volumes with one snapshot kept, EIP + the node's address, no
+  // endpoints, 11 alarms, 7-day logs, trail 90 days; no flow logs, no dashboard.
+  lean:
+    instances("t4g.small", "t4g.small") + 16 * GP3_GB + dataVolumesKeeping(1, 1, 1) + publicAddresses(2) + monitoring(2, 11, 7) + trail(90, 7) + secrets() + spend({ dashboard: false }),
 };
 
 describe("estimateMonthlyCost", () => {
@@ -126,12 +156,19 @@ describe("estimateMonthlyCost", () => {
     expect(estimate.region).toBe("us-east-1");
     expect(estimate.unknown).toEqual([]);
     expect(estimate.total).toBeCloseTo(EXPECTED[name], 2);
+    expect(estimate.atLeast).toBe(estimate.total);
+    expect(estimate.totalText).toBe(`$${EXPECTED[name].toFixed(2)}/month`);
   });
 
-  it("makes lean.json a valid deployment and the cheapest example", () => {
+  it("makes lean.json a valid deployment, the cheapest example, at most $40 a month", () => {
     expect(() => validateConfig(example("lean"), "examples/lean.json")).not.toThrow();
     const cheapest = Math.min(...Object.values(EXPECTED));
     expect(EXPECTED.lean).toBe(cheapest);
+    expect(EXPECTED.lean).toBeLessThanOrEqual(40);
+  });
+
+  it("has a default budget whose 80 % alert stays above what the default deployment costs", () => {
+    expect(configWith().budget.monthlyUsd * 0.8).toBeGreaterThan(EXPECTED.default);
   });
 
   it("works on the in-memory stack.toTerraform() the monthly_cost_estimate output is made from", () => {
@@ -151,35 +188,69 @@ describe("estimateMonthlyCost", () => {
     expect(synthesized.output.monthly_cost_estimate.value).toBe(value);
   });
 
-  it("lists an item without a price as unknown and leaves it out of the total", () => {
+  it("gives no total, only 'at least' the priced items, when an item has no price, and names it", () => {
     const estimate = estimateMonthlyCost({
       provider: { aws: [{ region: "us-east-1" }] },
       resource: {
-        aws_instance: { known: { instance_type: "t3.small" }, exotic: { instance_type: "x9.huge" } },
+        aws_instance: {
+          known: { instance_type: "t3.small", root_block_device: { volume_size: 8, volume_type: "gp3" } },
+          exotic: { instance_type: "x9.huge", root_block_device: { volume_size: 8, volume_type: "gp3" } },
+        },
         aws_rds_cluster: { db: { engine: "aurora-postgresql" } },
       },
     }, { agentMetricsPerHost: 0 });
     const exotic = estimate.items.find((line) => line.item.startsWith("aws_instance.exotic: x9.huge"));
     expect(exotic).toMatchObject({ unitPrice: null, monthly: null, source: "no price for ec2.x9.huge in us-east-1" });
-    expect(estimate.unknown.map((line) => line.item)).toEqual([
-      "aws_instance.known: root volume (type from the AMI)",
-      "aws_instance.exotic: x9.huge",
-      "aws_instance.exotic: root volume (type from the AMI)",
-      "aws_rds_cluster.db",
-    ]);
-    expect(estimate.total).toBeCloseTo(HOURS * EC2["t3.small"], 2);
-    expect(estimate.breakdown).toContain("not in the total (unknown price): ");
-    expect(estimate.breakdown).toContain("aws_rds_cluster.db");
+    expect(estimate.unknown.map((line) => line.item)).toEqual(["aws_instance.exotic: x9.huge", "aws_rds_cluster.db"]);
+    const priced = HOURS * EC2["t3.small"] + 16 * GP3_GB;
+    expect(estimate.total).toBeNull();
+    expect(estimate.atLeast).toBeCloseTo(priced, 2);
+    expect(estimate.totalText).toBe(`at least $${priced.toFixed(2)}/month`);
+    expect(estimate.breakdown).toMatch(new RegExp(`^at least \\$${priced.toFixed(2)}/month in us-east-1 `));
+    expect(estimate.breakdown).toContain("; not priced: aws_instance.exotic: x9.huge, aws_rds_cluster.db");
+    expect(costOutputValue(estimate)).toBe(estimate.breakdown);
   });
 
-  it("gives unknown, never 0, for a region without prices", () => {
-    const { tf } = synthStack({ region: "sa-east-1" });
+  // Regions that validate and synthesize but are not in the price table (README: "Regions without prices").
+  it.each(["sa-east-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1", "ap-south-1"])("gives an unknown total, never $0, in %s (no prices)", (region) => {
+    const { tf } = synthStack({ region });
     const estimate = estimateMonthlyCost(tf);
-    expect(estimate.region).toBe("sa-east-1");
+    expect(estimate.region).toBe(region);
     expect(estimate.items.length).toBeGreaterThan(10);
     expect(estimate.items.every((line) => line.unitPrice === null && line.monthly === null)).toBe(true);
-    expect(estimate.total).toBe(0);
-    expect(estimate.unknown).toHaveLength(estimate.items.length);
+    expect(estimate.total).toBeNull();
+    expect(estimate.atLeast).toBe(0);
+    expect(estimate.totalText).toBe("unknown");
+    expect(estimate.breakdown.startsWith(`unknown/month in ${region}: the price table (prices of ${estimate.pricesWritten}) has no prices for ${region}; `)).toBe(true);
+    expect(estimate.usage.map((line) => line.unitPrice)).toEqual([null, null]);
+    expect(estimate.breakdown).not.toMatch(/\$0\.00/);
+  });
+
+  it("counts flow logs once, by their log group, and sizes the trail's log group by the account, not the hosts", () => {
+    const lineOf = (estimate: ReturnType<typeof estimateMonthlyCost>, pattern: RegExp) => estimate.items.filter((line) => pattern.test(line.item));
+    const one = estimateMonthlyCost(synthStack({ nodes: [{ name: "n-a" }] }).tf);
+    const three = estimateMonthlyCost(synthStack({ nodes: [{ name: "n-a" }, { name: "n-b" }, { name: "n-c" }] }).tf);
+    expect(lineOf(one, /^aws_flow_log\./)).toEqual([]);
+    for (const estimate of [one, three]) {
+      expect(lineOf(estimate, /flow-log-group.*: log ingestion$/).map((line) => line.quantity)).toEqual([FLOW_LOG_GB]);
+      expect(lineOf(estimate, /audit_log-group.*: log ingestion$/).map((line) => line.quantity)).toEqual([TRAIL_LOG_GB]);
+    }
+    expect(lineOf(three, /application-logs.*: log ingestion$/).map((line) => line.quantity)).toEqual([4 * LOG_GB_PER_HOST_PER_GROUP]);
+  });
+
+  it("shows the watched model's price per million tokens and an example month, outside the total", () => {
+    const estimate = estimateMonthlyCost(synthStack().tf);
+    const days = HOURS / 24;
+    // Claude Sonnet 4.5 through the US geographic profile: $3.30 / $16.50 per million input / output tokens.
+    expect(estimate.usage).toEqual([
+      expect.objectContaining({ item: "Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: input tokens", unitPrice: 3.3, unit: "million tokens", exampleQuantity: days }),
+      expect.objectContaining({ item: "Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: output tokens", unitPrice: 16.5, exampleQuantity: 0.04 * days }),
+    ]);
+    expect(estimate.usage[0].exampleMonthly! + estimate.usage[1].exampleMonthly!).toBeCloseTo(days * (1 * 3.3 + 0.04 * 16.5), 6);
+    expect(estimate.total).toBeCloseTo(EXPECTED.default, 2);
+    expect(estimate.breakdown).toContain("; per use, not in the total: Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: input tokens $3.30/million tokens, ");
+    // Without Bedrock there is no model to pay for.
+    expect(estimateMonthlyCost(synthStack({ iam: { bedrock: false, marketplace: false } }).tf).usage).toEqual([]);
   });
 
   it("uses the prices of the region the provider names, not us-east-1's", () => {

@@ -3,8 +3,9 @@
  * then every box of the seeds checked through the AWS SDK, a clean second plan, a no-op second deploy
  * (during which a second plan is refused the lock), and a destroy that leaves nothing of the stack.
  *
- * The default keyPair "generate" needs the tls provider, which is not in the offline mirror: this
- * deployment imports a key pair generated at run time instead (as `npm run local` does).
+ * The default has no key pair (no SSH is allowed), so nothing needs the tls provider, which is not in
+ * the offline mirror (a configuration that generates one is deployed with an imported key instead, as
+ * `npm run local` does: examples.test.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -24,7 +25,7 @@ import {
 import { GetInstanceProfileCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
 import { DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import {
@@ -35,7 +36,7 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
 } from "@aws-sdk/client-s3";
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { runTerraform } from "../../scripts/lib/cdktf";
 import { renderGatewayHost } from "../../src/hosts/gateway";
@@ -83,18 +84,19 @@ afterAll(async () => {
   await deployment?.release();
 });
 
-test('the default keyPair "generate" was switched to an imported key (the tls provider is not offline), and said so', async () => {
-  expect(deployment.notes.join(" ")).toMatch(/tls provider.*imports/);
-  expect(deployment.config.keyPair.mode).toBe("import");
-  const keys = await aws.ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["openclaw-key"] }));
-  expect(keys.KeyPairs).toHaveLength(1);
-  expect(gateway.KeyName).toBe("openclaw-key");
-  expect(node.KeyName).toBe("openclaw-key");
+test("the default has no key pair (no SSH is allowed): none in the account, none on the hosts, no private key anywhere", async () => {
+  expect(deployment.notes.join(" ")).not.toMatch(/keyPair/);
+  expect(deployment.config.keyPair).toEqual({ mode: "none" });
+  await expect(aws.ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["openclaw-key"] }))).rejects.toThrow();
+  expect(gateway.KeyName).toBeUndefined();
+  expect(node.KeyName).toBeUndefined();
+  expect(JSON.stringify(await deployment.state())).not.toMatch(/PRIVATE KEY/);
+  expect(Object.keys(deployment.outputs())).not.toContain("ssh_private_key_pem");
 });
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(83);
+  expect(await deployment.resourceCount()).toBe(84);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));
@@ -220,7 +222,7 @@ test("the Elastic IP is associated with the gateway and is the gateway_public_ip
   expect(JSON.parse(outputs.node_instance_ids)).toEqual({ "openclaw-node": node.InstanceId });
 });
 
-test("IAM: both roles have the managed policies; the gateway may write its parameters and use Bedrock (Marketplace only via Bedrock); a node may only read", async () => {
+test("IAM: both roles have their one inline policy and no managed policy; the gateway may write its parameters and use Bedrock (Marketplace only via Bedrock); a node may only read", async () => {
   for (const [role, profile] of [
     ["openclaw-ec2-role", "openclaw-ec2-role"],
     ["openclaw-node-ec2-role", "openclaw-node-ec2-role"],
@@ -229,10 +231,7 @@ test("IAM: both roles have the managed policies; the gateway may write its param
     const trust = JSON.parse(decodeURIComponent(got.Role!.AssumeRolePolicyDocument!));
     expect(trust.Statement[0]).toEqual(expect.objectContaining({ Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }));
     const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role }));
-    expect(attached.AttachedPolicies!.map((policy) => policy.PolicyArn).sort()).toEqual([
-      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-      "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
-    ]);
+    expect(attached.AttachedPolicies).toEqual([]);
     const inline = await aws.iam.send(new ListRolePoliciesCommand({ RoleName: role }));
     expect(inline.PolicyNames).toEqual([`${role}-policy`]);
     const instanceProfile = await aws.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: profile }));
@@ -240,9 +239,28 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   }
   const gatewayPolicy = await inlinePolicy("openclaw-ec2-role", "openclaw-ec2-role-policy");
   const bySid = Object.fromEntries(gatewayPolicy.Statement.map((statement) => [statement.Sid, statement]));
-  expect(Object.keys(bySid).sort()).toEqual(["BedrockInvoke", "BedrockList", "GatewayTokenSecret", "HealthMetrics", "InstallFiles", "JoinCodes", "ListNodes", "MarketplaceViaBedrock", "SharedParameters", "StackKey"]);
+  expect(Object.keys(bySid).sort()).toEqual([
+    "BedrockInvoke",
+    "BedrockList",
+    "DenyOtherParameters",
+    "DescribeStackKey",
+    "GatewayTokenSecret",
+    "InstallFiles",
+    "JoinCodes",
+    "ListNodes",
+    "MarketplaceViaBedrock",
+    "OwnLogStreams",
+    "OwnMetrics",
+    "SharedParameters",
+    "SsmAgent",
+    "StackKey",
+  ]);
+  expect(bySid.OwnMetrics.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "OpenClaw/openclaw-gw" } });
+  expect(bySid.OwnLogStreams.Resource).toEqual(
+    ["application", "system"].map((group) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/openclaw/${group}:log-stream:openclaw-gw/*`),
+  );
   expect(bySid.GatewayTokenSecret.Resource).toBe(`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:openclaw/openclaw/gateway/token-??????`);
-  expect(bySid.SharedParameters.Action).toEqual(["ssm:GetParameter", "ssm:PutParameter"]);
+  expect(bySid.SharedParameters.Action).toEqual(["ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter"]);
   expect(bySid.SharedParameters.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/openclaw/openclaw/*`]);
   expect(bySid.BedrockInvoke.Action).toEqual(expect.arrayContaining(["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]));
   expect(bySid.BedrockInvoke.Resource).toEqual([
@@ -252,10 +270,21 @@ test("IAM: both roles have the managed policies; the gateway may write its param
   expect(bySid.MarketplaceViaBedrock.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
 
   const nodePolicy = await inlinePolicy("openclaw-node-ec2-role", "openclaw-node-ec2-role-policy");
-  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual(["ReadPairingParameters", "DecryptOwnJoinCode", "DenyOtherParameters", "DenyGatewayToken", "InstallFiles"]);
-  expect(nodePolicy.Statement[0].Action).toEqual(["ssm:GetParameter"]);
+  expect(nodePolicy.Statement.map((statement) => statement.Sid)).toEqual([
+    "SsmAgent",
+    "OwnLogStreams",
+    "OwnMetrics",
+    "ReadPairingParameters",
+    "DecryptOwnJoinCode",
+    "DenyOtherParameters",
+    "DenyGatewayToken",
+    "InstallFiles",
+  ]);
+  const read = nodePolicy.Statement.find((statement) => statement.Sid === "ReadPairingParameters")!;
+  expect(read.Action).toEqual(["ssm:GetParameter"]);
+  expect(nodePolicy.Statement.find((statement) => statement.Sid === "OwnMetrics")!.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "OpenClaw/openclaw-node" } });
   // Never the gateway token (gateway admin): a node pairs with its own single-use join code.
-  expect([...(nodePolicy.Statement[0].Resource as string[])].sort()).toEqual(
+  expect([...(read.Resource as string[])].sort()).toEqual(
     ["gateway/tls-certificate", "gateway/tls-fingerprint", "nodes/node/pairing"].map(
       (name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/openclaw/openclaw/${name}`,
     ),
@@ -274,8 +303,16 @@ test("SSM parameters exist with their types: the placeholder the gateway replace
   });
 });
 
-test("the stack's KMS key rotates and is alias/openclaw; the token's secret uses it and holds no value from Terraform", async () => {
+test("the stack's KMS key rotates and is alias/openclaw; its policy names the account and services only; the token's secret uses it and holds no value from Terraform", async () => {
   const key = await kms.send(new DescribeKeyCommand({ KeyId: "alias/openclaw" }));
+  const keyPolicy = JSON.parse((await kms.send(new GetKeyPolicyCommand({ KeyId: key.KeyMetadata!.KeyId, PolicyName: "default" }))).Policy!) as { Statement: { Sid: string; Principal: unknown }[] };
+  expect(keyPolicy.Statement.map((statement) => [statement.Sid, statement.Principal])).toEqual([
+    ["AccountAdministersKey", { AWS: `arn:aws:iam::${ACCOUNT}:root` }],
+    ["CloudWatchLogsStackGroups", { Service: `logs.${REGION}.amazonaws.com` }],
+    ["AlarmTopicPublishers", { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }],
+    ["CloudTrailEncryptLogs", { Service: "cloudtrail.amazonaws.com" }],
+    ["CloudTrailDescribeKey", { Service: "cloudtrail.amazonaws.com" }],
+  ]);
   expect(key.KeyMetadata).toEqual(expect.objectContaining({ KeyManager: "CUSTOMER", Enabled: true }));
   expect((await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyMetadata!.KeyId }))).KeyRotationEnabled).toBe(true);
   expect(deployment.outputs().kms_key_alias).toBe("alias/openclaw");
@@ -303,21 +340,25 @@ test("a token the gateway puts into its secret never reaches Terraform's state, 
   expect(JSON.stringify(await deployment.state())).not.toContain(token);
 });
 
-test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch the right instances and notify SNS, the system check also recovers", async () => {
+test("log groups (hosts, trail copy, flow logs) keep 30 days under the stack's key; the alarms watch the right instances and namespaces and notify the encrypted topic, the system check also recovers", async () => {
+  const key = (await kms.send(new DescribeKeyCommand({ KeyId: "alias/openclaw" }))).KeyMetadata!.Arn;
   const logGroups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/openclaw/" }));
-  expect(logGroups.logGroups!.map((group) => [group.logGroupName, group.retentionInDays])).toEqual([
-    ["/openclaw/application", 30],
-    ["/openclaw/cloudtrail", 30],
-    ["/openclaw/system", 30],
-    ["/openclaw/vpc-flow-logs", 30],
+  expect(logGroups.logGroups!.map((group) => [group.logGroupName, group.retentionInDays, group.kmsKeyId])).toEqual([
+    ["/openclaw/application", 30, key],
+    ["/openclaw/cloudtrail", 30, key],
+    ["/openclaw/system", 30, key],
+    ["/openclaw/vpc-flow-logs", 30, key],
   ]);
   const topic = deployment.outputs().alarm_topic_arn;
   expect(topic).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:openclaw-alarms`);
-  await aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topic }));
+  expect((await aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes?.KmsMasterKeyId).toBe(key);
   const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
   expect(subscriptions.Subscriptions).toEqual([]); // no alarmEmail by default
 
-  const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms!;
+  // The model's alarms: the next test.
+  const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms!.filter(
+    (alarm) => !alarm.AlarmName!.startsWith("OpenClaw-Bedrock-"),
+  );
   const summary = Object.fromEntries(
     alarms.map((alarm) => [
       alarm.AlarmName,
@@ -334,24 +375,59 @@ test("log groups (hosts, trail copy, flow logs) keep 30 days; the alarms watch t
   const nd = node.InstanceId;
   expect(summary).toEqual({
     "OpenClaw-GW-CPU-High": { metric: "AWS/EC2/CPUUtilization", instance: gw, actions: [topic] },
-    "OpenClaw-GW-Memory-High": { metric: "OpenClaw/mem_used_percent", instance: gw, actions: [topic] },
+    // The gateway's agent publishes into the gateway's own namespace.
+    "OpenClaw-GW-Memory-High": { metric: "OpenClaw/openclaw-gw/mem_used_percent", instance: gw, actions: [topic] },
     "OpenClaw-GW-StatusCheck": { metric: "AWS/EC2/StatusCheckFailed", instance: gw, actions: [topic] },
     "OpenClaw-GW-SystemCheck-Recover": { metric: "AWS/EC2/StatusCheckFailed_System", instance: gw, actions: [recover, topic] },
     "OpenClaw-GW-InstanceCheck-Reboot": { metric: "AWS/EC2/StatusCheckFailed_Instance", instance: gw, actions: [reboot, topic] },
-    // The application's own health, published by the gateway's health timer (dimension Host, no instance).
-    "OpenClaw-GW-Unhealthy": { metric: "OpenClaw/GatewayHealthy", instance: undefined, actions: [topic] },
+    // The application's own health, published by the gateway's health timer into the gateway's namespace (dimension Host, no instance).
+    "OpenClaw-GW-Unhealthy": { metric: "OpenClaw/openclaw-gw/GatewayHealthy", instance: undefined, actions: [topic] },
     "OpenClaw-Node-CPU-High": { metric: "AWS/EC2/CPUUtilization", instance: nd, actions: [topic] },
     "OpenClaw-Node-StatusCheck": { metric: "AWS/EC2/StatusCheckFailed", instance: nd, actions: [topic] },
     "OpenClaw-Node-SystemCheck-Recover": { metric: "AWS/EC2/StatusCheckFailed_System", instance: nd, actions: [recover, topic] },
     "OpenClaw-Node-InstanceCheck-Reboot": { metric: "AWS/EC2/StatusCheckFailed_Instance", instance: nd, actions: [reboot, topic] },
-    "OpenClaw-Node-Unhealthy": { metric: "OpenClaw/NodeConnected", instance: undefined, actions: [topic] },
+    "OpenClaw-Node-Unhealthy": { metric: "OpenClaw/openclaw-gw/NodeConnected", instance: undefined, actions: [topic] },
   });
   for (const alarm of alarms) expect(alarm.OKActions).toEqual([topic]);
   const memory = alarms.find((alarm) => alarm.AlarmName === "OpenClaw-GW-Memory-High")!;
   expect(memory.Dimensions).toContainEqual({ Name: "InstanceType", Value: "t3.medium" });
 });
 
-test("CloudTrail records into its own private, encrypted bucket (created stopped: local-target accommodation)", async () => {
+test("spend: the model's alarms, the topic's policy and the dashboard, which draws the deployed hosts and alarms (no budget: local-target accommodation)", async () => {
+  const topic = deployment.outputs().alarm_topic_arn;
+  const model = { Name: "ModelId", Value: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
+  const bedrock = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-Bedrock-" }))).MetricAlarms!;
+  expect(bedrock.map((alarm) => alarm.AlarmName).sort()).toEqual(["OpenClaw-Bedrock-ClientErrors", "OpenClaw-Bedrock-DailyTokens", "OpenClaw-Bedrock-ServerErrors", "OpenClaw-Bedrock-Throttles"]);
+  for (const alarm of bedrock) expect({ actions: alarm.AlarmActions, missing: alarm.TreatMissingData }).toEqual({ actions: [topic], missing: "notBreaching" });
+  const daily = bedrock.find((alarm) => alarm.AlarmName === "OpenClaw-Bedrock-DailyTokens")!;
+  expect(daily.Threshold).toBe(10);
+  // moto returns the queries in its own order.
+  expect([...daily.Metrics!].sort((a, b) => a.Id!.localeCompare(b.Id!))).toEqual([
+    expect.objectContaining({ Id: "input", MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ Namespace: "AWS/Bedrock", MetricName: "InputTokenCount", Dimensions: [model] }), Period: 86400, Stat: "Sum" }) }),
+    expect.objectContaining({ Id: "output", MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ MetricName: "OutputTokenCount", Dimensions: [model] }) }) }),
+    expect.objectContaining({ Id: "spend", Expression: "(input * 3.3 + output * 16.5) / 1000000", ReturnData: true }),
+  ]);
+
+  const policy = JSON.parse((await aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes!.Policy!);
+  expect(policy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["AccountOwnsTopic", "CloudWatchAlarmsPublish"]);
+
+  const url = deployment.outputs().dashboard_url;
+  expect(url).toBe(`https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/openclaw`);
+  const dashboard = await aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: "openclaw" }));
+  const widgets = (JSON.parse(dashboard.DashboardBody!) as { widgets: { type: string; properties: { title?: string; metrics?: unknown[][]; alarms?: string[] } }[] }).widgets;
+  // Terraform put in the real ids: each host's lines name its instance, the alarm widget every alarm there is.
+  const cpu = widgets.find((widget) => widget.properties.title?.startsWith("CPU"))!.properties.metrics!;
+  expect(cpu.map((line) => line.slice(0, 4))).toEqual([
+    ["AWS/EC2", "CPUUtilization", "InstanceId", gateway.InstanceId],
+    ["AWS/EC2", "CPUUtilization", "InstanceId", node.InstanceId],
+  ]);
+  const shown = widgets.filter((widget) => widget.type === "alarm").flatMap((widget) => widget.properties.alarms!);
+  const all = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms!.map((alarm) => alarm.AlarmArn);
+  expect(shown.sort()).toEqual(all.sort());
+  expect(all).toHaveLength(15);
+});
+
+test("CloudTrail records into its own private bucket, its log files under the stack's key (created stopped: local-target accommodation)", async () => {
   const trails = await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: ["openclaw-trail"] }));
   expect(trails.trailList).toHaveLength(1);
   const trail = trails.trailList![0];
@@ -359,6 +435,7 @@ test("CloudTrail records into its own private, encrypted bucket (created stopped
   expect(trail).toEqual(
     expect.objectContaining({ S3BucketName: bucket, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true }),
   );
+  expect(trail.KmsKeyId).toBe((await kms.send(new DescribeKeyCommand({ KeyId: "alias/openclaw" }))).KeyMetadata!.Arn);
   expect(deployment.outputs().audit_trail_arn).toBe(trail.TrailARN);
   // On AWS the trail logs; moto's StartLogging cannot take the ARN the provider sends (see the README).
   const status = await aws.cloudtrail.send(new GetTrailStatusCommand({ Name: "openclaw-trail" }));
@@ -407,7 +484,8 @@ test("a second deploy is a no-op, and holds the S3 lock file: a concurrent plan 
 
 test("a deployment made by 0.1.0 (a set of resources per node) upgrades in place: every node resource moves, none changes", async () => {
   const stack = JSON.parse(fs.readFileSync(path.join(deployment.stackDir, "cdk.tf.json"), "utf8")) as { moved: { from: string; to: string }[] };
-  expect(stack.moved).toHaveLength(14);
+  // 0.1.0's 14 node resources but the 2 managed-policy attachments, which the node role no longer has.
+  expect(stack.moved).toHaveLength(12);
   const terraform = (...args: string[]) => runTerraform([...args, "-no-color"], { env: deployment.env, cwd: deployment.stackDir });
   // Put the node's resources back at the addresses 0.1.0 gave them, as its state has them.
   for (const { from, to } of stack.moved) expect({ to, code: (await terraform("state", "mv", to, from)).code }).toEqual({ to, code: 0 });
@@ -434,13 +512,10 @@ function modesBelow(dir: string): { path: string; directory: boolean; mode: numb
   return found;
 }
 
-test("what holds a secret is the user's only: the key, the bootstrap state, the outputs (sensitive ones too) 0600, every folder 0700", () => {
+test("what holds a secret is the user's only: the bootstrap state, the outputs (sensitive ones too) 0600, every folder 0700; no SSH key was made", () => {
   const root = path.dirname(deployment.dir);
-  const secrets = [
-    path.join(root, "id_rsa"),
-    path.join(deployment.dir, `terraform.${deployment.stateStack}.tfstate`),
-    deployment.outputsFile,
-  ];
+  expect(fs.existsSync(path.join(root, "id_rsa"))).toBe(false);
+  const secrets = [path.join(deployment.dir, `terraform.${deployment.stateStack}.tfstate`), deployment.outputsFile];
   for (const file of secrets) expect([path.relative(root, file), fs.statSync(file).mode & 0o777]).toEqual([path.relative(root, file), 0o600]);
   const entries = modesBelow(root);
   expect(entries.filter((entry) => entry.directory && entry.mode !== 0o700).map((entry) => entry.path)).toEqual([]);
@@ -474,6 +549,7 @@ test("destroy leaves nothing of the stack (except, on moto only, the CloudTrail 
   await expect(secretsManager.send(new DescribeSecretCommand({ SecretId: "openclaw/openclaw/gateway/token" }))).rejects.toThrow(/ResourceNotFound|can't find/);
   expect((await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/openclaw/" }))).logGroups).toEqual([]);
   expect((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-" }))).MetricAlarms).toEqual([]);
+  await expect(aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: "openclaw" }))).rejects.toThrow();
   await expect(aws.sns.send(new GetTopicAttributesCommand({ TopicArn: outputs.alarm_topic_arn }))).rejects.toThrow();
   // Emulator gap: moto's DeleteTrail looks the trail up by name only and ignores the ARN the provider
   // sends, so the trail outlives the destroy there (Terraform has dropped it: resourceCount above is 0).
@@ -486,7 +562,7 @@ test("destroy leaves nothing of the stack (except, on moto only, the CloudTrail 
   await aws.s3.send(new HeadBucketCommand({ Bucket: deployment.bucket }));
 });
 
-test("then, as npm run local:destroy does, the emulator is stopped and the key, the config copy and the stack's folder are gone", async () => {
+test("then, as npm run local:destroy does, the emulator is stopped and the config copy and the stack's folder are gone", async () => {
   const root = path.dirname(deployment.dir);
   expect(fs.existsSync(deployment.configFile)).toBe(true);
   expect(await deployment.release()).toBe(true);

@@ -168,7 +168,8 @@ describe("examples/multi-node.json: three nodes (one Graviton), alarm e-mail, 90
       ["application", "cloudtrail", "system", "vpc-flow-logs"].map((name) => [`/${prefix}/${name}`, 90]),
     );
     const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }));
-    expect(alarms.MetricAlarms).toHaveLength(6 + 3 * 5);
+    // The gateway's 6, each node's 5, the model's 4.
+    expect(alarms.MetricAlarms).toHaveLength(6 + 3 * 5 + 4);
     expect(alarms.MetricAlarms!.map((alarm) => alarm.AlarmName)).toContain("OpenClaw-multi-node-Node-arm-SystemCheck-Recover");
   });
 
@@ -214,7 +215,19 @@ describe("examples/gateway-node.json: seed 000 in the default VPC, public gatewa
     const endpoints = await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [gateway.VpcId!] }] }));
     expect(endpoints.VpcEndpoints).toEqual([]);
     const policy = await policyOf(`${prefix}-ec2-role`);
-    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey"]);
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual([
+      "SsmAgent",
+      "OwnLogStreams",
+      "OwnMetrics",
+      "SharedParameters",
+      "ListNodes",
+      "JoinCodes",
+      "DenyOtherParameters",
+      "GatewayTokenSecret",
+      "StackKey",
+      "DescribeStackKey",
+      "InstallFiles",
+    ]);
     expect((await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }))).trailList).toEqual([]);
     expect(deployment.outputs().ssh_command).toBe(`ssh -i ~/.ssh/${prefix}-key.pem ec2-user@${deployment.outputs().gateway_public_ip}`);
     await expectUserData(deployment, gateway, [node]);

@@ -1,8 +1,11 @@
 /**
  * Channel tokens from SSM to a running gateway, with the gateway's rendered scripts and the real
- * OpenClaw: a local SSM (moto_server) holds the SecureStrings as Terraform creates them; the user has
- * filled Telegram's and not Slack's. channel-secrets.sh writes the 0600 EnvironmentFile and names
- * Slack as off; merge-config.mjs turns it off in the live config; the Bedrock provider plugin is
+ * OpenClaw: a local SSM and KMS (moto_server) hold the SecureStrings and the stack's key; the user has
+ * filled Telegram's under the stack's key (named by its ARN, which the script resolves through KMS),
+ * Slack's bot token under aws/ssm (as the command without --key-id did) and not Slack's app token.
+ * channel-secrets.sh writes the 0600 EnvironmentFile for Telegram only and names Slack as off, with one
+ * log line per Slack token giving the output's command that fixes it; merge-config.mjs turns Slack off
+ * in the live config; the Bedrock provider plugin is
  * installed (a stand-in, from a local registry) as the boot does; the real gateway (in a network
  * namespace with loopback only, so Telegram is never contacted) reports Telegram configured with its
  * token available and Slack disabled. The token never shows in argv, the rendered files or any log.
@@ -10,6 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
+import { channelSecretCommand } from "../../src/config/assistant";
 import { validateConfig } from "../../src/config/load";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
@@ -20,6 +24,7 @@ import { fileContent, freePort, run, startProcess, stopProcess, tempDir, toolcha
 jest.setTimeout(20 * 60_000);
 
 const TELEGRAM_TOKEN = "123456789:AAtest-telegram-token-for-the-e2e";
+const SLACK_BOT_TOKEN = "xoxb-test-slack-token-under-aws-ssm";
 
 describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token not set yet turns its channel off", () => {
   let tc: Toolchain;
@@ -45,12 +50,17 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     const rendered = renderGatewayHost(ctx);
     const root = path.join(work, "host");
     writeRendered(root, rendered);
-    // Terraform's parameters: the placeholder; then the user fills Telegram's (put-parameter, as the output says).
-    for (const secret of ctx.assistant.channelSecrets) {
-      expect(run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", secret.name, "--type", "SecureString", "--value", ctx.parameters.placeholder], { env: awsEnv }).status).toBe(0);
-    }
-    const telegram = ctx.assistant.channelSecrets.find((s) => s.channel === "telegram")!;
-    expect(run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", telegram.name, "--type", "SecureString", "--overwrite", "--value", TELEGRAM_TOKEN], { env: awsEnv }).status).toBe(0);
+    // The stack's key and its alias.
+    const key = JSON.parse(run("aws", ["kms", "create-key", "--region", "us-east-1", "--description", "the stack's key"], { env: awsEnv }).stdout).KeyMetadata as { KeyId: string; Arn: string };
+    expect(run("aws", ["kms", "create-alias", "--region", "us-east-1", "--alias-name", ctx.gateway.kmsKey, "--target-key-id", key.KeyId], { env: awsEnv }).status).toBe(0);
+    // The user stores Telegram's token under the stack's key (naming it by its ARN) and Slack's bot token
+    // without a key id, as the outputs' commands did before they named the key (so under aws/ssm); Slack's
+    // app token is not stored yet.
+    const secretOf = (env: string) => ctx.assistant.channelSecrets.find((s) => s.env === env)!;
+    const fill = (name: string, value: string, keyId?: string) =>
+      run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", name, "--type", "SecureString", ...(keyId ? ["--key-id", keyId] : []), "--value", value], { env: awsEnv }).status;
+    expect(fill(secretOf("TELEGRAM_BOT_TOKEN").name, TELEGRAM_TOKEN, key.Arn)).toBe(0);
+    expect(fill(secretOf("SLACK_BOT_TOKEN").name, SLACK_BOT_TOKEN)).toBe(0);
 
     // The rendered host.env's channel list, with the files moved into the temp dir.
     const renderedEnv = fileContent(rendered, HOST_LAYOUT.hostEnv);
@@ -59,7 +69,15 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     hostEnvFile = path.join(work, "host.env");
     fs.writeFileSync(
       hostEnvFile,
-      [`OPENCLAW_AWS_LIB_DIR='${path.join(root, HOST_LAYOUT.libDir)}'`, `OPENCLAW_AWS_CHANNEL_SECRETS='${channelList}'`, `OPENCLAW_AWS_CHANNEL_SECRETS_ENV='${secretsEnv}'`, `OPENCLAW_AWS_PLACEHOLDER='${ctx.parameters.placeholder}'`, "AWS_DEFAULT_REGION='us-east-1'", ""].join("\n"),
+      [
+        `OPENCLAW_AWS_LIB_DIR='${path.join(root, HOST_LAYOUT.libDir)}'`,
+        `OPENCLAW_AWS_CHANNEL_SECRETS='${channelList}'`,
+        `OPENCLAW_AWS_CHANNEL_SECRETS_ENV='${secretsEnv}'`,
+        `OPENCLAW_AWS_PLACEHOLDER='${ctx.parameters.placeholder}'`,
+        `OPENCLAW_AWS_KMS_KEY='${ctx.gateway.kmsKey}'`,
+        "AWS_DEFAULT_REGION='us-east-1'",
+        "",
+      ].join("\n"),
     );
 
     const state = path.join(work, "state");
@@ -72,9 +90,15 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     const secrets = run(path.join(root, HOST_LAYOUT.libDir, "channel-secrets.sh"), [], { env: { ...awsEnv, OPENCLAW_AWS_ENV_FILE: hostEnvFile } });
     expect(secrets.status).toBe(0);
     expect(secrets.stdout.trim()).toBe("slack");
-    expect(secrets.stderr).toMatch(/channel slack: \/openclaw\/openclaw\/channels\/slack-bot-token is not set, the channel stays off until it is: printf %s "\$SLACK_BOT_TOKEN" \| aws ssm put-parameter .* --type SecureString --overwrite --value file:\/\/\/dev\/stdin/);
-    expect(secrets.stdout + secrets.stderr).not.toContain(TELEGRAM_TOKEN);
-    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins)![1];
+    // One line per Slack token, each giving the command of the stack's output for it.
+    const fix = (env: string) => channelSecretCommand(secretOf(env), "us-east-1", ctx.gateway.kmsKey);
+    expect(secrets.stderr).toContain(
+      `channel slack: /openclaw/openclaw/channels/slack-bot-token is encrypted with alias/aws/ssm, not the stack's key alias/openclaw (any principal of the account may decrypt that through SSM): the channel stays off until it is stored again with: ${fix("SLACK_BOT_TOKEN")}\n`,
+    );
+    expect(secrets.stderr).toContain(`channel slack: /openclaw/openclaw/channels/slack-app-token is not set, the channel stays off until it is: ${fix("SLACK_APP_TOKEN")}\n`);
+    expect(secrets.stderr.match(/channel-secrets: channel /g)).toHaveLength(2);
+    for (const token of [TELEGRAM_TOKEN, SLACK_BOT_TOKEN]) expect(secrets.stdout + secrets.stderr).not.toContain(token);
+    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@([^@\s]+)/.exec(ctx.assistant.plugins)![1];
     expect(await installBedrockStandIn(tc, bedrockPin, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
 
     const merge = run(tc.node, [path.join(root, HOST_LAYOUT.libDir, "merge-config.mjs"), "--managed", managed, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir, "--disable", "channels.slack"]);
@@ -104,7 +128,7 @@ describe("channel tokens: SSM -> EnvironmentFile -> the real gateway; a token no
     if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("writes the filled token into a 0600 EnvironmentFile, and nothing for the channel that is off", () => {
+  it("writes the token under the stack's key into a 0600 EnvironmentFile, and nothing for the channel that is off (one token not set, one under aws/ssm)", () => {
     expect(fs.statSync(secretsEnv).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(secretsEnv, "utf8")).toBe(`TELEGRAM_BOT_TOKEN='${TELEGRAM_TOKEN}'\n`);
     const live = JSON.parse(fs.readFileSync(liveConfig, "utf8"));

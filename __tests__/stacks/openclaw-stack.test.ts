@@ -11,6 +11,7 @@ import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
+import { HOST_LAYOUT } from "../../src/hosts/layout";
 import { testEndpoint } from "../e2e/deployment";
 import { propertiesOf, resourcesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 
@@ -172,7 +173,8 @@ describe("OpenClawStack", () => {
       const { tf } = synthStack(example("multi-node"));
       expect(propertiesOf(tf, "aws_instance")).toHaveLength(4);
       expect(propertiesOf(tf, "aws_sns_topic_subscription")).toHaveLength(1);
-      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3 * 5);
+      // The gateway's 6, each node's 5, the model's 4.
+      expect(propertiesOf(tf, "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3 * 5 + 4);
     });
   });
 
@@ -222,7 +224,7 @@ describe("OpenClawStack", () => {
       expect(alarms["OpenClaw-GW-Memory-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-gw"], InstanceType: "t3.medium" });
       expect(alarms["OpenClaw-Node-1-CPU-High"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-1"] });
       expect(alarms["OpenClaw-Node-2-StatusCheck"].dimensions).toEqual({ InstanceId: instanceIds["openclaw-node-2"] });
-      expect(Object.keys(alarms)).toHaveLength(6 + 5 * 2);
+      expect(Object.keys(alarms).filter((name) => !name.startsWith("OpenClaw-Bedrock-"))).toHaveLength(6 + 5 * 2);
       expect(alarms["OpenClaw-GW-SystemCheck-Recover"].alarm_actions).toEqual([
         expect.stringMatching(/aws_sns_topic/),
         expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:automate:us-east-1:ec2:recover$/),
@@ -264,6 +266,34 @@ describe("OpenClawStack", () => {
       expect(userDataText(tf, node)).not.toContain(`aws_instance.${gatewayId}`);
       expect((node.vpc_security_group_ids as string[]).map((group) => referenced(tf, group).name)).toEqual(["openclaw-node-sg"]);
       expect(referenced(tf, node.iam_instance_profile).name).toBe("openclaw-node-ec2-role");
+    });
+
+    it("has every host publish into its own namespace, the gateway also the health of all: as its role allows and its alarms watch", () => {
+      const { tf } = synthStack({ stackName: "dev", nodes: [{ name: "node-1" }, { name: "arm", instanceType: "t4g.small" }] });
+      const hosts = instancesByName(tf);
+      const alarms = Object.fromEntries(propertiesOf(tf, "aws_cloudwatch_metric_alarm").map((alarm) => [alarm.alarm_name, alarm.namespace]));
+      const allowed = (role: string) => {
+        const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === `${role}-policy`);
+        const statement = JSON.parse(String(policy?.policy)).Statement.find((candidate: { Sid: string }) => candidate.Sid === "OwnMetrics");
+        return statement.Condition.StringEquals["cloudwatch:namespace"];
+      };
+      /** A file that the host's cloud-config writes. */
+      const fileOf = (host: string, path: string) => {
+        const cloudConfig = JSON.parse(userDataText(tf, hosts[host]).replace(/^#cloud-config\n/, "")) as { write_files: { path: string; content: string }[] };
+        return cloudConfig.write_files.find((file) => file.path === path)!.content;
+      };
+      for (const [host, role] of [["openclaw-dev-gw", "openclaw-dev-ec2-role"], ["openclaw-dev-node-1", "openclaw-dev-node-1-ec2-role"], ["openclaw-dev-arm", "openclaw-dev-arm-ec2-role"]]) {
+        expect(JSON.parse(fileOf(host, HOST_LAYOUT.cloudwatchAgentConfig)).metrics.namespace).toBe(`OpenClaw/${host}`);
+        expect(allowed(role)).toBe(`OpenClaw/${host}`);
+      }
+      // What the gateway's health script publishes into.
+      expect(fileOf("openclaw-dev-gw", HOST_LAYOUT.hostEnv)).toContain("OPENCLAW_AWS_METRICS_NAMESPACE='OpenClaw/openclaw-dev-gw'");
+      expect(alarms).toMatchObject({
+        "OpenClaw-dev-GW-Memory-High": "OpenClaw/openclaw-dev-gw",
+        "OpenClaw-dev-GW-Unhealthy": "OpenClaw/openclaw-dev-gw",
+        "OpenClaw-dev-Node-1-Unhealthy": "OpenClaw/openclaw-dev-gw",
+        "OpenClaw-dev-Arm-Unhealthy": "OpenClaw/openclaw-dev-gw",
+      });
     });
 
     it("creates one host per configured node, each with its own name and type", () => {
@@ -313,8 +343,17 @@ describe("OpenClawStack", () => {
       expect(referenced(tf, arm.iam_instance_profile).name).toBe("openclaw-arm-ec2-role");
     });
 
-    it("gives every host the generated key pair and its private key only as a sensitive output", () => {
-      const { tf } = synthStack();
+    it("makes no key pair when SSH is not allowed (the default): no private key in the state, no tls provider", () => {
+      const { json, tf } = synthStack();
+      expect(json).not.toHaveResource(KeyPair);
+      expect(tf.resource.tls_private_key).toBeUndefined();
+      expect(tf.provider.tls).toBeUndefined();
+      expect(tf.output.ssh_private_key_pem).toBeUndefined();
+      for (const instance of propertiesOf(tf, "aws_instance")) expect(instance.key_name).toBeUndefined();
+    });
+
+    it("with SSH allowed and no key pair named, gives every host a generated key pair and its private key only as a sensitive output", () => {
+      const { tf } = synthStack({ ssh: { allowedCidrs: ["203.0.113.0/24"] } });
       expect(tf.output.ssh_private_key_pem).toMatchObject({ sensitive: true, value: expect.stringMatching(/^\$\{tls_private_key\.[^.]+\.private_key_pem\}$/) });
       expect(tf.provider.tls).toBeDefined();
       const instances = propertiesOf(tf, "aws_instance");
@@ -335,17 +374,25 @@ describe("OpenClawStack", () => {
       for (const instance of propertiesOf(tf, "aws_instance")) expect(instance.key_name).toBeUndefined();
     });
 
-    it("scopes the gateway role to the stack's parameter path and each node role to its own three parameters", () => {
+    it("scopes the gateway role to the stack's parameter path and each node role to its own three parameters, each host to its own log streams and namespace", () => {
       const { tf } = synthStack({ nodes: [{ name: "node" }, { name: "arm", instanceType: "t4g.small" }] });
-      /** Resources of a role's inline policy, with Terraform references (partition, account) shown as REF. */
-      const resourcesOfRole = (role: string) => {
+      /** A statement of a role's inline policy, with Terraform references (partition, account) shown as REF. */
+      const statementOf = (role: string, sid: string) => {
         const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === `${role}-policy`);
-        const statements = JSON.parse(String(policy?.policy).replace(/\$\{[^}]+\}/g, "REF")).Statement as { Resource: unknown }[];
-        return statements[0].Resource;
+        const statements = JSON.parse(String(policy?.policy).replace(/\$\{[^}]+\}/g, "REF")).Statement as { Sid: string; Resource: unknown; Condition?: unknown }[];
+        return statements.find((statement) => statement.Sid === sid)!;
       };
-      expect(resourcesOfRole("openclaw-ec2-role")).toEqual(["arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/*"]);
+      expect(statementOf("openclaw-ec2-role", "SharedParameters").Resource).toEqual(["arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/*"]);
+      for (const host of ["gw", "node", "arm"]) {
+        const role = host === "gw" ? "openclaw-ec2-role" : `openclaw-${host}-ec2-role`;
+        expect(statementOf(role, "OwnLogStreams").Resource).toEqual([
+          `arn:REF:logs:us-east-1:REF:log-group:/openclaw/application:log-stream:openclaw-${host}/*`,
+          `arn:REF:logs:us-east-1:REF:log-group:/openclaw/system:log-stream:openclaw-${host}/*`,
+        ]);
+        expect(statementOf(role, "OwnMetrics").Condition).toEqual({ StringEquals: { "cloudwatch:namespace": `OpenClaw/openclaw-${host}` } });
+      }
       for (const node of ["node", "arm"]) {
-        expect(resourcesOfRole(`openclaw-${node}-ec2-role`)).toEqual([
+        expect(statementOf(`openclaw-${node}-ec2-role`, "ReadPairingParameters").Resource).toEqual([
           "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-fingerprint",
           "arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/gateway/tls-certificate",
           `arn:REF:ssm:us-east-1:REF:parameter/openclaw/openclaw/nodes/${node}/pairing`,
@@ -354,13 +401,17 @@ describe("OpenClawStack", () => {
       // The partition and the account come from the stack's data sources.
       const policy = propertiesOf(tf, "aws_iam_role_policy").find((candidate) => candidate.name === "openclaw-ec2-role-policy")!;
       expect(String(policy.policy)).toMatch(/arn:\$\{data\.aws_partition\.[^.]+\.partition\}:ssm:us-east-1:\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:parameter/);
-      expect(String(propertiesOf(tf, "aws_iam_role_policy_attachment")[0].policy_arn)).toMatch(/^arn:\$\{data\.aws_partition\./);
+      expect(tf.resource.aws_iam_role_policy_attachment).toBeUndefined();
     });
 
     it("takes Bedrock and Marketplace access from the configuration", () => {
-      const { tf } = synthStack({ iam: { bedrock: false, marketplace: false } });
-      const gatewayPolicy = propertiesOf(tf, "aws_iam_role_policy").find((policy) => policy.name === "openclaw-ec2-role-policy");
-      expect(JSON.parse(String(gatewayPolicy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["SharedParameters", "ListNodes", "JoinCodes", "HealthMetrics", "GatewayTokenSecret", "StackKey", "InstallFiles"]);
+      const sids = (raw: object) => {
+        const policy = propertiesOf(synthStack(raw).tf, "aws_iam_role_policy").find((candidate) => candidate.name === "openclaw-ec2-role-policy");
+        return JSON.parse(String(policy?.policy)).Statement.map((statement: { Sid: string }) => statement.Sid) as string[];
+      };
+      const access = ["BedrockInvoke", "BedrockList", "MarketplaceViaBedrock"];
+      expect(sids({}).filter((sid) => access.includes(sid))).toEqual(access);
+      expect(sids({ iam: { bedrock: false, marketplace: false } }).filter((sid) => access.includes(sid))).toEqual([]);
     });
 
     it("admits nothing from the internet by default, and opens the configured gateway port between the groups", () => {

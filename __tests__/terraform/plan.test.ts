@@ -5,8 +5,8 @@
  * default VPC, the account's network).
  *
  * keyPair "generate" needs the hashicorp/tls provider, which is NOT in the offline mirror: such configs
- * (the defaults, examples/gateway-node.json) are checked here at synth level, and the same config with
- * an imported key is planned for real.
+ * (examples/gateway-node.json: SSH allowed, so a generated key by default) are checked here at synth
+ * level, and the same config with an imported key is planned for real. The defaults have no key pair.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -28,8 +28,8 @@ function example(name: string): OpenClawConfigInput {
 }
 
 /** Synthesizes a config for the local target (no state bucket: a local backend that plan -lock=false never writes). */
-function fullSynth(raw: OpenClawConfigInput): { dir: string; tf: { resource: Record<string, unknown>; terraform: { required_providers: Record<string, unknown> } } } {
-  const config = validateConfig({ ...raw, target: { kind: "local", endpoint: endpoint! } }, "test");
+function fullSynth(raw: OpenClawConfigInput, target: OpenClawConfigInput["target"] = { kind: "local", endpoint: endpoint! }): { dir: string; tf: { resource: Record<string, unknown>; terraform: { required_providers: Record<string, unknown> } } } {
+  const config = validateConfig({ ...raw, target }, "test");
   const app = Testing.app();
   const stack = new OpenClawStack(app, config.stackName, { config });
   const dir = Testing.fullSynth(stack);
@@ -53,16 +53,25 @@ const examples = fs
   .sort();
 
 /** Every config the suite checks: the defaults and every example, each as written or, if it generates its key, with an imported one. */
+const generates = (raw: OpenClawConfigInput) => validateConfig(raw, "test").keyPair.mode === "generate";
 const cases: { name: string; raw: OpenClawConfigInput; generatesKey: boolean }[] = [
-  { name: "defaults", raw: {}, generatesKey: true },
+  { name: "defaults", raw: {}, generatesKey: generates({}) },
   ...examples.map((name) => {
     const raw = example(name);
-    return { name: `examples/${name}.json`, raw, generatesKey: (raw.keyPair?.mode ?? "generate") === "generate" };
+    return { name: `examples/${name}.json`, raw, generatesKey: generates(raw) };
   }),
 ];
 
-test("the suite covers every example file", () => {
+test("the suite covers every example file, and both a configuration that generates its key and one that has none", () => {
   expect(examples).toEqual(expect.arrayContaining(["gateway-node", "multi-node", "private-gateway", "source-build"]));
+  expect(cases.find((candidate) => candidate.name === "defaults")?.generatesKey).toBe(false);
+  expect(cases.find((candidate) => candidate.name === "examples/gateway-node.json")?.generatesKey).toBe(true);
+});
+
+test("what only real AWS gets (the budget: the emulator cannot hold it) is valid Terraform", () => {
+  const { dir, tf } = fullSynth(withImportedKey({}), { kind: "aws" });
+  expect(tf.resource).toHaveProperty("aws_budgets_budget");
+  expect(dir).toBeValidTerraform();
 });
 
 describe.each(cases)("$name", ({ raw, generatesKey }) => {

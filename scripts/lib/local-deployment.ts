@@ -7,7 +7,7 @@
 // Everything is kept under one folder (the root, .cache/local by default), private to the user (0700):
 //   emulator.json          the emulator (endpoint, whether it was started here, its PID) and the stacks deployed to it
 //   moto.log               output of a moto_server started here
-//   id_rsa, id_rsa.pub     the SSH key pair of the imported key (0600)
+//   id_rsa, id_rsa.pub     the SSH key pair of the imported key (0600), when the configuration generates one
 //   <stack>/               config.json (what the app reads), cdktf.out/, outputs.json (sensitive outputs
 //                          too), terraform.<stack>-state.tfstate (bootstrap state), one log per cdktf run
 // Terraform and cdktf run with umask 077 (scripts/lib/process.ts), so what they write there is 0600 too.
@@ -124,19 +124,20 @@ function userConfig(configFile: string | undefined): { raw: RawConfig; config: O
 }
 
 /**
- * The configuration the local target deploys: `base` with a generated key pair switched to an imported
- * one, since the tls provider that "generate" needs is not in the offline mirror, and data volumes that
- * `local:destroy` may delete (unless the configuration says otherwise). Returns a note per change.
+ * The configuration the local target deploys: `base` with a generated key pair (`keyPairMode`, as
+ * validated) switched to an imported one, since the tls provider that "generate" needs is not in the
+ * offline mirror, and data volumes that `local:destroy` may delete (unless the configuration says
+ * otherwise). Returns a note per change.
  */
-function localConfig(base: RawConfig, publicKey: string): { config: RawConfig; notes: string[] } {
+function localConfig(base: RawConfig, keyPairMode: OpenClawConfig["keyPair"]["mode"], importedKey: () => { file: string; publicKey: string }): { config: RawConfig; notes: string[] } {
   const config = structuredClone(base);
   const notes: string[] = [];
-  const mode = config.keyPair?.mode ?? "generate";
-  if (mode === "generate") {
-    config.keyPair = { mode: "import", publicKey, ...(config.keyPair?.name ? { name: config.keyPair.name } : {}) };
+  if (keyPairMode === "generate") {
+    const key = importedKey();
+    config.keyPair = { mode: "import", publicKey: key.publicKey, ...(config.keyPair?.name ? { name: config.keyPair.name } : {}) };
     notes.push(
       'keyPair "generate" needs the hashicorp/tls provider, which is not in the offline mirror: ' +
-        "the local target imports an RSA key pair generated at run time instead",
+        `the local target imports an RSA key pair generated at run time instead (private key: ${shown(key.file)})`,
     );
   }
   const dataVolume = (config.dataVolume ?? {}) as Record<string, unknown>;
@@ -263,8 +264,7 @@ export class LocalDeployment {
   static async open(options: LocalDeploymentOptions & { configFile?: string }): Promise<LocalDeployment> {
     const settings = settingsOf(options);
     const user = userConfig(options.configFile);
-    const key = sshKey(settings.root);
-    const { config, notes } = localConfig(user.raw, key.publicKey);
+    const { config, notes } = localConfig(user.raw, user.config.keyPair.mode, () => sshKey(settings.root));
     validateConfig(config, user.source); // before an emulator is started or the copy written
     let record = await chooseEmulator(settings);
 
@@ -274,7 +274,7 @@ export class LocalDeployment {
     const configFile = path.join(dir, "config.json");
     writePrivateFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
     settings.log(`Config:   ${user.source} -> ${shown(configFile)}`);
-    for (const note of notes) settings.log(`Note:     ${note} (private key: ${shown(key.file)})`);
+    for (const note of notes) settings.log(`Note:     ${note}`);
     if (!record.stacks.includes(stack)) {
       record = { ...record, stacks: [...record.stacks, stack] };
       writeRecord(settings.root, record);

@@ -100,3 +100,12 @@ export interface ChannelSecretParameter extends ChannelSecret {
 export function channelSecretParameters(channels: readonly ChannelName[], parameterPath: string): ChannelSecretParameter[] {
   return channels.flatMap((channel) => CHANNELS[channel].secrets.map((secret) => ({ ...secret, channel, name: `${parameterPath}/channels/${secret.parameter}` })));
 }
+
+/**
+ * The command that stores a channel secret (the `<parameter>_command` output; channel-secrets.sh logs the
+ * same one for a secret that is missing or under another key): the value from the named environment
+ * variable through stdin, never a command line, as a SecureString under the stack's key `keyAlias`.
+ */
+export function channelSecretCommand(secret: ChannelSecretParameter, region: string, keyAlias: string): string {
+  return `printf %s "$${secret.env}" | aws ssm put-parameter --region ${region} --name ${secret.name} --type SecureString --key-id ${keyAlias} --overwrite --value file:///dev/stdin`;
+}

@@ -24,6 +24,10 @@ export interface DeploymentNames {
   readonly trail: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
+  /** The trail's log group (with audit.cloudTrail). */
+  readonly trailLogGroup: string;
+  /** The VPC flow logs' group (network mode "create" with network.flowLogs). */
+  readonly flowLogGroup: string;
   /** SSM parameter path every shared value lives under, e.g. "/openclaw/openclaw" (seed 002's layout). */
   readonly parameterPath: string;
   /** Alias of the stack's KMS key, which encrypts every secret of the stack: "alias/<prefix>". */
@@ -49,6 +53,8 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
     trail: `${prefix}-trail`,
     applicationLogGroup: `/${prefix}/application`,
     systemLogGroup: `/${prefix}/system`,
+    trailLogGroup: `/${prefix}/cloudtrail`,
+    flowLogGroup: `/${prefix}/vpc-flow-logs`,
     parameterPath: `/openclaw/${stackName}`,
     kmsAlias: `alias/${prefix}`,
     stateKey: config.state.key ?? `openclaw/${stackName}/terraform.tfstate`,
@@ -56,9 +62,12 @@ export function deploymentNames(config: Pick<OpenClawConfig, "stackName" | "stat
   };
 }
 
+/** The tag every resource carries with the stack's name: the cost allocation tag the budget counts by. */
+export const STACK_TAG = "Stack";
+
 /** Tags on every resource of the deployment: the project's own, then the configuration's. */
 export function deploymentTags(config: Pick<OpenClawConfig, "stackName" | "tags">): Record<string, string> {
-  return { Project: "openclaw", Stack: config.stackName, ManagedBy: "cdktf", ...config.tags };
+  return { Project: "openclaw", [STACK_TAG]: config.stackName, ManagedBy: "cdktf", ...config.tags };
 }
 
 /** Region of the state bucket: its own setting, else the deployment's. */
@@ -69,6 +78,11 @@ export function stateRegion(config: Pick<OpenClawConfig, "state" | "region">): s
 /** Host name of the gateway or of a node: "<prefix>-<name>". */
 export function hostName(names: DeploymentNames, name: string): string {
   return `${names.prefix}-${name}`;
+}
+
+/** The install-files bucket (OpenClaw's lock): globally unique, so it carries the account and the region. */
+export function installBucketName(names: DeploymentNames, accountId: string, region: string): string {
+  return `${names.prefix}-pkg-${accountId}-${region}`;
 }
 
 /** Instance role of one node: each node has its own, so it can read only its own pairing parameter. */

@@ -18,6 +18,7 @@ import {
   zonesOf,
 } from "./aws-facts";
 import { assistantFields } from "./assistant";
+import { budgetFields, budgetIssues } from "./spend";
 import { OPENCLAW_PIN, SOURCE_DEFAULT } from "./pins";
 
 /** Verified OpenClaw release; the host templates are proven against it (see README). */
@@ -399,7 +400,10 @@ const configObject = z.strictObject({
     })
     .prefault({}),
 
-  /** @default { mode: "generate", name: "openclaw-key" } */
+  /**
+   * @default { mode: "generate", name: "<prefix>-key" } when ssh.allowedCidrs is set, else { mode: "none" }:
+   * a key pair nobody can use would only put a private key into Terraform's state.
+   */
   keyPair: z
     .discriminatedUnion(
       "mode",
@@ -429,7 +433,7 @@ const configObject = z.strictObject({
       ],
       { error: 'must be "generate", "import" or "none"' },
     )
-    .default({ mode: "generate" }),
+    .optional(),
 
   iam: z
     .strictObject({
@@ -458,8 +462,13 @@ const configObject = z.strictObject({
         .default(30),
       /** Address subscribed to the alarm topic (AWS sends a confirmation mail). @default none */
       alarmEmail: z.email({ error: "must be an e-mail address" }).max(254, { error: "must be at most 254 characters" }).optional(),
+      /** One CloudWatch dashboard of the stack's hosts, model and alarms ($3 a month). @default true */
+      dashboard: z.boolean().default(true),
     })
     .prefault({}),
+
+  /** The monthly budget and the daily Bedrock token alarm (see README, "Spend"). */
+  budget: budgetFields,
 
   audit: z
     .strictObject({
@@ -600,7 +609,7 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: "must be true when gateway.publicCidrs is set: clients and the certificate need a fixed address",
     });
   }
-  if (config.ssh.allowedCidrs.length > 0 && config.keyPair.mode === "none") {
+  if (config.ssh.allowedCidrs.length > 0 && config.keyPair?.mode === "none") {
     ctx.addIssue({
       code: "custom",
       path: ["ssh", "allowedCidrs"],
@@ -608,6 +617,8 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
     });
   }
+  // The model's price depends on the region: a bad region has its own complaint.
+  if (isRegion(config.region)) for (const issue of budgetIssues(config)) ctx.addIssue({ code: "custom", ...issue });
   if (!config.iam.bedrock && config.iam.marketplace) {
     ctx.addIssue({
       code: "custom",
@@ -616,7 +627,12 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: "only applies with iam.bedrock true (it is granted only for calls made through Bedrock)",
     });
   }
-});
+}).transform((config) => ({ ...config, keyPair: config.keyPair ?? defaultKeyPair(config.ssh.allowedCidrs) }));
+
+/** The key pair of a configuration that names none: one to generate when SSH is allowed, else none. */
+function defaultKeyPair(sshCidrs: readonly string[]): NonNullable<z.output<typeof configObject>["keyPair"]> {
+  return sshCidrs.length > 0 ? { mode: "generate" } : { mode: "none" };
+}
 
 /** Zone, state region and instance types against the facts of the (valid) region. */
 function checkAgainstRegion(config: z.output<typeof configObject>, ctx: z.RefinementCtx): void {

@@ -14,6 +14,8 @@ export interface AuditProps {
   readonly retentionDays: number;
   /** CloudWatch Logs group the trail is also sent to (searchable, alarmable), and its retention. */
   readonly logGroup: { readonly name: string; readonly retentionDays: number };
+  /** The stack's KMS key: encrypts the log files (SSE-KMS) and the log group. */
+  readonly keyArn: string;
   /** Whether destroy may delete the bucket with the logs in it. */
   readonly deleteLogsOnDestroy: boolean;
   /** Emulator accommodation (config/emulator.ts): the trail is created with logging off. */
@@ -23,7 +25,8 @@ export interface AuditProps {
 /**
  * A CloudTrail trail of every API call (seed 002), into a private, encrypted, versioned bucket of its
  * own (a deleted or overwritten log file can be recovered; the policy gate records why it has no access
- * logs), and into a CloudWatch log group.
+ * logs), and into a CloudWatch log group. The log files and the group are encrypted with the stack's key
+ * (its policy lets CloudTrail encrypt for this trail only: Secrets).
  */
 export class Audit extends Construct {
   readonly trailArn: string;
@@ -59,7 +62,7 @@ export class Audit extends Construct {
       ],
     });
 
-    const logGroup = new CloudwatchLogGroup(this, "log-group", { name: props.logGroup.name, retentionInDays: props.logGroup.retentionDays });
+    const logGroup = new CloudwatchLogGroup(this, "log-group", { name: props.logGroup.name, retentionInDays: props.logGroup.retentionDays, kmsKeyId: props.keyArn });
     const role = new IamRole(this, "cloudwatch-role", {
       name: `${props.trailName}-cloudwatch`,
       description: "CloudTrail delivery into the trail's log group",
@@ -88,6 +91,7 @@ export class Audit extends Construct {
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
+      kmsKeyId: props.keyArn,
       enableLogging: !props.loggingOff,
       dependsOn: bucket.policy ? [bucket.policy, rolePolicy] : [rolePolicy],
     });

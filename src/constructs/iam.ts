@@ -3,11 +3,7 @@ import type { TerraformResource } from "cdktf";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { type ForEachResources, perKeyOf, sameKey } from "./for-each";
-
-/** AWS managed policies every host gets: the CloudWatch agent and SSM Session Manager / Run Command. */
-export const MANAGED_POLICIES = ["CloudWatchAgentServerPolicy", "AmazonSSMManagedInstanceCore"] as const;
 
 /** What the Bedrock provider calls for its model: Converse/ConverseStream are authorized as these. */
 export const BEDROCK_INVOKE_ACTIONS = [
@@ -23,8 +19,59 @@ export const BEDROCK_LIST_ACTIONS = ["bedrock:ListFoundationModels", "bedrock:Li
 /** SSM actions that read a parameter's value. */
 export const PARAMETER_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"] as const;
 
+/**
+ * What the SSM Agent calls for Session Manager and Run Command, and nothing else of
+ * AmazonSSMManagedInstanceCore (which also allows ssm:GetParameter(s) on every parameter, and State
+ * Manager, inventory, patching and Distributor, none of which this stack uses). Sources: "Create a custom
+ * IAM instance profile for Session Manager" (UpdateInstanceInformation and the four ssmmessages
+ * channels; s3:GetEncryptionConfiguration and kms:Decrypt only for session logs to S3 or KMS-encrypted
+ * sessions, neither configured here) and "Reference: ec2messages, ssmmessages, and other API calls"
+ * (ec2messages: sending and receiving Run Command's commands), AWS Systems Manager User Guide.
+ * ssmmessages and ec2messages take no resource (Service Authorization Reference); the heartbeat goes on
+ * "*" as AWS's own minimal instance profile has it (its resource type, the instance, is optional).
+ */
+export const SSM_AGENT = {
+  actions: [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+  ],
+} as const;
+
+/**
+ * What the CloudWatch agent calls with this stack's agent config, and nothing else of
+ * CloudWatchAgentServerPolicy (which also allows logs:CreateLogGroup, logs:PutRetentionPolicy and
+ * PutMetricData into any namespace). Logs: the agent creates its stream and puts events into it; it
+ * calls CreateLogGroup only when the group is missing (Terraform makes every group first) and
+ * DescribeLogGroups/PutRetentionPolicy only when the config sets a retention (it does not): its
+ * plugins/outputs/cloudwatchlogs/internal/pusher/target.go. Its ec2tagger calls ec2:DescribeTags and
+ * ec2:DescribeVolumes only for EC2 tag or EBS volume dimensions (the config appends InstanceId and
+ * InstanceType, which it reads from IMDS): plugins/processors/ec2tagger/ec2tagger.go. The config is
+ * a file, so no ssm:GetParameter on AmazonCloudWatch-*.
+ */
+export const CLOUDWATCH_AGENT = {
+  logs: ["logs:CreateLogStream", "logs:PutLogEvents"],
+  metrics: ["cloudwatch:PutMetricData"],
+} as const;
+
+/** What each host is, for the rights every host has over its own metrics, logs and instance. */
+export interface HostIdentity {
+  /** "<prefix>-<name>": the start of its log streams (`<host name>/<instance id>`, the agent config). */
+  readonly hostName: string;
+  /** The only CloudWatch namespace it may publish to (HOST_METRICS.namespace). */
+  readonly metricsNamespace: string;
+}
+
 /** The role of one node host. */
-export interface NodeRole {
+export interface NodeRole extends HostIdentity {
   /** Node name: the key of its role (as of its host). */
   readonly node: string;
   readonly roleName: string;
@@ -36,14 +83,18 @@ export interface NodeRole {
 
 export interface IamProps {
   readonly gatewayRoleName: string;
-  /** ARNs of the SSM parameters the gateway writes (and reads back). */
+  readonly gateway: HostIdentity;
+  /**
+   * ARNs of the SSM parameters the gateway writes and reads: the stack's path. It may read no other
+   * parameter (an explicit Deny).
+   */
   readonly gatewayParameterArns: readonly string[];
   /** ARN of the node-list path: the gateway lists the nodes under it (GetParametersByPath on the path itself). */
   readonly nodeListArn: string;
   /** ARN pattern of every node's pairing parameter: the gateway creates and deletes the join codes. */
   readonly pairingParameterArns: string;
-  /** The only CloudWatch namespace the gateway may publish its health metrics to. */
-  readonly metricsNamespace: string;
+  /** ARNs of the log groups the hosts' CloudWatch agent writes to: each host only into streams of its own. */
+  readonly hostLogGroupArns: readonly string[];
   /** The stack's KMS key, which encrypts every secret of the stack. */
   readonly keyArn: string;
   /** The region, in which the key is used only through SSM and Secrets Manager. */
@@ -74,10 +125,14 @@ type Statement = {
 } & ({ readonly Resource: string | readonly string[] } | { readonly NotResource: readonly string[] });
 
 /**
- * Instance roles. The gateway may invoke Bedrock, write the values it shares and keep its token; each
- * node may only read what it needs to pair (never the gateway token, never another node's pairing): it
- * can write nothing of the gateway's. AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every
- * parameter, so a node's own statements deny the rest explicitly; an explicit Deny wins over any Allow.
+ * Instance roles, one inline policy each and no AWS managed policy: each role may do what its host's
+ * agents and scripts call, on its own resources, and nothing of another host's or another stack's.
+ * Every host: the SSM Agent's heartbeat and channels (SSM_AGENT), log events only into its own streams
+ * of the stack's log groups, metrics only into its own namespace (so no host can forge a metric another
+ * host's alarm watches). The gateway: the stack's parameters (and an explicit Deny of every other
+ * parameter), its token's secret, the stack's key through SSM and Secrets Manager, Bedrock. Each node:
+ * only the parameters it needs to pair (never the gateway token, never another node's pairing), with an
+ * explicit Deny of every other parameter. A Deny wins over any Allow, also over one attached later.
  */
 export class Iam extends Construct {
   readonly gatewayInstanceProfileName: string;
@@ -87,28 +142,39 @@ export class Iam extends Construct {
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
     const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
+    const hostStatements = (host: HostIdentity): Statement[] => [
+      { Sid: "SsmAgent", Effect: "Allow", Action: SSM_AGENT.actions, Resource: "*" },
+      {
+        Sid: "OwnLogStreams",
+        Effect: "Allow",
+        Action: CLOUDWATCH_AGENT.logs,
+        Resource: props.hostLogGroupArns.map((group) => `${group}:log-stream:${host.hostName}/*`),
+      },
+      {
+        Sid: "OwnMetrics",
+        Effect: "Allow",
+        Action: CLOUDWATCH_AGENT.metrics,
+        // PutMetricData takes no resource ARN; the namespace condition is how it is scoped.
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": host.metricsNamespace } },
+      },
+    ];
 
     // What every host downloads at boot (OpenClaw's lock): that object, nothing else of the bucket.
     const withInstallFiles: Statement[] =
       props.installFileArns.length > 0 ? [{ Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: props.installFileArns }] : [];
     const gatewayStatements: Statement[] = [
+      ...hostStatements(props.gateway),
       {
         Sid: "SharedParameters",
         Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:PutParameter"],
+        Action: ["ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter"],
         Resource: props.gatewayParameterArns,
       },
       { Sid: "ListNodes", Effect: "Allow", Action: ["ssm:GetParametersByPath"], Resource: props.nodeListArn },
       // The gateway creates each join code when it mints it and deletes it once its node is connected.
       { Sid: "JoinCodes", Effect: "Allow", Action: ["ssm:DeleteParameter"], Resource: props.pairingParameterArns },
-      {
-        Sid: "HealthMetrics",
-        Effect: "Allow",
-        Action: ["cloudwatch:PutMetricData"],
-        // PutMetricData takes no resource ARN; the namespace condition is how it is scoped.
-        Resource: "*",
-        Condition: { StringEquals: { "cloudwatch:namespace": props.metricsNamespace } },
-      },
+      { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: props.gatewayParameterArns },
       {
         Sid: "GatewayTokenSecret",
         Effect: "Allow",
@@ -123,6 +189,8 @@ export class Iam extends Construct {
         Resource: props.keyArn,
         Condition: { StringEquals: viaService("ssm", "secretsmanager") },
       },
+      // channel-secrets.sh tells the stack's key from another by its id and ARN.
+      { Sid: "DescribeStackKey", Effect: "Allow", Action: ["kms:DescribeKey"], Resource: props.keyArn },
     ];
     if (props.bedrockModelArns.length > 0) {
       gatewayStatements.push(
@@ -141,11 +209,11 @@ export class Iam extends Construct {
       });
     }
     gatewayStatements.push(...withInstallFiles);
-    const gateway = this.hostRole("gateway", props.gatewayRoleName, props.partition, policyDocument(gatewayStatements));
-    this.gatewayInstanceProfileName = gateway.instanceProfileName;
+    this.gatewayInstanceProfileName = this.hostRole("gateway", props.gatewayRoleName, policyDocument(gatewayStatements)).instanceProfileName;
 
     if (props.nodes.length > 0) {
       const nodeStatements = (node: NodeRole): Statement[] => [
+        ...hostStatements(node),
         { Sid: "ReadPairingParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: node.parameterArns },
         {
           Sid: "DecryptOwnJoinCode",
@@ -165,22 +233,19 @@ export class Iam extends Construct {
         `${props.nodeResourceName}_roles`,
         Object.fromEntries(props.nodes.map((node) => [node.node, { role_name: node.roleName, policy: policyDocument(nodeStatements(node)) }])),
       );
-      this.nodeInstanceProfileName = this.hostRole(
-        `node-${each.key}`,
-        each.getString("role_name"),
-        props.partition,
-        each.getString("policy"),
-        { forEach: each, resourceName: props.nodeResourceName },
-      ).instanceProfileName;
+      this.nodeInstanceProfileName = this.hostRole(`node-${each.key}`, each.getString("role_name"), each.getString("policy"), {
+        forEach: each,
+        resourceName: props.nodeResourceName,
+      }).instanceProfileName;
     }
   }
 
   /**
-   * A host role with the managed policies and one inline policy. With `forEach`, one per key: `name`
-   * and `policy` then hold the map's values, the resources are named after `forEach.resourceName`, and
-   * the instance profile name returned is `sameKey`.
+   * A host role with its one inline policy. With `forEach`, one per key: `name` and `policy` then hold
+   * the map's values, the resources are named after `forEach.resourceName`, and the instance profile
+   * name returned is `sameKey`.
    */
-  private hostRole(key: string, name: string, partition: string, policy: string, forEach?: ForEachResources): { readonly instanceProfileName: string } {
+  private hostRole(key: string, name: string, policy: string, forEach?: ForEachResources): { readonly instanceProfileName: string } {
     // Construct ids must be literal: a fleet's are its resource name.
     const base = forEach?.resourceName ?? key;
     const named = <T extends TerraformResource>(resource: T, suffix: string): T => {
@@ -200,16 +265,6 @@ export class Iam extends Construct {
       "",
     );
     const roleAttribute = (attribute: string) => (forEach ? sameKey(role, attribute) : role.getStringAttribute(attribute));
-    for (const managed of MANAGED_POLICIES) {
-      named(
-        new IamRolePolicyAttachment(this, `${base}-${managed}`, {
-          forEach: forEach?.forEach,
-          role: roleAttribute("name"),
-          policyArn: `arn:${partition}:iam::aws:policy/${managed}`,
-        }),
-        `_${managed}`,
-      );
-    }
     named(new IamRolePolicy(this, `${base}-policy`, { forEach: forEach?.forEach, name: `${name}-policy`, role: roleAttribute("id"), policy }), "_policy");
     const profile = named(new IamInstanceProfile(this, `${base}-profile`, { forEach: forEach?.forEach, name, role: roleAttribute("name") }), "_profile");
     return { instanceProfileName: forEach ? sameKey(profile, "name") : profile.name };

@@ -20,8 +20,8 @@ export interface NetworkProps {
   readonly availabilityZone: string;
   /** Starts every Name tag, e.g. "openclaw". */
   readonly namePrefix: string;
-  /** Days a created VPC's flow logs are kept (`network.flowLogs` turns them on). */
-  readonly flowLogRetentionDays: number;
+  /** The log group a created VPC's flow logs go to (`network.flowLogs` turns them on), how long they are kept, and the stack's KMS key that encrypts it. */
+  readonly flowLogGroup: { readonly name: string; readonly retentionDays: number; readonly keyArn: string };
   /** The account: only its own flow-log deliveries may assume the flow-log role. */
   readonly accountId: string;
 }
@@ -114,7 +114,11 @@ export class Network extends Construct {
   /** Every accepted and rejected flow of the VPC into a CloudWatch log group, written by a role only VPC Flow Logs may assume. */
   private flowLogs(vpcId: string, props: NetworkProps): void {
     const name = `${props.namePrefix}-vpc-flow-logs`;
-    const group = new CloudwatchLogGroup(this, "flow-log-group", { name: `/${props.namePrefix}/vpc-flow-logs`, retentionInDays: props.flowLogRetentionDays });
+    const group = new CloudwatchLogGroup(this, "flow-log-group", {
+      name: props.flowLogGroup.name,
+      retentionInDays: props.flowLogGroup.retentionDays,
+      kmsKeyId: props.flowLogGroup.keyArn,
+    });
     const role = new IamRole(this, "flow-log-role", {
       name,
       description: "VPC Flow Logs delivery into the stack's flow log group",

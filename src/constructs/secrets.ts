@@ -12,27 +12,36 @@ export interface SecretsProps {
   readonly region: string;
   /** Name of the Secrets Manager secret the gateway keeps its token in. */
   readonly gatewayTokenSecret: string;
+  /** Names of every log group of the stack: CloudWatch Logs encrypts each with the key. */
+  readonly logGroupNames: readonly string[];
+  /** The alarm topic, encrypted with the key, and the AWS services that publish to it. */
+  readonly alarmTopic: { readonly name: string; readonly publishers: readonly string[] };
+  /** The trail's name when there is one: CloudTrail encrypts its log files with the key. */
+  readonly trailName?: string;
 }
 
 /** One statement of the key policy. */
 interface KeyPolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
-  readonly Principal: { readonly AWS: string };
+  readonly Principal: { readonly AWS: string } | { readonly Service: string | readonly string[] };
   readonly Action: string | readonly string[];
   readonly Resource: "*";
+  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
 /** Days a destroyed key waits before KMS deletes it (the minimum: nothing stays encrypted with it). */
 const KEY_DELETION_WINDOW_DAYS = 7;
 
 /**
- * The stack's customer-managed KMS key and the gateway token's secret. The key policy is AWS's default:
- * the account administers the key and delegates its use to IAM, so who may use it is said next to each
- * role's other rights (Iam): the gateway for every secret of the stack, a node only for its own join code,
- * both only through SSM or Secrets Manager. No host role's grant names another host, so adding a node
- * changes no shared resource. The secret is created without a value: the gateway puts the token at first
- * boot, so Terraform's state never holds it.
+ * The stack's customer-managed KMS key and the gateway token's secret. The key policy lets the account
+ * administer the key and delegate its use to IAM, so who of the stack's roles may use it is said next to
+ * each role's other rights (Iam): the gateway for every secret of the stack, a node only for its own
+ * join code, both only through SSM or Secrets Manager. Besides the account it names only AWS services,
+ * each for exactly what it encrypts of this stack (by encryption context): CloudWatch Logs the stack's
+ * log groups, CloudTrail the stack's trail, and the services that publish to the alarm topic that topic.
+ * No host role is named, so adding a node changes no shared resource. The secret is created without a
+ * value: the gateway puts the token at first boot, so Terraform's state never holds it.
  */
 export class Secrets extends Construct {
   /** The key's alias (a reference: outputs that name it wait for it). */
@@ -44,6 +53,7 @@ export class Secrets extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
+    const arn = (service: string, resource: string) => `arn:${props.partition}:${service}:${props.region}:${props.accountId}:${resource}`;
     const statements: KeyPolicyStatement[] = [
       {
         Sid: "AccountAdministersKey",
@@ -52,9 +62,49 @@ export class Secrets extends Construct {
         Action: "kms:*",
         Resource: "*",
       },
+      // "Encrypt log data in CloudWatch Logs using AWS KMS" (CloudWatch Logs User Guide): the regional
+      // service principal, for the log groups named in the encryption context only.
+      {
+        Sid: "CloudWatchLogsStackGroups",
+        Effect: "Allow",
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": props.logGroupNames.map((name) => arn("logs", `log-group:${name}`)) } },
+      },
+      // "Enable compatibility between event sources from AWS services and encrypted topics" (Amazon SNS
+      // Developer Guide): a publishing service needs GenerateDataKey* and Decrypt; SNS names the topic in
+      // the encryption context, so the grant is for this topic only.
+      {
+        Sid: "AlarmTopicPublishers",
+        Effect: "Allow",
+        Principal: { Service: props.alarmTopic.publishers },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": arn("sns", props.alarmTopic.name) } },
+      },
     ];
+    if (props.trailName) {
+      // "Configure AWS KMS key policies for CloudTrail" (CloudTrail User Guide): encrypt log files for
+      // trails of this account, as this trail (aws:SourceArn), and describe the key.
+      const trail = { "aws:SourceArn": arn("cloudtrail", `trail/${props.trailName}`) };
+      statements.push(
+        {
+          Sid: "CloudTrailEncryptLogs",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: {
+            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${props.partition}:cloudtrail:*:${props.accountId}:trail/*` },
+            StringEquals: trail,
+          },
+        },
+        { Sid: "CloudTrailDescribeKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: trail } },
+      );
+    }
     const key = new KmsKey(this, "key", {
-      description: `Secrets of OpenClaw stack ${props.alias.replace(/^alias\//, "")}`,
+      description: `Secrets, logs, trail and alarm topic of OpenClaw stack ${props.alias.replace(/^alias\//, "")}`,
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),

@@ -5,12 +5,14 @@
  *
  * Works on `cdktf.out/stacks/<stack>/cdk.tf.json` and on `stack.toTerraform()` alike: references
  * between resources are "${...}" strings there, but what is billed (instance types, volume sizes,
- * counts, retention) is literal. An item whose price or quantity is not known is listed with null
- * and left out of the total, never counted as 0.
+ * counts, retention) is literal. An item whose price or quantity is not known is listed with null and
+ * left out of the sum; a stack with such an item has no total, only a lower bound ("at least $X"), so
+ * nothing unpriced ever reads as $0. What is billed per use (Bedrock tokens) is priced per unit with a
+ * stated example, outside the monthly total.
  */
 import priceTable from "./prices/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
-import { HEALTH_METRICS } from "../hosts/context";
+import { HOST_METRICS } from "../hosts/context";
 import { expandForEach } from "./for-each";
 
 /** Hours in the month AWS's pricing pages use. */
@@ -18,7 +20,7 @@ export const HOURS_PER_MONTH = 730;
 
 /** What the Terraform cannot say: usage. Each one is shown next to the item it prices. */
 export const ASSUMPTIONS = {
-  /** GB each host's agent sends to each log group per month (2 groups: ~1 GB/host; seed 000 assumed 5 GB in all). */
+  /** GB each host's agent sends to each of the hosts' log groups per month (2 groups: ~1 GB/host; seed 000 assumed 5 GB in all). */
   logGbPerHostPerGroup: 0.5,
   /** Months a log group without retention has accumulated (it never expires: the cost keeps growing). */
   monthsKeptWithoutExpiry: 12,
@@ -28,16 +30,31 @@ export const ASSUMPTIONS = {
   natGbPerMonth: 10,
   /** GB of CloudTrail log files (gzip'd JSON) a quiet account writes per month. */
   trailGbPerMonth: 0.1,
+  /**
+   * GB a trail sends its CloudWatch log group per month: the same events as uncompressed JSON, about ten
+   * times trailGbPerMonth. It depends on the account's API calls, not on how many hosts there are.
+   */
+  trailLogGbPerMonth: 1,
   /** Log files CloudTrail delivers per month: about one per 5 minutes in the home region. */
   trailDeliveriesPerMonth: 10_000,
-  /** Requests per customer managed KMS key per month. */
+  /** Requests per customer managed KMS key per month (the secrets: SSM and Secrets Manager). */
   kmsRequestsPerKey: 10_000,
+  /**
+   * KMS requests per month of a log group encrypted with a customer managed key: one data key per 5
+   * minutes (what SNS documents for its own reuse; CloudWatch Logs documents no figure).
+   */
+  kmsRequestsPerEncryptedLogGroup: 8_640,
   /** API calls per Secrets Manager secret per month. */
   secretApiCallsPerSecret: 1_000,
   /** SNS publishes per topic per month (alarm state changes). */
   snsPublishesPerTopic: 1_000,
-  /** GB flow logs deliver per flow log per month. */
+  /** GB each flow log delivers to its log group per month. */
   flowLogGbPerMonth: 1,
+  /** MB of each file the stack uploads to S3 whose size the stack does not state (OpenClaw's lock is about 0.17 MB). */
+  uploadedObjectMb: 1,
+  /** The example day of model use Bedrock's price is shown with (a busy chat: ~40 turns with a long context). */
+  bedrockExampleInputTokensPerDay: 1_000_000,
+  bedrockExampleOutputTokensPerDay: 40_000,
   /** GB the first (full) snapshot of a volume holds: its used blocks, at most the volume size. */
   snapshotBaseGb: 5,
   /** GB each later (incremental) snapshot adds. */
@@ -64,14 +81,39 @@ export interface CostLineItem {
   readonly note?: string;
 }
 
+/** Something billed per use, not per month: its unit price, and what a stated example month of use costs. */
+export interface UsagePrice {
+  /** What is billed, e.g. "Bedrock us.anthropic.claude-sonnet-4-5-20250929-v1:0: input tokens". */
+  readonly item: string;
+  readonly category: string;
+  /** e.g. "million tokens". */
+  readonly unit: string;
+  /** USD per unit, or null when the table has no price for it in this region. */
+  readonly unitPrice: number | null;
+  /** The pricing page (and the date the table was written), or why there is no price. */
+  readonly source: string;
+  /** Units in the example month (see `note`). */
+  readonly exampleQuantity: number;
+  /** exampleQuantity × unitPrice, or null without a price. */
+  readonly exampleMonthly: number | null;
+  /** The example the quantity stands for. */
+  readonly note: string;
+}
+
 export interface CostEstimate {
   readonly region: string;
   readonly items: readonly CostLineItem[];
-  /** Sum of the known monthly amounts, in USD, rounded to cents. */
-  readonly total: number;
-  /** Items left out of the total (price or quantity unknown). */
+  /** The monthly total in USD, rounded to cents: only when every item is priced; otherwise null (see `atLeast`). */
+  readonly total: number | null;
+  /** The sum of the priced items, rounded to cents: the total when every item is priced, else only a lower bound. */
+  readonly atLeast: number;
+  /** Items left out of the sum (price or quantity unknown): while there is one, there is no total. */
   readonly unknown: readonly CostLineItem[];
-  /** "$102.93/month in us-east-1: EC2 $45.55, EBS $16.00, ..." */
+  /** The total as every view shows it: "$110.17/month", "at least $43.09/month" or "unknown". */
+  readonly totalText: string;
+  /** Billed per use, outside the total (Bedrock tokens), each with a stated example month. */
+  readonly usage: readonly UsagePrice[];
+  /** "$102.93/month in us-east-1 (prices of ...): EC2 $45.55, ...", with what is not priced and the per-use prices. */
   readonly breakdown: string;
   /** Date the price table was written. */
   readonly pricesWritten: string;
@@ -173,10 +215,14 @@ export function estimateMonthlyCost(document: TerraformDocument, options: Estima
     }
   }
   context.addHostMetricsAndLogs();
+  context.addBedrockUsage();
   return context.result();
 }
 
-/** The value of a `monthly_cost_estimate` output: the total and the one-line breakdown. */
+/**
+ * The value of a `monthly_cost_estimate` output: the total (or "at least"/"unknown" and what is not
+ * priced) and the one-line breakdown. Every stack's output is made here, so its format is in one place.
+ */
 export function costOutputValue(estimate: CostEstimate): string {
   return estimate.breakdown;
 }
@@ -209,6 +255,9 @@ interface Volume {
 
 class EstimateContext {
   readonly items: CostLineItem[] = [];
+  readonly usage: UsagePrice[] = [];
+  /** Bedrock models the stack watches (the ModelId of its AWS/Bedrock alarms), by the region their metrics are in. */
+  readonly bedrockModels = new Map<string, string>();
   readonly region: string;
   private readonly prices: PriceTable;
   private readonly assumptions: Assumptions;
@@ -254,6 +303,11 @@ class EstimateContext {
     const unitPrice = this.prices.regions[region]?.[group]?.[key];
     if (unitPrice === undefined) return { unitPrice: null, source: `no price for ${group}.${key} in ${region}` };
     return { unitPrice, source: `${this.prices.pages[group]} (table of ${this.prices.written})` };
+  }
+
+  /** Whether the table has any price for the region. */
+  hasRegion(region: string): boolean {
+    return this.prices.regions[region] !== undefined;
   }
 
   add(line: Omit<CostLineItem, "monthly">): void {
@@ -317,28 +371,94 @@ class EstimateContext {
     );
   }
 
+  /**
+   * A log group is priced by what writes to it: a flow log (flowLogGbPerMonth each), a trail
+   * (trailLogGbPerMonth), or else the CloudWatch agent of every host (logGbPerHostPerGroup each).
+   */
   logGroup(resource: Resource): void {
-    const ingested = this.hosts === null ? null : this.hosts * this.assume.logGbPerHostPerGroup;
-    const note = `assumed ${this.assume.logGbPerHostPerGroup} GB/month from each of ${this.hosts ?? "?"} hosts`;
+    const reference = `\${aws_cloudwatch_log_group.${resource.name}.arn}`;
+    const writing = (type: string, attribute: string) =>
+      Object.values(this.terraform.resource?.[type] ?? {}).filter((writer) => String((writer as Properties)[attribute]).startsWith(reference)).length;
+    const flowLogs = writing("aws_flow_log", "log_destination");
+    const trails = writing("aws_cloudtrail", "cloud_watch_logs_group_arn");
+    let ingested: number | null;
+    let note: string;
+    if (flowLogs > 0) {
+      ingested = flowLogs * this.assume.flowLogGbPerMonth;
+      note = `assumed ${this.assume.flowLogGbPerMonth} GB/month from each of ${flowLogs} flow log(s)`;
+    } else if (trails > 0) {
+      ingested = trails * this.assume.trailLogGbPerMonth;
+      note = `assumed ${this.assume.trailLogGbPerMonth} GB/month of trail events (the account's API calls, not the hosts)`;
+    } else {
+      ingested = this.hosts === null ? null : this.hosts * this.assume.logGbPerHostPerGroup;
+      note = `assumed ${this.assume.logGbPerHostPerGroup} GB/month from each of ${this.hosts ?? "?"} hosts`;
+    }
     this.priced(resource, "CloudWatch", "log ingestion", ingested, "GB", ["cloudwatch", "logsIngestionGb"], note);
     const retention = literalNumber(resource.properties.retention_in_days);
     const months = retention ? (retention * 24) / HOURS_PER_MONTH : this.assume.monthsKeptWithoutExpiry;
     const stored = ingested === null ? null : ingested * months;
     const kept = retention ? `${retention} days kept` : `never expires: ${months} months accumulated`;
     this.priced(resource, "CloudWatch", "log storage", stored, "GB-month", ["cloudwatch", "logsStorageGbMonth"], `${note}, ${kept}`);
+    if (resource.properties.kms_key_id !== undefined) {
+      const requests = this.assume.kmsRequestsPerEncryptedLogGroup;
+      this.priced(resource, "KMS", "requests for the log group's data keys", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${requests} requests/month`);
+    }
+  }
+
+  /**
+   * Per-use prices, outside the monthly total: each Bedrock model the stack watches, per million input
+   * and output tokens, with the stated example day of use. (Other per-use items, such as a guardrail's
+   * text units, are added by their resource's handler through `perUse`.)
+   */
+  addBedrockUsage(): void {
+    const days = HOURS_PER_MONTH / 24;
+    const example = `e.g. ${this.assume.bedrockExampleInputTokensPerDay.toLocaleString("en-US")} input and ${this.assume.bedrockExampleOutputTokensPerDay.toLocaleString("en-US")} output tokens a day`;
+    for (const [model, region] of this.bedrockModels) {
+      for (const [kind, group, perDay] of [
+        ["input", "bedrockInputPerMillionTokens", this.assume.bedrockExampleInputTokensPerDay],
+        ["output", "bedrockOutputPerMillionTokens", this.assume.bedrockExampleOutputTokensPerDay],
+      ] as const) {
+        this.perUse({
+          item: `Bedrock ${model}: ${kind} tokens`,
+          category: "Bedrock",
+          unit: "million tokens",
+          ...this.price(region, group, model),
+          exampleQuantity: (perDay * days) / 1_000_000,
+          note: `${example} (${region})`,
+        });
+      }
+    }
+  }
+
+  perUse(line: Omit<UsagePrice, "exampleMonthly">): void {
+    this.usage.push({ ...line, exampleMonthly: line.unitPrice === null ? null : line.exampleQuantity * line.unitPrice });
   }
 
   result(): CostEstimate {
     const known = this.items.filter((item) => item.monthly !== null);
     const unknown = this.items.filter((item) => item.monthly === null);
-    const total = roundCents(known.reduce((sum, item) => sum + (item.monthly ?? 0), 0));
+    const atLeast = roundCents(known.reduce((sum, item) => sum + (item.monthly ?? 0), 0));
+    const total = unknown.length === 0 ? atLeast : null;
     const byCategory = new Map<string, number>();
     for (const item of known) byCategory.set(item.category, (byCategory.get(item.category) ?? 0) + (item.monthly ?? 0));
     const parts = [...byCategory].sort(([, a], [, b]) => b - a).map(([category, amount]) => `${category} ${formatUsd(amount)}`);
-    const unknownNote = unknown.length > 0 ? `; not in the total (unknown price): ${unknown.map((item) => item.item).join(", ")}` : "";
-    const priced = parts.length > 0 ? `: ${parts.join(", ")}` : "";
-    const breakdown = `${formatUsd(total)}/month in ${this.region} (prices of ${this.prices.written})${priced}${unknownNote}`;
-    return { region: this.region, items: this.items, total, unknown, breakdown, pricesWritten: this.prices.written };
+    const notPriced = unknown.map((item) => item.item).join(", ");
+    let totalText: string;
+    let breakdown: string;
+    const prices = `prices of ${this.prices.written}`;
+    if (!this.hasRegion(this.region)) {
+      totalText = "unknown";
+      breakdown = `unknown/month in ${this.region}: the price table (${prices}) has no prices for ${this.region}`;
+    } else if (known.length === 0 && unknown.length > 0) {
+      totalText = "unknown";
+      breakdown = `unknown/month in ${this.region} (${prices}); not priced: ${notPriced}`;
+    } else {
+      totalText = total === null ? `at least ${formatUsd(atLeast)}/month` : `${formatUsd(total)}/month`;
+      breakdown = `${totalText} in ${this.region} (${prices})${parts.length > 0 ? `: ${parts.join(", ")}` : ""}${unknown.length > 0 ? `; not priced: ${notPriced}` : ""}`;
+    }
+    const perUse = this.usage.map((line) => `${line.item} ${line.unitPrice === null ? "unknown" : formatUsd(line.unitPrice)}/${line.unit}`);
+    if (perUse.length > 0) breakdown += `; per use, not in the total: ${perUse.join(", ")}`;
+    return { region: this.region, items: this.items, total, atLeast, unknown, totalText, usage: this.usage, breakdown, pricesWritten: this.prices.written };
   }
 }
 
@@ -408,21 +528,34 @@ const HANDLERS: Record<string, Handler> = {
   },
 
   aws_cloudwatch_metric_alarm(context, resource) {
+    const { properties } = resource;
     // A health alarm watches one custom metric that the gateway's health timer publishes (one per host).
-    const metric = resource.properties.metric_name;
-    if (Object.values<unknown>(HEALTH_METRICS).includes(metric)) {
+    const metric = properties.metric_name;
+    if (metric === HOST_METRICS.gatewayMetric || metric === HOST_METRICS.nodeMetric) {
       context.priced(resource, "CloudWatch", `health metric ${String(metric)} (the gateway's health timer)`, 1, "metric-month", ["cloudwatch", "customMetricMonth"]);
     }
-    const period = literalNumber(resource.properties.period);
-    const highResolution = period !== null && period < 60;
+    // CloudWatch bills an alarm per metric it reads: one, or each metric of its metric math.
+    const queried = asBlocks(properties.metric_query).flatMap((query) => asBlocks(query.metric));
+    const metrics = queried.length > 0 ? queried : [properties];
+    const periods = metrics.map((watched) => literalNumber(watched.period));
+    const highResolution = periods.some((period) => period !== null && period < 60);
     context.priced(
       resource,
       "CloudWatch",
-      highResolution ? "high-resolution alarm" : "standard alarm",
-      1,
-      "alarm-month",
+      `${highResolution ? "high-resolution" : "standard"} alarm${metrics.length > 1 ? ` on ${metrics.length} metrics` : ""}`,
+      metrics.length,
+      "alarm-metric-month",
       ["cloudwatch", highResolution ? "highResolutionAlarmMonth" : "standardAlarmMonth"],
     );
+    // The Bedrock model the stack watches is the one it pays per token for (see addBedrockUsage).
+    for (const watched of metrics) {
+      const model = (watched.dimensions as Record<string, unknown> | undefined)?.ModelId;
+      if (watched.namespace === "AWS/Bedrock" && typeof model === "string") context.bedrockModels.set(model, context.regionOf(resource));
+    }
+  },
+
+  aws_cloudwatch_dashboard(context, resource) {
+    context.priced(resource, "CloudWatch", "dashboard", 1, "dashboard-month", ["cloudwatch", "dashboardMonth"]);
   },
 
   aws_cloudwatch_log_group(context, resource) {
@@ -432,11 +565,19 @@ const HANDLERS: Record<string, Handler> = {
   aws_flow_log(context, resource) {
     const destination = literalString(resource.properties.log_destination_type) ?? "cloud-watch-logs";
     const gb = context.assume.flowLogGbPerMonth;
+    const group = String(resource.properties.log_destination).match(/^\$\{aws_cloudwatch_log_group\.([^.]+)\.arn\}/)?.[1];
+    // Delivered to a log group of the stack: that group prices what it ingests (logGroup).
+    if (destination === "cloud-watch-logs" && group !== undefined && context.terraform.resource?.aws_cloudwatch_log_group?.[group]) return;
     if (destination !== "cloud-watch-logs") {
       context.add({ item: `${resource.type}.${resource.name}: flow logs to ${destination}`, category: "CloudWatch", quantity: gb, unit: "GB", unitPrice: null, source: `no price for flow logs delivered to ${destination} in the table`, note: `assumed ${gb} GB/month` });
       return;
     }
     context.priced(resource, "CloudWatch", "flow log ingestion", gb, "GB", ["cloudwatch", "logsIngestionGb"], `assumed ${gb} GB/month`);
+  },
+
+  aws_budgets_budget(context, resource) {
+    // A budget without actions costs nothing (AWS Price List: "$0.00 for Budget-days").
+    context.priced(resource, "Budgets", "budget (no actions)", 1, "budget-month", ["budgets", "budgetMonth"]);
   },
 
   aws_kms_key(context, resource) {
@@ -451,20 +592,25 @@ const HANDLERS: Record<string, Handler> = {
     if (selectors !== undefined) {
       context.add({ item: `${resource.type}.${resource.name}: event selectors (data events?)`, category: "CloudTrail", quantity: null, unit: "100k events", unitPrice: null, source: "no price for data events in the table" });
     }
+    if (resource.properties.kms_key_id !== undefined) {
+      // CloudTrail asks KMS for a data key per log file it delivers.
+      const requests = context.assume.trailDeliveriesPerMonth;
+      context.priced(resource, "KMS", "requests for the log files' data keys", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${requests} log files/month`);
+    }
   },
 
   aws_s3_bucket(context, resource) {
     const reference = `\${aws_s3_bucket.${resource.name}.`;
-    const trail = Object.values(context.terraform.resource?.aws_cloudtrail ?? {}).some((trail) =>
-      String((trail as Properties).s3_bucket_name).startsWith(reference),
-    );
+    const inBucket = (type: string, attribute: string) =>
+      Object.values(context.terraform.resource?.[type] ?? {}).map((value) => value as Properties).filter((value) => String(value[attribute]).startsWith(reference));
+    const trail = inBucket("aws_cloudtrail", "s3_bucket_name").length > 0;
     if (!trail) {
+      // A bucket that holds only the files the stack puts in it is priced by them (aws_s3_object).
+      if (inBucket("aws_s3_object", "bucket").length > 0) return;
       context.add({ item: `${resource.type}.${resource.name}: storage`, category: "S3", quantity: null, unit: "GB-month", unitPrice: context.price(context.regionOf(resource), "s3", "standardGbMonth").unitPrice, source: "what the bucket will hold is not in the stack" });
       return;
     }
-    const expiry = Object.values(context.terraform.resource?.aws_s3_bucket_lifecycle_configuration ?? {})
-      .map((value) => value as Properties)
-      .filter((lifecycle) => String(lifecycle.bucket).startsWith(reference))
+    const expiry = inBucket("aws_s3_bucket_lifecycle_configuration", "bucket")
       .flatMap((lifecycle) => asBlocks(lifecycle.rule))
       .flatMap((rule) => asBlocks(rule.expiration))
       .map((expiration) => literalNumber(expiration.days))
@@ -477,6 +623,13 @@ const HANDLERS: Record<string, Handler> = {
     context.priced(resource, "S3", "CloudTrail log deliveries (PUT)", puts / 1000, "1k requests", ["s3", "putRequestsPer1k"], `assumed ${puts} log files/month`);
   },
 
+  aws_s3_object(context, resource) {
+    const content = literalString(resource.properties.content);
+    const mb = content === null ? context.assume.uploadedObjectMb : Buffer.byteLength(content) / 1_000_000;
+    const note = content === null ? `assumed at most ${context.assume.uploadedObjectMb} MB (a file the stack uploads)` : undefined;
+    context.priced(resource, "S3", "stored file", mb / 1000, "GB-month", ["s3", "standardGbMonth"], note);
+  },
+
   aws_ssm_parameter(context, resource) {
     if (literalString(resource.properties.tier) !== "Advanced") return; // Standard parameters are free.
     context.priced(resource, "SSM", "advanced parameter", 1, "parameter-month", ["ssm", "advancedParameterMonth"]);
@@ -485,6 +638,11 @@ const HANDLERS: Record<string, Handler> = {
   aws_sns_topic(context, resource) {
     const publishes = context.assume.snsPublishesPerTopic;
     context.priced(resource, "SNS", "publishes", publishes / 1_000_000, "1M publishes", ["sns", "publishesPerMillion"], `assumed ${publishes} publishes/month`);
+    if (resource.properties.kms_master_key_id !== undefined) {
+      // A publish to an encrypted topic costs GenerateDataKey and Decrypt (at most, with SNS reusing data keys).
+      const requests = 2 * publishes;
+      context.priced(resource, "KMS", "requests for encrypted publishes", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${publishes} publishes/month, 2 requests each`);
+    }
   },
 
   aws_secretsmanager_secret(context, resource) {

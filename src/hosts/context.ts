@@ -12,10 +12,21 @@ import { NPM_REGISTRY, OPENCLAW_PIN, openclawLockSha256, PNPM_PINS } from "../co
 import { NODE_RUNTIMES, packageTarball, type NodeRuntime, type PackageTarball } from "./runtime";
 
 /**
- * The application health metrics: the gateway publishes them (gateway-health.sh), one value per host a
- * minute with dimension Host=<host name>, in the monitoring namespace; each host's alarm watches its own.
+ * The custom metrics of the hosts and where each is published, for everything that names them: the IAM
+ * policies, the alarms, the CloudWatch agent config (`monitoring.namespace` of a host's context) and the
+ * gateway's health script. Every host publishes only into a namespace of its own,
+ * `<monitoring.namespace>/<host name>` (its role may write no other: CloudWatch scopes PutMetricData by
+ * namespace only, not by dimension): its agent's metrics (memoryMetric among them, with dimensions
+ * InstanceId and InstanceType) and, on the gateway, the application health of every host (gatewayMetric
+ * and nodeMetric, one value per host a minute with dimension Host=<host name>, gateway-health.sh). So no
+ * host can publish a metric that another host's alarm watches, and no node can publish a health value.
  */
-export const HEALTH_METRICS = { gatewayMetric: "GatewayHealthy", nodeMetric: "NodeConnected" } as const;
+export const HOST_METRICS = {
+  namespace: (monitoringNamespace: string, hostName: string): string => `${monitoringNamespace}/${hostName}`,
+  gatewayMetric: "GatewayHealthy",
+  nodeMetric: "NodeConnected",
+  memoryMetric: "mem_used_percent",
+} as const;
 
 /** Where the host downloads OpenClaw's lock (the stack's install-files bucket), and the hash it checks it against. */
 export interface OpenClawLock {
@@ -36,6 +47,7 @@ export type OpenClawInstall =
 
 /** Where the CloudWatch agent sends metrics and logs. */
 export interface MonitoringTargets {
+  /** This host's own namespace (HOST_METRICS.namespace): its agent's metrics, and on the gateway the health metrics. */
   readonly namespace: string;
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
@@ -84,7 +96,7 @@ export function hostContext(
     npmRegistry: NPM_REGISTRY,
     parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
     monitoring: {
-      namespace: config.monitoring.namespace,
+      namespace: HOST_METRICS.namespace(config.monitoring.namespace, host.hostName),
       applicationLogGroup: names.applicationLogGroup,
       systemLogGroup: names.systemLogGroup,
     },

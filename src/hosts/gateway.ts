@@ -7,7 +7,7 @@ import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { HEALTH_METRICS, hostContext, type HostContext } from "./context";
+import { HOST_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
 import { isPinned, pluginPin } from "../config/pins";
@@ -31,8 +31,8 @@ export interface GatewayHostContext extends HostContext {
     readonly kmsKey: string;
   };
   readonly assistant: AssistantContext;
-  /** Names of the health metrics it publishes (and the alarms watch). */
-  readonly health: typeof HEALTH_METRICS;
+  /** Names of the health metrics it publishes into its own namespace (and the alarms watch). */
+  readonly health: { readonly gatewayMetric: string; readonly nodeMetric: string };
 }
 
 /** The model and channels of the gateway's openclaw.json, and what the boot installs and reads for them. */
@@ -136,7 +136,7 @@ export function gatewayHostContext(
       kmsKey: names.kmsAlias,
     },
     assistant: assistantContext(config, names),
-    health: HEALTH_METRICS,
+    health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
   };
 }
 

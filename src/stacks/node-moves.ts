@@ -1,6 +1,5 @@
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import type { NodeRecord } from "../config/hosts";
-import { MANAGED_POLICIES } from "../constructs/iam";
 import { fleetAlarmResourceName } from "../constructs/monitoring";
 import { NODE_RESOURCE_NAME } from "../constructs/node";
 
@@ -30,10 +29,6 @@ export function movesFromPerNodeResources(nodes: readonly NodeRecord[], alarmPre
       { from: old("aws_ebs_volume", nodeScope, "host", "data", "volume"), to: to("aws_ebs_volume", "_data") },
       { from: old("aws_volume_attachment", nodeScope, "host", "data", "attachment"), to: to("aws_volume_attachment", "_data_attachment") },
       { from: old("aws_iam_role", "iam", `${nodeScope}-role`), to: to("aws_iam_role") },
-      ...MANAGED_POLICIES.map((policy) => ({
-        from: old("aws_iam_role_policy_attachment", "iam", `${nodeScope}-${policy}`),
-        to: to("aws_iam_role_policy_attachment", `_${policy}`),
-      })),
       { from: old("aws_iam_role_policy", "iam", `${nodeScope}-policy`), to: to("aws_iam_role_policy", "_policy") },
       { from: old("aws_iam_instance_profile", "iam", `${nodeScope}-profile`), to: to("aws_iam_instance_profile", "_profile") },
       ...["CPU-High", "StatusCheck", "SystemCheck-Recover", "InstanceCheck-Reboot", "Unhealthy"].map((suffix) => ({

@@ -2,27 +2,31 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { channelSecretParameters } from "../config/assistant";
+import { channelSecretCommand, channelSecretParameters } from "../config/assistant";
 import { bedrockModelArns } from "../config/bedrock-models";
 import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
-import { DATA_VOLUME_TAG, deploymentNames, deploymentTags, stateRegion } from "../config/names";
+import { DATA_VOLUME_TAG, deploymentNames, deploymentTags, installBucketName, STACK_TAG, stateRegion } from "../config/names";
+import { bedrockSpend } from "../config/spend";
 import type { OpenClawConfig } from "../config/schema";
-import { HEALTH_METRICS } from "../hosts/context";
+import { HOST_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
 import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
 import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../hosts/node";
 import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
+import { BedrockAlarms } from "../constructs/bedrock-alarms";
+import { Budget, budgetArn } from "../constructs/budget";
+import { Dashboard } from "../constructs/dashboard";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
 import { InstallFiles } from "../constructs/install-files";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
-import { Monitoring } from "../constructs/monitoring";
+import { ALARM_TOPIC_PUBLISHERS, Monitoring } from "../constructs/monitoring";
 import { Network } from "../constructs/network";
 import { NODE_RESOURCE_NAME, NodeHosts } from "../constructs/node";
 import { secretArnPattern, Secrets } from "../constructs/secrets";
@@ -64,12 +68,30 @@ export class OpenClawStack extends TerraformStack {
     const accountId = new DataAwsCallerIdentity(this, "caller").accountId;
     const withEndpoints = anyEndpoint(config.endpoints);
 
+    const gatewayTokenSecretArn = secretArnPattern({ partition, region, accountId }, hosts.gateway.tokenSecret);
+    const flowLogs = config.network.mode === "create" && config.network.flowLogs;
+    const secrets = new Secrets(this, "secrets", {
+      alias: names.kmsAlias,
+      accountId,
+      partition,
+      region,
+      gatewayTokenSecret: hosts.gateway.tokenSecret,
+      logGroupNames: [
+        names.applicationLogGroup,
+        names.systemLogGroup,
+        ...(flowLogs ? [names.flowLogGroup] : []),
+        ...(config.audit.cloudTrail ? [names.trailLogGroup] : []),
+      ],
+      alarmTopic: { name: names.alarmTopic, publishers: ALARM_TOPIC_PUBLISHERS },
+      trailName: config.audit.cloudTrail ? names.trail : undefined,
+    });
+
     const availabilityZone = config.availabilityZone ?? `${region}a`;
     const network = new Network(this, "network", {
       network: config.network,
       availabilityZone,
       namePrefix: names.prefix,
-      flowLogRetentionDays: config.monitoring.logRetentionDays,
+      flowLogGroup: { name: names.flowLogGroup, retentionDays: config.monitoring.logRetentionDays, keyArn: secrets.keyArn },
       accountId,
     });
     const securityGroups = new SecurityGroups(this, "security-groups", {
@@ -96,33 +118,30 @@ export class OpenClawStack extends TerraformStack {
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
-    const gatewayTokenSecretArn = secretArnPattern({ partition, region, accountId }, hosts.gateway.tokenSecret);
-    const secrets = new Secrets(this, "secrets", {
-      alias: names.kmsAlias,
-      accountId,
-      partition,
-      region,
-      gatewayTokenSecret: hosts.gateway.tokenSecret,
-    });
     const installFiles = new InstallFiles(this, "install-files", {
-      bucket: `${names.prefix}-pkg-${accountId}-${region}`,
+      bucket: installBucketName(names, accountId, region),
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
       partition,
     });
+    const logGroupArn = (name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
+    const metricsNamespace = (hostName: string) => HOST_METRICS.namespace(config.monitoring.namespace, hostName);
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
+      gateway: { hostName: hosts.gateway.hostName, metricsNamespace: metricsNamespace(hosts.gateway.hostName) },
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
       nodeListArn: parameterArn(hosts.gatewayParameters.nodeList),
       pairingParameterArns: parameterArn(`${names.parameterPath}/nodes/*`),
-      metricsNamespace: config.monitoring.namespace,
+      hostLogGroupArns: [names.applicationLogGroup, names.systemLogGroup].map(logGroupArn),
       keyArn: secrets.keyArn,
       region,
       gatewayTokenSecretArn,
       nodes: hosts.nodes.map((node) => ({
         node: node.name,
         roleName: node.roleName,
+        hostName: node.hostName,
+        metricsNamespace: metricsNamespace(node.hostName),
         parameterArns: [hosts.gatewayParameters.tlsFingerprint, hosts.gatewayParameters.tlsCertificate, node.pairingParameter].map(parameterArn),
         pairingParameterArn: parameterArn(node.pairingParameter),
       })),
@@ -160,6 +179,8 @@ export class OpenClawStack extends TerraformStack {
         targetTag: dataVolumePolicy.backupTag,
         retention: config.dataVolume.snapshotRetention,
         partition,
+        region,
+        accountId,
       });
     }
     const amis = new Amis(this, "amis");
@@ -195,11 +216,15 @@ export class OpenClawStack extends TerraformStack {
       this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
     }
 
+    const budget = accommodations.noBudget ? undefined : { name: names.prefix, partition, accountId };
     const monitoring = new Monitoring(this, "monitoring", {
       alarmPrefix: names.alarmPrefix,
       topicName: names.alarmTopic,
+      accountId,
+      budgetArn: budget && budgetArn(budget),
       alarmEmail: config.monitoring.alarmEmail,
-      namespace: config.monitoring.namespace,
+      healthNamespace: metricsNamespace(hosts.gateway.hostName),
+      keyArn: secrets.keyArn,
       applicationLogGroup: names.applicationLogGroup,
       systemLogGroup: names.systemLogGroup,
       logRetentionDays: config.monitoring.logRetentionDays,
@@ -210,20 +235,58 @@ export class OpenClawStack extends TerraformStack {
           label: hosts.gateway.alarmLabel,
           instanceId: gateway.instance.id,
           instanceType: hosts.gateway.instance.instanceType,
+          metricsNamespace: metricsNamespace(hosts.gateway.hostName),
           memoryAlarm: true,
-          health: { metricName: HEALTH_METRICS.gatewayMetric, hostName: hosts.gateway.hostName, description: "the gateway's /healthz failed" },
+          health: { metricName: HOST_METRICS.gatewayMetric, hostName: hosts.gateway.hostName, description: "the gateway's /healthz failed" },
         },
       ],
       fleet: nodes && {
         resourceName: NODE_RESOURCE_NAME,
         hosts: Object.fromEntries(
-          hosts.nodes.map((node) => [node.name, { label: node.alarmLabel, instanceType: node.instance.instanceType, hostName: node.hostName }]),
+          hosts.nodes.map((node) => [
+            node.name,
+            { label: node.alarmLabel, instanceType: node.instance.instanceType, hostName: node.hostName, metricsNamespace: metricsNamespace(node.hostName) },
+          ]),
         ),
         instanceIdOfEach: nodes.instanceIdOfEach,
         memoryAlarm: false,
-        health: { metricName: HEALTH_METRICS.nodeMetric, description: "not connected to the gateway" },
+        health: { metricName: HOST_METRICS.nodeMetric, description: "not connected to the gateway" },
       },
     });
+
+    // Spend: the month's budget, the model's token alarms, and one dashboard of it all (README, "Spend").
+    if (budget) {
+      new Budget(this, "budget", {
+        ...budget,
+        monthlyUsd: config.budget.monthlyUsd,
+        costAllocationTag: config.budget.scope === "stack" ? { key: STACK_TAG, value: deploymentTags(config)[STACK_TAG] } : undefined,
+        topicArn: monitoring.topicArn,
+      });
+    }
+    const bedrock = bedrockSpend(config);
+    const bedrockAlarms =
+      bedrock?.limit && new BedrockAlarms(this, "bedrock-alarms", { alarmPrefix: names.alarmPrefix, topicArn: monitoring.topicArn, modelId: bedrock.modelId, limit: bedrock.limit });
+    const dashboard = config.monitoring.dashboard
+      ? new Dashboard(this, "dashboard", {
+          name: names.prefix,
+          region,
+          hosts: [
+            { record: hosts.gateway, instanceId: gateway.instance.id, healthMetric: HOST_METRICS.gatewayMetric },
+            ...hosts.nodes.map((node) => ({ record: node, instanceId: nodes!.instanceId(node.name), healthMetric: HOST_METRICS.nodeMetric })),
+          ].map(({ record, instanceId, healthMetric }) => ({
+            hostName: record.hostName,
+            metrics: monitoring.metricsOf({
+              instanceId,
+              instanceType: record.instance.instanceType,
+              hostName: record.hostName,
+              metricsNamespace: metricsNamespace(record.hostName),
+              healthMetric,
+            }),
+          })),
+          bedrock,
+          alarmArns: [...monitoring.alarmArns, ...(bedrockAlarms ? bedrockAlarms.alarmArns : [])],
+        })
+      : undefined;
 
     const audit = config.audit.cloudTrail
       ? new Audit(this, "audit", {
@@ -232,7 +295,8 @@ export class OpenClawStack extends TerraformStack {
           region,
           partition,
           retentionDays: config.audit.retentionDays,
-          logGroup: { name: `/${names.prefix}/cloudtrail`, retentionDays: config.monitoring.logRetentionDays },
+          logGroup: { name: names.trailLogGroup, retentionDays: config.monitoring.logRetentionDays },
+          keyArn: secrets.keyArn,
           deleteLogsOnDestroy: config.audit.deleteLogsOnDestroy,
           loggingOff: accommodations.trailLoggingOff,
         })
@@ -294,11 +358,12 @@ export class OpenClawStack extends TerraformStack {
       output("gateway_tls_fingerprint_parameter", hosts.gatewayParameters.tlsFingerprint, "SSM parameter holding the gateway certificate's SHA-256 fingerprint");
     }
     // The user creates each channel's SecureString: Terraform never holds it, so the token is never in
-    // its state. The value goes through stdin, never a command line.
+    // its state. The value goes through stdin, never a command line; the stack's key encrypts it (SSM
+    // would otherwise take aws/ssm, which every principal of the account may decrypt through SSM).
     for (const secret of channelSecrets) {
       output(
         `${secret.parameter.replace(/-/g, "_")}_command`,
-        `printf %s "$${secret.env}" | aws ssm put-parameter --region ${region} --name ${secret.name} --type SecureString --overwrite --value file:///dev/stdin`,
+        channelSecretCommand(secret, region, names.kmsAlias),
         `Stores the ${secret.description} (export ${secret.env} first); then run channels_apply_command`,
       );
     }
@@ -317,6 +382,7 @@ export class OpenClawStack extends TerraformStack {
       );
     }
     output("alarm_topic_arn", monitoring.topicArn, "SNS topic the alarms notify");
+    if (dashboard) output("dashboard_url", dashboard.url, "The stack's CloudWatch dashboard: hosts, model tokens and spend today, alarms");
     if (audit) output("audit_trail_arn", audit.trailArn, "CloudTrail trail of this deployment");
     if (keyPair && config.ssh.allowedCidrs.length > 0 && gateway.publicIp) {
       output("ssh_command", `ssh -i ~/.ssh/${keyPair.keyName}.pem ec2-user@${gateway.publicIp}`, "SSH to the gateway");
