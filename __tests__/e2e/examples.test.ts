@@ -158,10 +158,10 @@ describe("examples/multi-node.json: three nodes (one Graviton), alarm e-mail, 90
     await expectUserData(deployment, gateway, nodes);
   });
 
-  test("the alarm topic mails ops@example.com; logs keep 90 days; each node has its alarms", async () => {
+  test("the alarm topic mails the example's placeholder address; logs keep 90 days; each node has its alarms", async () => {
     const topic = state.deployment!.outputs().alarm_topic_arn;
     const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
-    expect(subscriptions.Subscriptions!.map((subscription) => [subscription.Protocol, subscription.Endpoint])).toEqual([["email", "ops@example.com"]]);
+    expect(subscriptions.Subscriptions!.map((subscription) => [subscription.Protocol, subscription.Endpoint])).toEqual([["email", "replace-me@example.com"]]);
     const logGroups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/${prefix}/` }));
     // The hosts' two groups, the trail's copy and the VPC flow logs.
     expect(logGroups.logGroups!.map((group) => [group.logGroupName, group.retentionInDays])).toEqual(

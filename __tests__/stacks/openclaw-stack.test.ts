@@ -56,7 +56,9 @@ describe("OpenClawStack", () => {
     const { tf } = synthStack();
     const value = (name: string) => String(tf.output[name]?.value);
     expect(value("gateway_public_ip")).toMatch(/^\$\{aws_eip\..+\.public_ip\}$/);
-    expect(value("gateway_url")).toMatch(/^wss:\/\/\$\{aws_eip\..+\.public_ip\}:443$/);
+    // No public CIDR (the default): no rule lets the internet reach the gateway, so no public URL.
+    expect(tf.output.gateway_url).toBeUndefined();
+    expect(String(synthStack(example("gateway-node")).tf.output.gateway_url?.value)).toMatch(/^wss:\/\/\$\{aws_eip\..+\.public_ip\}:443$/);
     expect(value("gateway_instance_id")).toMatch(/^\$\{aws_instance\..+\.id\}$/);
     expect(value("node_instance_ids")).toMatch(/^\{"openclaw-node": "\$\{aws_instance\..+\.id\}"\}$/);
     expect(value("gateway_shell_command")).toMatch(/^aws ssm start-session --region us-east-1 --target \$\{aws_instance\..+\.id\}$/);

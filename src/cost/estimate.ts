@@ -454,7 +454,7 @@ class EstimateContext {
       breakdown = `unknown/month in ${this.region} (${prices}); not priced: ${notPriced}`;
     } else {
       totalText = total === null ? `at least ${formatUsd(atLeast)}/month` : `${formatUsd(total)}/month`;
-      breakdown = `${totalText} in ${this.region} (${prices}): ${parts.join(", ")}${unknown.length > 0 ? `; not priced: ${notPriced}` : ""}`;
+      breakdown = `${totalText} in ${this.region} (${prices})${parts.length > 0 ? `: ${parts.join(", ")}` : ""}${unknown.length > 0 ? `; not priced: ${notPriced}` : ""}`;
     }
     const perUse = this.usage.map((line) => `${line.item} ${line.unitPrice === null ? "unknown" : formatUsd(line.unitPrice)}/${line.unit}`);
     if (perUse.length > 0) breakdown += `; per use, not in the total: ${perUse.join(", ")}`;
