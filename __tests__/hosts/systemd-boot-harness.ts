@@ -4,7 +4,7 @@
  * the AWS API (moto, behind a TLS front at the interface endpoint's address) in each namespace.
  * Used by systemd-boot.test.ts; everything it creates is undone by cleanUp(), also on process exit.
  *
- * What differs from an EC2 instance, and why (the accommodations, see also scripts/container-root/):
+ * What differs from an EC2 instance, and why (the accommodations, see also __tests__/hosts/container-root/):
  *   - the root is Debian bookworm (systemd 252 like Amazon Linux 2023), with a `dnf` shim that only checks
  *     packages are present, a stub amazon-cloudwatch-agent-ctl, and cloud-init limited to NoCloud with
  *     network config off (the test sets the addresses);
@@ -59,13 +59,15 @@ export function nspawnUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "needs root: systemd-nspawn, network namespaces, overlay mounts and loop devices";
   for (const tool of ["systemd-nspawn", "debootstrap", "ip", "nsenter", "losetup", "openssl"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-      return `${tool} is not installed (scripts/test-prerequisites.sh installs systemd-container and debootstrap)`;
+      return `${tool} is not installed (__tests__/prerequisites.sh installs systemd-container and debootstrap)`;
     }
   }
   return undefined;
 }
 
-function must(command: string, args: readonly string[], what: string, timeoutMs = 60_000): string {
+// Every wait and timeout in this file is a hang guard, not a speed check: each is a few times what the
+// step takes on a loaded 2-core machine (issue 16), so only a step that hangs trips it.
+function must(command: string, args: readonly string[], what: string, timeoutMs = 180_000): string {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: timeoutMs });
   if (result.status !== 0) {
     throw new Error(`${what} failed (${command} ${args.join(" ")}): ${result.error?.message ?? ""}${result.stderr ?? ""}`);
@@ -75,9 +77,9 @@ function must(command: string, args: readonly string[], what: string, timeoutMs 
 
 // ---------------------------------------------------------------- the root and the OpenClaw layer
 
-/** The cached Debian root (built by scripts/container-root/build.sh the first time: a few minutes). */
+/** The cached Debian root (built by __tests__/hosts/container-root/build.sh the first time: a few minutes). */
 export function containerRoot(): string {
-  return must("bash", [path.join(PROJECT_ROOT, "scripts", "container-root", "build.sh"), CACHE_DIR], "building the container root", 15 * 60_000).trim();
+  return must("bash", [path.join(__dirname, "container-root", "build.sh"), CACHE_DIR], "building the container root", 15 * 60_000).trim();
 }
 
 /** A host.env as bash reads it (single-quoted literals, no expansion). */
@@ -168,7 +170,7 @@ export interface RenderedHostDir {
 /** `npm run render -- <dir> --config <file>`: the hosts' user data and files, as the render CLI writes them. */
 export function renderHosts(dir: string, configFile: string): RenderedHostDir[] {
   const args = [path.join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(PROJECT_ROOT, "scripts/render.ts"), dir, "--config", configFile];
-  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 300_000 });
   if (result.status !== 0) throw new Error(`render failed: ${result.stderr}`);
   return fs.readdirSync(dir).map((hostName) => {
     const hostDir = path.join(dir, hostName);
@@ -284,7 +286,7 @@ export function cleanUp(): string[] {
   const problems: string[] = [];
   while (undo.length > 0) {
     const step = undo.pop()!;
-    const result = spawnSync("bash", ["-c", step.command], { encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync("bash", ["-c", step.command], { encoding: "utf8", timeout: 180_000 });
     if (result.status !== 0) problems.push(`${step.name}: ${step.command}: ${result.stderr}`);
   }
   if (reaperFile) fs.writeFileSync(reaperFile, "");
@@ -373,7 +375,7 @@ export async function startNetnsServices(namespace: string, config: NetnsService
   });
   const undo = onCleanUp(`netns services ${namespace}`, `kill -KILL -- -${services.child.pid} 2>/dev/null; true`);
   void services.exited().then(() => undo.done());
-  await waitFor(`netns services in ${namespace}`, 30_000, () => {
+  await waitFor(`netns services in ${namespace}`, 120_000, () => {
     if (services.child.exitCode !== null) throw new Error(`netns services in ${namespace} exited:\n${services.output()}`);
     return services.output().includes("ready") ? true : undefined;
   });
@@ -526,7 +528,7 @@ export class Container {
   /** Mounts the root and boots it; resolves once the container's systemd runs. */
   static async boot(spec: ContainerSpec): Promise<Container> {
     const container = new Container(spec);
-    const leader = await waitFor(`${spec.name}'s systemd`, 30_000, () => {
+    const leader = await waitFor(`${spec.name}'s systemd`, 120_000, () => {
       if (container.nspawn.exitCode !== null) throw new Error(`systemd-nspawn for ${spec.name} exited ${container.nspawn.exitCode}:\n${container.console()}`);
       return descendants(container.nspawn.pid!).find((pid) => {
         try {
@@ -550,7 +552,7 @@ export class Container {
   }
 
   /** Runs argv as root inside the container (all its namespaces, its root), with a clean environment. */
-  exec(argv: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
+  exec(argv: readonly string[], timeoutMs = 180_000): Promise<ExecResult> {
     const args = ["-t", String(this.leader), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", "env", "-i", `PATH=${CONTAINER_PATH}`, "LANG=C.UTF-8", "HOME=/root", ...argv];
     return new Promise((resolve) => {
       execFile("nsenter", args, { encoding: "utf8", timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -561,7 +563,7 @@ export class Container {
   }
 
   /** exec() that must succeed; returns stdout. */
-  async run(argv: readonly string[], timeoutMs = 60_000): Promise<string> {
+  async run(argv: readonly string[], timeoutMs = 180_000): Promise<string> {
     const result = await this.exec(argv, timeoutMs);
     if (result.code !== 0) throw new Error(`${this.spec.name}: ${argv.join(" ")} exited ${result.code}:\n${result.stdout}${result.stderr}`);
     return result.stdout;
