@@ -8,7 +8,7 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   // A hang guard, not a speed check: a loaded 2-core machine must meet it with room to spare.
   testTimeout: 180_000,
-  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],
+  reporters: ["default", "<rootDir>/__tests__/jest-summary-reporter.cjs"],
   // Offline Terraform CLI config + one moto_server for the plans and deployments (stopped by PID after).
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",

@@ -1,6 +1,7 @@
 /**
  * Writes every file each host gets, at <dir>/<host>/<path on the host>, plus
- * <dir>/<host>/user-data.yaml (the cloud-init user data before gzip/base64).
+ * <dir>/<host>/user-data.yaml (the cloud-init user data before gzip/base64) and, for a host that
+ * downloads some of its files at boot, <dir>/<host>/host-files.json (that object, as uploaded).
  *
  *   npm run render -- <dir> [--config <file>]
  *
@@ -56,6 +57,7 @@ function writeHost(root: string, host: string, rendered: RenderedHost): number {
   }
   fs.mkdirSync(base, { recursive: true });
   fs.writeFileSync(path.join(base, "user-data.yaml"), rendered.userData);
+  if (rendered.hostFiles) fs.writeFileSync(path.join(base, "host-files.json"), rendered.hostFiles.body);
   return rendered.files.length;
 }
 
@@ -76,7 +78,8 @@ function main(): void {
   ];
   for (const [host, rendered] of renderedHosts) {
     const count = writeHost(root, host, rendered);
-    process.stdout.write(`${path.join(root, host)}: ${count} files + user-data.yaml (${rendered.userData.length} bytes)\n`);
+    const downloaded = rendered.hostFiles ? ` + host-files.json (${rendered.hostFiles.body.length} bytes, downloaded at boot)` : "";
+    process.stdout.write(`${path.join(root, host)}: ${count} files + user-data.yaml (${rendered.userData.length} bytes)${downloaded}\n`);
   }
 }
 

@@ -15,9 +15,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { GetCommandInvocationCommand, GetParameterCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { EMULATOR_CREDENTIALS } from "../src/config/emulator";
 import { loadConfig } from "../src/config/load";
 import type { OpenClawConfig } from "../src/config/schema";
+import { clientSettings } from "./lib/aws-target";
 import { runTerraform } from "./lib/cdktf";
 import { Failure, runCli } from "./lib/cli";
 import { PROJECT_ROOT, terraformEnv } from "./lib/terraform-env";
@@ -92,7 +92,7 @@ export async function readStackOutputs(stack: string, outputsFile?: string): Pro
     return (stack in all ? all[stack] : all) as Record<string, unknown>;
   }
   const dir = path.join(PROJECT_ROOT, "cdktf.out", "stacks", stack);
-  if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist: deploy first (npx cdktf deploy ${stack}) or pass --outputs <file>`);
+  if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist: deploy first (npm run deploy) or pass --outputs <file>`);
   const result = await runTerraform(["output", "-json"], { env: terraformEnv(), cwd: dir });
   if (result.code !== 0) throw new Error(`terraform output -json in ${dir} failed:\n${result.output}`);
   return JSON.parse(result.output) as Record<string, unknown>;
@@ -157,10 +157,7 @@ async function main(): Promise<number> {
   const config = loadConfig({ cwd: PROJECT_ROOT, env: process.env });
   const stack = values.stack ?? config.stackName;
   const outputs = await readStackOutputs(stack, values.outputs);
-  const ssm = new SSMClient({
-    region: config.region,
-    ...(config.target.kind === "local" ? { endpoint: config.target.endpoint, credentials: EMULATOR_CREDENTIALS } : {}),
-  });
+  const ssm = new SSMClient(clientSettings(config.target, config.region));
   console.log(`Verifying stack ${stack} in ${config.region} through SSM Run Command${config.target.kind === "local" ? ` (local emulator ${config.target.endpoint}: it runs no commands, so the checks FAIL)` : ""}\n`);
   const results = await verify({ config, outputs, ssm, commandTimeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined });
   console.log(formatReport(results));

@@ -48,7 +48,7 @@ describe("budget settings", () => {
       "- budget.dailyBedrockTokens: must not be set together with budget.dailyBedrockUsd: the token alarm has one limit (keep one of the two) (got 100000)",
     ]);
     expect(problemsOf({ region: "eu-central-1", budget: { dailyBedrockUsd: 5 } })).toEqual([
-      "- budget.dailyBedrockUsd: cannot become the token alarm's limit: the price table (src/cost/prices/aws-prices.json) has no price for openclaw.model us.anthropic.claude-sonnet-4-5-20250929-v1:0 in eu-central-1; set budget.dailyBedrockTokens instead (the input + output tokens a day that should raise the alarm) (got 5)",
+      "- budget.dailyBedrockUsd: cannot become the token alarm's limit: the price table (src/config/aws-prices.json) has no price for openclaw.model us.anthropic.claude-sonnet-4-5-20250929-v1:0 in eu-central-1; set budget.dailyBedrockTokens instead (the input + output tokens a day that should raise the alarm) (got 5)",
     ]);
     expect(problemsOf({ budget: { dailyBedrockTokens: 10.5 } })).toEqual(["- budget.dailyBedrockTokens: must be a whole number of tokens (got 10.5)"]);
   });

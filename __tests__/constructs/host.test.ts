@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
@@ -9,7 +5,6 @@ import { TerraformIterator, TerraformLocal } from "cdktf";
 import { encodeUserData, Host, hclStringLiteral, terraformTemplateLiteral, type HostProps } from "../../src/constructs/host";
 import { propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "./bare-stack";
-import { terraformEnv } from "../terraform-env";
 
 /** An x86 host with a 20 GB root volume, plainly given ids. */
 const hostProps: HostProps = {
@@ -104,36 +99,13 @@ describe("Host", () => {
   });
 });
 
-/** What Terraform makes of `expression` in a configuration of these locals (terraform console, no provider). */
-function evaluate(expression: string, locals: Record<string, string> = {}): string {
-  const folder = mkdtempSync(join(tmpdir(), "hcl-"));
-  writeFileSync(join(folder, "main.tf.json"), JSON.stringify({ locals }));
-  const evaluated = execFileSync("terraform", ["console"], { cwd: folder, input: `base64encode(${expression})\n`, env: terraformEnv() }).toString();
-  return Buffer.from(JSON.parse(evaluated.trim()) as string, "base64").toString();
-}
-
-const SHELL_SCRIPT = [
-  "#!/bin/bash",
-  'echo "${HOME}" \'%{x}\' $((1 + 2)) \\n\ttab',
-  'jq -r \'.a["b"]\' <<< "{}"',
-  "printf '%s\\n' \"$${doubled}\" 100% $$",
-].join("\n");
-
 describe("terraformTemplateLiteral", () => {
-  it("keeps shell syntax literal when Terraform evaluates it as a string in its JSON", () => {
-    expect(evaluate("local.script", { script: terraformTemplateLiteral(SHELL_SCRIPT) })).toBe(SHELL_SCRIPT);
-  });
-
   it("leaves cdktf tokens as references", () => {
     expect(terraformTemplateLiteral('a "${TfToken[TOKEN.12]}" ${b} %{c}')).toBe('a "${TfToken[TOKEN.12]}" $${b} %%{c}');
   });
 });
 
 describe("hclStringLiteral", () => {
-  it("keeps shell syntax literal when Terraform evaluates it", () => {
-    expect(evaluate(`"${hclStringLiteral(SHELL_SCRIPT)}"`)).toBe(SHELL_SCRIPT);
-  });
-
   it("leaves cdktf tokens as references", () => {
     expect(hclStringLiteral('a "${TfToken[TOKEN.12]}" ${b}')).toBe('a \\"${TfToken[TOKEN.12]}\\" \\u0024{b}');
   });

@@ -57,6 +57,10 @@ const INSTALL_FILES = {
   Action: ["s3:GetObject"],
   Resource: ["arn:aws:s3:::openclaw-pkg-123456789012-us-east-1/openclaw-lock/0123/package-lock.json"],
 };
+/** The gateway's host-files object: its role's alone. */
+const GATEWAY_HOST_FILES = "arn:aws:s3:::openclaw-pkg-123456789012-us-east-1/host-files/4567/gateway.json";
+/** The gateway reads the lock and its own host files. */
+const GATEWAY_INSTALL_FILES = { ...INSTALL_FILES, Resource: [...INSTALL_FILES.Resource, GATEWAY_HOST_FILES] };
 
 /** The default deployment's roles: the gateway, one node, Bedrock and Marketplace on. */
 const props: IamProps = {
@@ -66,6 +70,7 @@ const props: IamProps = {
   nodeListArn: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/gateway/nodes",
   pairingParameterArns: "arn:aws:ssm:us-east-1:123456789012:parameter/openclaw/openclaw/nodes/*",
   installFileArns: INSTALL_FILES.Resource,
+  gatewayInstallFileArns: [GATEWAY_HOST_FILES],
   hostLogGroupArns: LOG_GROUPS,
   keyArn: KEY,
   region: "us-east-1",
@@ -146,7 +151,7 @@ describe("Iam", () => {
         Resource: "*",
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       },
-      INSTALL_FILES,
+      GATEWAY_INSTALL_FILES,
     ]);
   });
 

@@ -96,7 +96,7 @@ test("the default has no key pair (no SSH is allowed): none in the account, none
 
 test("the state is in the S3 bucket made by the bootstrap stack (versioned, encrypted), and no lock is left", async () => {
   const state = await deployment.state();
-  expect(await deployment.resourceCount()).toBe(84);
+  expect(await deployment.resourceCount()).toBe(85);
   expect(state.resources.some((resource) => resource.type === "aws_instance")).toBe(true);
   expect(await deployment.lockFileExists()).toBe(false);
   const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: deployment.bucket }));
@@ -217,7 +217,7 @@ test("the Elastic IP is associated with the gateway and is the gateway_public_ip
   const address = await addressOf(aws.ec2, outputs.gateway_public_ip);
   expect(address?.InstanceId).toBe(gateway.InstanceId);
   expect(address?.Domain).toBe("vpc");
-  expect(outputs.gateway_url).toBe(`wss://${outputs.gateway_public_ip}:443`);
+  expect(outputs.gateway_url).toBeUndefined(); // no public CIDR: nothing on the internet may connect
   expect(outputs.gateway_instance_id).toBe(gateway.InstanceId);
   expect(JSON.parse(outputs.node_instance_ids)).toEqual({ "openclaw-node": node.InstanceId });
 });

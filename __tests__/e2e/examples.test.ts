@@ -4,18 +4,17 @@
  * which needs the tls provider (not in the offline mirror): it is deployed with the key switched to an
  * imported one, and the test says so. examples/source-build.json differs from the defaults only in the
  * boot script, which tests/hosts and the default deployment's user data check cover.
+ * examples/multi-node.json is deployed by the deploy guide's test (guide.test.ts), as the README's
+ * guide configures it, with every check it had here.
  */
 import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
-import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
 import { DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import type { Instance } from "@aws-sdk/client-ec2";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
 import { contextsFor } from "../hosts/fixtures";
-import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
+import { clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
 import type { LocalDeployment } from "../../scripts/lib/local-deployment";
 import { openDeployment, REGION } from "./deployment";
 
@@ -121,66 +120,6 @@ describe("examples/private-gateway.json: loopback gateway on Graviton, no nodes,
     expect((await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }))).trailList!.map((trail) => trail.Name)).toEqual([
       `${prefix}-trail`,
     ]);
-  });
-});
-
-describe("examples/multi-node.json: three nodes (one Graviton), alarm e-mail, 90-day logs, no key", () => {
-  const state = lifecycle("multi-node");
-  const prefix = "openclaw-multi-node";
-  const nodeNames = ["node-1", "node-2", "node-arm"];
-
-  test("gateway and three nodes with their types, volumes and own roles; user data as rendered", async () => {
-    const deployment = state.deployment!;
-    const gateway = await instanceNamed(aws.ec2, `${prefix}-gw`);
-    const nodes = await Promise.all(nodeNames.map((name) => instanceNamed(aws.ec2, `${prefix}-${name}`)));
-    expect(gateway.InstanceType).toBe("t3.medium");
-    expect(nodes.map((node) => [node.InstanceType, node.Architecture])).toEqual([
-      ["t3.small", "x86_64"],
-      ["t3.small", "x86_64"],
-      ["t4g.small", "arm64"],
-    ]);
-    expect((await Promise.all(nodes.map((node) => rootVolumeOf(aws.ec2, node)))).map(({ volume }) => volume.Size)).toEqual([100, 100, 50]);
-    for (const [index, node] of nodes.entries()) {
-      expect(node.KeyName).toBeUndefined();
-      expect(node.IamInstanceProfile?.Arn).toMatch(new RegExp(`:instance-profile/${prefix}-${nodeNames[index]}-ec2-role$`));
-    }
-    expect(JSON.parse(deployment.outputs().node_instance_ids)).toEqual(
-      Object.fromEntries(nodeNames.map((name, index) => [`${prefix}-${name}`, nodes[index].InstanceId])),
-    );
-    const address = await addressOf(aws.ec2, deployment.outputs().gateway_public_ip);
-    expect(address?.InstanceId).toBe(gateway.InstanceId);
-    const groups = await groupNames([`${prefix}-sg`, `${prefix}-node-sg`, `${prefix}-endpoints-sg`]);
-    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-sg`), groups)).toEqual([
-      `in tcp 443 from ${prefix}-node-sg`,
-      "out tcp 443 to 0.0.0.0/0",
-      "out tcp 80 to 0.0.0.0/0",
-    ]);
-    await expectUserData(deployment, gateway, nodes);
-  });
-
-  test("the alarm topic mails ops@example.com; logs keep 90 days; each node has its alarms", async () => {
-    const topic = state.deployment!.outputs().alarm_topic_arn;
-    const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
-    expect(subscriptions.Subscriptions!.map((subscription) => [subscription.Protocol, subscription.Endpoint])).toEqual([["email", "ops@example.com"]]);
-    const logGroups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/${prefix}/` }));
-    // The hosts' two groups, the trail's copy and the VPC flow logs.
-    expect(logGroups.logGroups!.map((group) => [group.logGroupName, group.retentionInDays])).toEqual(
-      ["application", "cloudtrail", "system", "vpc-flow-logs"].map((name) => [`/${prefix}/${name}`, 90]),
-    );
-    const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }));
-    // The gateway's 6, each node's 5, the model's 4.
-    expect(alarms.MetricAlarms).toHaveLength(6 + 3 * 5 + 4);
-    expect(alarms.MetricAlarms!.map((alarm) => alarm.AlarmName)).toContain("OpenClaw-multi-node-Node-arm-SystemCheck-Recover");
-  });
-
-  test("a second plan is clean; destroy leaves nothing", async () => {
-    const deployment = state.deployment!;
-    await expectCleanPlan(deployment);
-    await deployment.destroy();
-    state.destroyed = true;
-    expect(await deployment.resourceCount()).toBe(0);
-    for (const name of ["gw", ...nodeNames]) expect(await instancesNamed(aws.ec2, `${prefix}-${name}`)).toEqual([]);
-    expect((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "OpenClaw-multi-node-" }))).MetricAlarms).toEqual([]);
   });
 });
 

@@ -34,6 +34,7 @@ const common = {
     version: DEFAULT_OPENCLAW_VERSION,
     lock: { bucket: "openclaw-test-pkg-123456789012-eu-west-1", key: openclawLockKey(openclawLockSha256()), sha256: openclawLockSha256() },
   },
+  installBucket: "openclaw-test-pkg-123456789012-eu-west-1",
   npmRegistry: NPM_REGISTRY,
   parameters,
   monitoring: { namespace: "OpenClaw/test", applicationLogGroup: "/openclaw-test/application", systemLogGroup: "/openclaw-test/system" },

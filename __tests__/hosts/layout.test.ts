@@ -7,8 +7,8 @@ import { TEMPLATES_DIR, type RenderedHost } from "../../src/hosts/render";
 import { gatewayFixture, nodeFixture } from "./fixtures";
 import { fileContent } from "./helpers";
 
-/** The one entry of the table that is a user name, not a path. */
-const paths = Object.entries(HOST_LAYOUT).filter(([key]) => key !== "serviceUser");
+/** The entries of the table that are the service user's name and id, not paths. */
+const paths = Object.entries(HOST_LAYOUT).flatMap(([key, value]) => (typeof value === "string" && key !== "serviceUser" ? [[key, value] as const] : []));
 
 /** host.env as bash and systemd read it: KEY='value'. */
 function hostEnv(rendered: RenderedHost): Record<string, string> {
@@ -34,7 +34,10 @@ const EVERY_HOST: Record<string, keyof HostLayout> = {
   OPENCLAW_AWS_CLOUDWATCH_AGENT_CONFIG: "cloudwatchAgentConfig",
   OPENCLAW_AWS_LOG_FILE: "bootLog",
   OPENCLAW_AWS_USER: "serviceUser",
+  OPENCLAW_AWS_UID: "serviceUid",
   OPENCLAW_AWS_STATE_DIR: "stateDir",
+  OPENCLAW_AWS_VOLUME_DIR: "volumeDir",
+  OPENCLAW_AWS_VOLUME_STATE_DIR: "volumeStateDir",
   OPENCLAW_AWS_APP_LOG_DIR: "appLogDir",
 };
 // The gateway's live config is in its state dir, where OpenClaw writes it; the rendered one is what
@@ -47,15 +50,18 @@ const GATEWAY_ONLY: Record<string, keyof HostLayout> = {
   OPENCLAW_AWS_TLS_DIR: "tlsDir",
   OPENCLAW_AWS_TLS_CERTIFICATE: "tlsCertificate",
   OPENCLAW_AWS_TLS_KEY: "tlsKey",
+  OPENCLAW_AWS_PAIRING_DIR: "gatewayPairingDir",
+  OPENCLAW_AWS_NODE_DEVICES: "nodeDevices",
 };
 const NODE_ONLY: Record<string, keyof HostLayout> = {
   OPENCLAW_AWS_CONFIG_PATH: "configPath",
-  OPENCLAW_AWS_NODE_GATEWAY_DIR: "nodeGatewayDir",
+  OPENCLAW_AWS_PAIRING_DIR: "nodePairingDir",
   OPENCLAW_AWS_NODE_GATEWAY_ENV: "nodeGatewayEnv",
+  OPENCLAW_AWS_NODE_GATEWAY_CERTIFICATE: "nodeGatewayCertificate",
 };
 
 const fromTable = (variables: Record<string, keyof HostLayout>) =>
-  Object.fromEntries(Object.entries(variables).map(([variable, key]) => [variable, HOST_LAYOUT[key]]));
+  Object.fromEntries(Object.entries(variables).map(([variable, key]) => [variable, String(HOST_LAYOUT[key])]));
 
 /** The systemd units of a rendered host. */
 const unitsOf = (rendered: RenderedHost) => rendered.files.filter((file) => file.path.startsWith(`${HOST_LAYOUT.systemdDir}/`));
@@ -76,6 +82,35 @@ describe("HOST_LAYOUT", () => {
       expect([key, path.posix.isAbsolute(value) && path.posix.normalize(value) === value && !value.endsWith("/")]).toEqual([key, true]);
     }
     expect(HOST_LAYOUT.serviceUser).toMatch(/^[a-z][a-z0-9-]*$/);
+    // A system account's id, fixed: the data volume's files keep their owner on the next instance.
+    expect(HOST_LAYOUT.serviceUid).toBeGreaterThan(0);
+    expect(HOST_LAYOUT.serviceUid).toBeLessThan(1000);
+  });
+
+  it("keeps everything root writes or reads for the service outside what the service user can write", () => {
+    // What the units may write (ReadWritePaths=), and the state folder on the volume that is bound at the state dir.
+    const writable = [HOST_LAYOUT.stateDir, HOST_LAYOUT.appLogDir, HOST_LAYOUT.volumeStateDir];
+    const inside = (file: string) => writable.some((dir) => file === dir || file.startsWith(`${dir}/`));
+    const rootsFiles = [
+      HOST_LAYOUT.hostEnv,
+      HOST_LAYOUT.runtimeEnv,
+      HOST_LAYOUT.gatewayTokenEnv,
+      HOST_LAYOUT.channelSecretsEnv,
+      HOST_LAYOUT.nodeGatewayEnv,
+      HOST_LAYOUT.nodeGatewayCertificate,
+      HOST_LAYOUT.tlsDir,
+      HOST_LAYOUT.tlsCertificate,
+      HOST_LAYOUT.tlsKey,
+      HOST_LAYOUT.appliedConfigPath,
+      HOST_LAYOUT.serviceLog,
+      HOST_LAYOUT.bootLog,
+      HOST_LAYOUT.cloudwatchAgentConfig,
+      HOST_LAYOUT.configPath,
+    ];
+    for (const file of rootsFiles) expect([file, inside(file)]).toEqual([file, false]);
+    // The volume's root-side files sit beside the state folder, not in it.
+    for (const file of [HOST_LAYOUT.tlsDir, HOST_LAYOUT.appliedConfigPath]) expect(path.posix.dirname(file)).toBe(HOST_LAYOUT.volumeDir);
+    expect(path.posix.dirname(HOST_LAYOUT.volumeStateDir)).toBe(HOST_LAYOUT.volumeDir);
   });
 
   describe("given the fixture gateway and node, when rendered", () => {
@@ -123,6 +158,8 @@ describe("HOST_LAYOUT", () => {
         );
         const [execStart] = settings.ExecStart;
         expect(execStart.startsWith(`${HOST_LAYOUT.node} ${HOST_LAYOUT.openclawEntry} `) || execStart.startsWith(`${HOST_LAYOUT.libDir}/`)).toBe(true);
+        // The one step as root ("+"): the node's trust in the gateway, written where the service user cannot.
+        expect([unit.path, settings.ExecStartPre ?? []]).toEqual([unit.path, unit.path.endsWith("/openclaw-node-pairing.service") ? [`+${HOST_LAYOUT.libDir}/node-trust.sh`] : []]);
         if (settings.ReadWritePaths) expect(settings.ReadWritePaths).toEqual([`${HOST_LAYOUT.stateDir} ${HOST_LAYOUT.appLogDir}`]);
         if (settings.WorkingDirectory) expect(settings.WorkingDirectory).toEqual([HOST_LAYOUT.stateDir]);
       }
@@ -132,7 +169,7 @@ describe("HOST_LAYOUT", () => {
       for (const rendered of [gateway, node]) {
         const files = rendered.files.map((file) => file.path);
         expect(files).toEqual(expect.arrayContaining([HOST_LAYOUT.hostEnv, HOST_LAYOUT.cloudwatchAgentConfig, HOST_LAYOUT.configPath, `${HOST_LAYOUT.binDir}/openclaw`]));
-        const homes = [HOST_LAYOUT.libDir, HOST_LAYOUT.etcDir, HOST_LAYOUT.systemdDir, HOST_LAYOUT.binDir, path.posix.dirname(HOST_LAYOUT.configPath)];
+        const homes = [HOST_LAYOUT.libDir, HOST_LAYOUT.etcDir, HOST_LAYOUT.systemdDir, HOST_LAYOUT.binDir, path.posix.dirname(HOST_LAYOUT.configPath), "/etc/rsyslog.d", "/etc/logrotate.d"];
         for (const file of files) expect([file, homes.includes(path.posix.dirname(file))]).toEqual([file, true]);
       }
     });

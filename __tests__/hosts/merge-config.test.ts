@@ -39,10 +39,15 @@ describe("merge-config.mjs: the project's keys into the live openclaw.json, the 
   let managed: string;
   let live: string;
   let applied: string;
+  let current: string;
 
+  /** As boot-gateway.sh runs it: what the last boot applied on stdin (root keeps it), recorded anew only on success. */
   function merge(fragment: Record<string, unknown>, ...extra: string[]) {
     fs.writeFileSync(managed, JSON.stringify(fragment, null, 2));
-    return run(tc.node, [SCRIPT, "--managed", managed, "--live", live, "--applied", applied, "--openclaw-dir", tc.packageDir, ...extra]);
+    const input = fs.existsSync(applied) ? fs.readFileSync(applied, "utf8") : "{}";
+    const result = run(tc.node, [SCRIPT, "--managed", managed, "--live", live, "--applied", "-", "--openclaw-dir", current, ...extra], { input });
+    if (result.status === 0) fs.copyFileSync(managed, applied);
+    return result;
   }
 
   function openclaw(args: string[]) {
@@ -61,6 +66,9 @@ describe("merge-config.mjs: the project's keys into the live openclaw.json, the 
     live = path.join(dir, "openclaw.json");
     applied = path.join(dir, "aws", "applied.json");
     fs.mkdirSync(path.dirname(applied));
+    // As on the hosts: the package reached through a `current` link into the npm project that holds its dependencies.
+    current = path.join(dir, "aws", "current");
+    fs.symlinkSync(tc.packageDir, current);
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -72,6 +80,8 @@ describe("merge-config.mjs: the project's keys into the live openclaw.json, the 
     expect(liveConfig()).toEqual(managedFragment(18789, TELEGRAM));
     expect(fs.statSync(live).mode & 0o777).toBe(0o600);
     expect(openclaw(["config", "validate"]).status).toBe(0);
+    // It writes nothing but the live file: what was applied is the caller's to keep.
+    expect(fs.readdirSync(dir).sort()).toEqual(["aws", "managed.json", "openclaw.json"]);
   });
 
   it("keeps what OpenClaw's own `config set` wrote, and an unchanged boot writes nothing", () => {
@@ -115,6 +125,17 @@ describe("merge-config.mjs: the project's keys into the live openclaw.json, the 
     expect(r.stderr).toMatch(/removed channels\.telegram\.botToken\.source \(no longer configured\)/);
     expect(liveConfig().channels).toEqual({ telegram: { dmPolicy: "pairing" } });
     expect(openclaw(["config", "validate"]).status).toBe(0);
+  });
+
+  it("treats __proto__ keys in the live file (the service user's) as plain keys", () => {
+    fs.writeFileSync(live, '{"__proto__": {"gateway": {"port": 1}}, "gateway": {"__proto__": {"bind": "lan"}}}');
+    const r = merge(managedFragment(18790, {}));
+    expect(r.status).toBe(0);
+    const text = fs.readFileSync(live, "utf8");
+    expect(text).toContain('"__proto__"');
+    const merged = JSON.parse(text);
+    expect(merged.gateway).toMatchObject({ mode: "local", bind: "loopback", port: 18790 });
+    expect(Object.getOwnPropertyNames(merged.gateway)).toContain("__proto__");
   });
 
   it("refuses a live file it cannot parse and leaves it as it is", () => {

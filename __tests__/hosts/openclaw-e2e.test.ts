@@ -30,6 +30,7 @@ const HOST_PREFIXES = [
   "/opt/openclaw-aws",
   "/etc/openclaw-aws",
   "/etc/openclaw",
+  "/var/lib/openclaw-aws",
   "/var/lib/openclaw",
   "/var/log/openclaw-boot.log",
   "/var/log/openclaw",
@@ -60,18 +61,26 @@ function parseEnvFile(content: string): Record<string, string> {
   return env;
 }
 
+/** SHA-256 fingerprint of a PEM certificate, as openssl prints it (colon-separated). */
+function fingerprintOf(pem: string): string {
+  return run("openssl", ["x509", "-noout", "-fingerprint", "-sha256"], { input: pem }).stdout.trim().split("=")[1];
+}
+
 interface Unit {
   execStart: string;
+  /** ExecStartPre=, its prefix ("+": as root, outside the sandbox) kept. */
+  execStartPre: string;
   environment: [string, string][];
   environmentFiles: string[];
 }
 
 function parseUnit(content: string): Unit {
-  const unit: Unit = { execStart: "", environment: [], environmentFiles: [] };
+  const unit: Unit = { execStart: "", execStartPre: "", environment: [], environmentFiles: [] };
   for (const line of content.split("\n")) {
     const [key, ...rest] = line.split("=");
     const value = rest.join("=");
     if (key === "ExecStart") unit.execStart = value;
+    if (key === "ExecStartPre") unit.execStartPre = value;
     if (key === "EnvironmentFile") unit.environmentFiles.push(value.replace(/^-/, ""));
     if (key === "Environment") {
       const [k, ...v] = value.split("=");
@@ -244,9 +253,11 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     // As boot-gateway.sh does: SANs are the private IP (IMDS) and the Elastic IP.
     const cert = script(gw, "gateway-cert.sh", ["127.0.0.1", hostEnv.OPENCLAW_AWS_GATEWAY_PUBLIC_ADDRESS], env);
     expect(cert.status).toBe(0);
-    const certFile = gw.file("/var/lib/openclaw/aws/tls/gateway.crt");
-    const keyFile = gw.file("/var/lib/openclaw/aws/tls/gateway.key");
-    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    const certFile = gw.file("/var/lib/openclaw-aws/tls/gateway.crt");
+    const keyFile = gw.file("/var/lib/openclaw-aws/tls/gateway.key");
+    // Root's folder and key; the service reads the key through its group (here root's: the test's service user is root).
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o640);
+    expect(fs.statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o750);
     const san = run("openssl", ["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"]).stdout;
     expect(san).toMatch(/IP Address:127\.0\.0\.1/);
     expect(san).toMatch(/IP Address:203\.0\.113\.7/);
@@ -283,8 +294,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const bootEnv: NodeJS.ProcessEnv = { ...awsEnv, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
     expect(script(gw, "channel-secrets.sh", [], bootEnv).status).toBe(0);
     const hostEnv = parseEnvFile(fs.readFileSync(bootEnv.OPENCLAW_AWS_ENV_FILE!, "utf8"));
-    fs.mkdirSync(path.dirname(hostEnv.OPENCLAW_AWS_APPLIED_CONFIG), { recursive: true });
-    const merge = run(tc.node, [gw.file("/usr/local/lib/openclaw-aws/merge-config.mjs"), "--managed", hostEnv.OPENCLAW_AWS_MANAGED_CONFIG, "--live", hostEnv.OPENCLAW_AWS_CONFIG_PATH, "--applied", hostEnv.OPENCLAW_AWS_APPLIED_CONFIG, "--openclaw-dir", tc.packageDir]);
+    const merge = run(tc.node, [gw.file("/usr/local/lib/openclaw-aws/merge-config.mjs"), "--managed", hostEnv.OPENCLAW_AWS_MANAGED_CONFIG, "--live", hostEnv.OPENCLAW_AWS_CONFIG_PATH, "--applied", "-", "--openclaw-dir", tc.packageDir], { input: "{}" });
     expect(merge.status).toBe(0);
     const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway.service");
     expect(env.OPENCLAW_GATEWAY_TOKEN).toBe(token);
@@ -294,7 +304,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const started = Date.now();
     await waitFor("the gateway's /healthz", 300_000, async () => {
       if (gateway!.child.exitCode !== null) throw new Error(`gateway exited ${gateway!.child.exitCode}:\n${gateway!.output()}`);
-      const r = run("curl", ["-fsS", "--cacert", gw.file("/var/lib/openclaw/aws/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
+      const r = run("curl", ["-fsS", "--cacert", gw.file("/var/lib/openclaw-aws/tls/gateway.crt"), `https://127.0.0.1:${port}/healthz`]);
       return r.status === 0 && JSON.parse(r.stdout).ok === true ? true : undefined;
     });
     process.stdout.write(`gateway healthy after ${Date.now() - started} ms\n`);
@@ -307,6 +317,27 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   it("pairs the node through SSM with the rendered pairing scripts, no manual step", async () => {
     const nodePairingEnv: NodeJS.ProcessEnv = { ...unitEnv(nd, "/etc/systemd/system/openclaw-node-pairing.service"), OPENCLAW_AWS_PAIRING_POLL: "1", OPENCLAW_AWS_PAIRING_TIMEOUT: "240" };
     expect(nodePairingEnv.OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
+    // The unit's first step, as root ("+"): the gateway's fingerprint and certificate from SSM, checked
+    // against each other, into root's files (systemd and the openclaw wrapper read them).
+    const pre = parseUnit(fileContent(nd.rendered, "/etc/systemd/system/openclaw-node-pairing.service")).execStartPre;
+    expect(pre).toBe("+/usr/local/lib/openclaw-aws/node-trust.sh");
+    const trustScript = nd.map(pre.slice(1));
+    const trust = run(trustScript, [], { env: nodePairingEnv, timeout: 120_000 });
+    expect(trust.stderr).toMatch(/gateway certificate fingerprint/);
+    expect(trust.status).toBe(0);
+    const fingerprint = ssmGet(params.fingerprint);
+    expect(fs.readFileSync(nd.file("/etc/openclaw-aws/gateway.env"), "utf8")).toBe(`OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT='${fingerprint}'\n`);
+    expect(fingerprintOf(fs.readFileSync(nd.file("/etc/openclaw-aws/gateway.crt"), "utf8"))).toBe(fingerprint);
+    // A certificate that is not the one of the published fingerprint is refused.
+    const otherCert = path.join(work, "other-cert");
+    expect(run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=other", "-keyout", `${otherCert}.key`, "-out", `${otherCert}.pem`]).status).toBe(0);
+    ssmCreate("/openclaw/test/other-cert", "String", fs.readFileSync(`${otherCert}.pem`, "utf8"));
+    const otherEnv = path.join(work, "node-other-cert.env");
+    const nodeHostEnv = fs.readFileSync(nodePairingEnv.OPENCLAW_AWS_ENV_FILE!, "utf8");
+    fs.writeFileSync(otherEnv, nodeHostEnv.replace(/^OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE='.*'$/m, "OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE='/openclaw/test/other-cert'"));
+    const refused = run(trustScript, [], { env: { ...nodePairingEnv, OPENCLAW_AWS_ENV_FILE: otherEnv }, timeout: 120_000 });
+    expect(refused.stderr).toMatch(/FATAL: the gateway's certificate does not have the published fingerprint/);
+    expect(refused.status).not.toBe(0);
     const argv = unitArgv(nd, "/etc/systemd/system/openclaw-node-pairing.service", nodePairingEnv);
     // The node side starts first and waits for its join code.
     const nodePairing = startProcess("node-pairing", argv[0], argv.slice(1), { env: nodePairingEnv });
@@ -466,5 +497,58 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const type = run("aws", ["ssm", "describe-parameters", "--region", "us-east-1", "--parameter-filters", "Key=Name,Values=/openclaw/sim/nodes/sim-01/pairing", "--query", "Parameters[0].Type", "--output", "text"], { env: awsEnv });
     expect(type.stdout.trim()).toBe("SecureString");
     process.stdout.write(`a pairing run minting 10 join codes took ${firstMs} ms\n`);
+  });
+
+  it("knows a node by the device that redeemed its code: a device presenting another node's name neither takes its pairing nor hides its alarm", async () => {
+    // The victim: sim-01, listed and waiting (its host is down), a code outstanding for it.
+    const victim = "openclaw-sim-01";
+    const victimPairing = "/openclaw/sim/nodes/sim-01/pairing";
+    expect(ssmExists(victimPairing)).toBe(true);
+    const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
+    // The attacker: the agent on the real node's host (it may read that node's parameter, as the node's role
+    // may). It stops its node until the gateway hands the node a fresh code, and redeems that code with a new
+    // device identity of its own, presenting the victim's name.
+    await stopProcess(node!);
+    await waitFor("the node to be seen disconnected", 60_000, () => (pairedAndConnected() ? undefined : true), 2000);
+    const minted = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 240_000 });
+    expect(minted.status).toBe(0);
+    expect(minted.stderr).toMatch(new RegExp(`node '${nodeName}' is not connected: published a fresh join code`));
+    const impostorDir = nd.file("/var/lib/openclaw/impostor");
+    fs.mkdirSync(impostorDir, { recursive: true });
+    fs.writeFileSync(path.join(impostorDir, "join-target"), `${ssmGet(pairingParam)}\n`, { mode: 0o600 });
+    const nodeEnv = unitEnv(nd, "/etc/systemd/system/openclaw-node.service");
+    const impostor = startProcess("impostor", tc.node, [path.join(tc.packageDir, "openclaw.mjs"), "connect", "--target-file", path.join(impostorDir, "join-target"), "--display-name", victim], {
+      env: { ...nodeEnv, HOME: impostorDir, OPENCLAW_STATE_DIR: impostorDir, NODE_EXTRA_CA_CERTS: nd.file("/etc/openclaw-aws/gateway.crt") },
+      cwd: impostorDir,
+    });
+    // For OpenClaw the attack works: a paired, connected device by the victim's name.
+    const posing = await waitFor("the impostor to be paired and connected under the victim's name", 180_000, () => {
+      if (impostor.child.exitCode !== null) throw new Error(`the impostor exited ${impostor.child.exitCode}:\n${impostor.output()}`);
+      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
+      const found = r.status === 0 ? (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === victim) : undefined;
+      return found?.paired && found?.connected ? found : undefined;
+    }, 3000);
+
+    // The gateway's timers do not take it for the victim: its code stays outstanding, its metric 0.
+    const run2 = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 240_000 });
+    expect(run2.status).toBe(0);
+    expect(run2.stderr).not.toMatch(new RegExp(`node '${victim}'.*(joined|withdrew)`));
+    expect(ssmExists(victimPairing)).toBe(true);
+    const devices = JSON.parse(fs.readFileSync(gw.file("/var/lib/openclaw/aws-pairing/devices.json"), "utf8"));
+    expect(devices[victim]).toBeUndefined();
+    expect(Object.values(devices)).not.toContain(posing.nodeId);
+    const healthEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
+    const healthArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", healthEnv);
+    expect(run(healthArgv[0], healthArgv.slice(1), { env: healthEnv, timeout: 120_000 }).status).toBe(0);
+    const now = Date.now();
+    const stats = run("aws", ["cloudwatch", "get-metric-statistics", "--region", "us-east-1", "--namespace", healthEnv.OPENCLAW_AWS_METRICS_NAMESPACE!, "--metric-name", "NodeConnected",
+      "--dimensions", `Name=Host,Value=${victim}`, "--statistics", "Maximum", "--period", "60",
+      "--start-time", new Date(now - 600_000).toISOString(), "--end-time", new Date(now + 60_000).toISOString(), "--output", "json"], { env: awsEnv });
+    expect(stats.status).toBe(0);
+    const maxima = (JSON.parse(stats.stdout).Datapoints as { Maximum: number }[]).map((point) => point.Maximum);
+    expect(maxima.length).toBeGreaterThan(0);
+    expect(maxima.every((value) => value === 0)).toBe(true);
+    await stopProcess(impostor);
   });
 });

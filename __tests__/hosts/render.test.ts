@@ -2,9 +2,9 @@ import { PNPM_PINS, tarballUrl } from "../../src/config/pins";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { NODE_RUNTIMES } from "../../src/hosts/runtime";
 import { configWith } from "../helpers";
-import { renderGatewayHost } from "../../src/hosts/gateway";
+import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/hosts/gateway";
 import { renderNodeHost } from "../../src/hosts/node";
-import { cloudConfig } from "../../src/hosts/render";
+import { cloudConfig, type HostFile } from "../../src/hosts/render";
 import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleHosts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
 import { fileContent } from "./helpers";
 
@@ -32,11 +32,17 @@ function hostEnv(content: string): Record<string, string> {
 describe("renderGatewayHost", () => {
   const rendered = renderGatewayHost(gatewayFixture());
 
-  it("writes every file through cloud-init and runs the boot script", () => {
+  it("writes every file through cloud-init but the downloaded ones (its host-files object), and runs the boot script", () => {
     const doc = parseUserData(rendered.userData);
-    expect(doc.write_files.map((f) => f.path)).toEqual(rendered.files.map((f) => f.path));
+    const downloaded = (JSON.parse(rendered.hostFiles!.body) as HostFile[]).map((f) => f.path);
+    expect(downloaded).toEqual(GATEWAY_DOWNLOADED_FILES.map((spec) => spec.path));
+    const carried = rendered.files.filter((f) => !downloaded.includes(f.path));
+    expect(doc.write_files.map((f) => f.path)).toEqual(carried.map((f) => f.path));
+    // The user data names the object: host.env carries its key and sha256.
+    const env = hostEnv(fileContent(rendered, "/etc/openclaw-aws/host.env"));
+    expect([env.OPENCLAW_AWS_HOST_FILES_KEY, env.OPENCLAW_AWS_HOST_FILES_SHA256]).toEqual([rendered.hostFiles!.key, rendered.hostFiles!.sha256]);
     for (const [i, f] of doc.write_files.entries()) {
-      expect(f.content).toBe(rendered.files[i].content);
+      expect(f.content).toBe(carried[i].content);
       expect(f.permissions).toMatch(/^0[0-7]{3}$/);
       expect(f.owner).toBe("root:root");
     }
@@ -65,7 +71,7 @@ describe("renderGatewayHost", () => {
       mode: "local",
       bind: "lan",
       port: 443,
-      tls: { enabled: true, autoGenerate: false, certPath: "/var/lib/openclaw/aws/tls/gateway.crt", keyPath: "/var/lib/openclaw/aws/tls/gateway.key" },
+      tls: { enabled: true, autoGenerate: false, certPath: "/var/lib/openclaw-aws/tls/gateway.crt", keyPath: "/var/lib/openclaw-aws/tls/gateway.key" },
       auth: { mode: "token" },
     });
     expect(config.logging.file).toMatch(/^\/var\/log\/openclaw\//);
@@ -115,16 +121,19 @@ describe("renderGatewayHost", () => {
     expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/gateway-pairing.sh")).toContain('--path "$OPENCLAW_AWS_PARAM_NODE_LIST"');
   });
 
-  it("collects the application log where OpenClaw writes it, and /var/log/messages", () => {
+  it("collects the OpenClaw services' output, /var/log/messages and the boot log: only files of root's, the agent running as root", () => {
     const cw = JSON.parse(fileContent(rendered, "/etc/openclaw-aws/amazon-cloudwatch-agent.json"));
-    const config = JSON.parse(fileContent(rendered, "/etc/openclaw/openclaw.json"));
     const files = cw.logs.logs_collected.files.collect_list;
-    expect(files).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ file_path: config.logging.file, log_group_name: "/openclaw-test/application" }),
-        expect.objectContaining({ file_path: "/var/log/messages", log_group_name: "/openclaw-test/system" }),
-      ]),
-    );
+    expect(files).toEqual([
+      expect.objectContaining({ file_path: "/var/log/openclaw-services.log", log_group_name: "/openclaw-test/application" }),
+      expect.objectContaining({ file_path: "/var/log/messages", log_group_name: "/openclaw-test/system" }),
+      expect.objectContaining({ file_path: "/var/log/openclaw-boot.log", log_group_name: "/openclaw-test/system" }),
+    ]);
+    expect(cw.agent.run_as_user).toBe("root");
+    // rsyslog writes the services' journal there (their SyslogIdentifier), and logrotate rotates it.
+    expect(fileContent(rendered, "/etc/rsyslog.d/60-openclaw-aws.conf")).toContain('if $programname startswith "openclaw-" then {\n  action(type="omfile" file="/var/log/openclaw-services.log"');
+    expect(fileContent(rendered, "/etc/systemd/system/openclaw-gateway.service")).toMatch(/^SyslogIdentifier=openclaw-gateway$/m);
+    expect(fileContent(rendered, "/etc/logrotate.d/openclaw-aws")).toMatch(/^\/var\/log\/openclaw-services\.log \{$/m);
     expect(cw.metrics.namespace).toBe("OpenClaw/test");
     expect(cw.metrics.append_dimensions).toEqual({ InstanceId: "${aws:InstanceId}", InstanceType: "${aws:InstanceType}" });
     // CPU is EC2's own CPUUtilization (free): the agent sends only what EC2 cannot see.

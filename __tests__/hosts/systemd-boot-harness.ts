@@ -4,7 +4,7 @@
  * the AWS API (moto, behind a TLS front at the interface endpoint's address) in each namespace.
  * Used by systemd-boot.test.ts; everything it creates is undone by cleanUp(), also on process exit.
  *
- * What differs from an EC2 instance, and why (the accommodations, see also scripts/container-root/):
+ * What differs from an EC2 instance, and why (the accommodations, see also __tests__/hosts/container-root/):
  *   - the root is Debian bookworm (systemd 252 like Amazon Linux 2023), with a `dnf` shim that only checks
  *     packages are present, a stub amazon-cloudwatch-agent-ctl, and cloud-init limited to NoCloud with
  *     network config off (the test sets the addresses);
@@ -15,14 +15,16 @@
  *     Bedrock plugin) trust the CA through NODE_EXTRA_CA_CERTS, as the AWS SDK for JavaScript ignores
  *     AWS_CA_BUNDLE;
  *   - Node.js and OpenClaw are pre-seeded under /opt/openclaw-aws from the test toolchain (with the
- *     `.complete` markers the install scripts check): the namespaces have no route out, so the boot takes
- *     the install scripts' "already installed" path;
+ *     `.complete` markers the install scripts check), and the gateway's downloaded scripts with theirs:
+ *     the namespaces have no route out (and moto's S3 is not behind the TLS front), so the boot takes the
+ *     install steps' "already installed" path;
  *   - each container runs in a cgroup of its own with only cgroup v2 inside (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1,
  *     Amazon Linux 2023's layout): the machine has no systemd to give each container its own cgroup;
  *   - the IAM role name and its credentials in IMDS are made up (`<host>-role`): moto accepts any
  *     credentials (the Bedrock stand-in checks signatures against them).
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -60,13 +62,15 @@ export function nspawnUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "needs root: systemd-nspawn, network namespaces, overlay mounts and loop devices";
   for (const tool of ["systemd-nspawn", "debootstrap", "ip", "nsenter", "losetup", "openssl"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-      return `${tool} is not installed (scripts/test-prerequisites.sh installs systemd-container and debootstrap)`;
+      return `${tool} is not installed (__tests__/prerequisites.sh installs systemd-container and debootstrap)`;
     }
   }
   return undefined;
 }
 
-function must(command: string, args: readonly string[], what: string, timeoutMs = 60_000): string {
+// Every wait and timeout in this file is a hang guard, not a speed check: each is a few times what the
+// step takes on a loaded 2-core machine (issue 16), so only a step that hangs trips it.
+function must(command: string, args: readonly string[], what: string, timeoutMs = 180_000): string {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: timeoutMs });
   if (result.status !== 0) {
     throw new Error(`${what} failed (${command} ${args.join(" ")}): ${result.error?.message ?? ""}${result.stderr ?? ""}`);
@@ -76,9 +80,9 @@ function must(command: string, args: readonly string[], what: string, timeoutMs 
 
 // ---------------------------------------------------------------- the root and the OpenClaw layer
 
-/** The cached Debian root (built by scripts/container-root/build.sh the first time: a few minutes). */
+/** The cached Debian root (built by __tests__/hosts/container-root/build.sh the first time: a few minutes). */
 export function containerRoot(): string {
-  return must("bash", [path.join(PROJECT_ROOT, "scripts", "container-root", "build.sh"), CACHE_DIR], "building the container root", 15 * 60_000).trim();
+  return must("bash", [path.join(__dirname, "container-root", "build.sh"), CACHE_DIR], "building the container root", 15 * 60_000).trim();
 }
 
 /** A host.env as bash reads it (single-quoted literals, no expansion). */
@@ -131,6 +135,29 @@ export function openclawLayer(hostEnv: Record<string, string>, toolchain: Toolch
   return layer;
 }
 
+/**
+ * An overlay layer holding a host's downloaded files (its host-files.json from the render CLI) where
+ * lib.sh's install_host_files writes them, root-owned with their modes, and its marker with the object's
+ * sha256 (as host.env names it): the boot takes the "already installed" path, as for OpenClaw. The
+ * download itself is proven against moto's S3 in install-host-files.test.ts. Undefined for a host that
+ * downloads none.
+ */
+export function hostFilesLayer(host: RenderedHostDir, dir: string): string | undefined {
+  const object = path.join(host.dir, "host-files.json");
+  if (!fs.existsSync(object)) return undefined;
+  const sha256 = crypto.createHash("sha256").update(fs.readFileSync(object)).digest("hex");
+  if (sha256 !== host.env.OPENCLAW_AWS_HOST_FILES_SHA256) throw new Error(`${object} is not the object ${host.hostName}'s host.env names (${host.env.OPENCLAW_AWS_HOST_FILES_SHA256})`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const file of JSON.parse(fs.readFileSync(object, "utf8")) as { path: string; mode: string; content: string }[]) {
+    const target = path.join(dir, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content);
+    fs.chmodSync(target, parseInt(file.mode, 8));
+  }
+  fs.writeFileSync(path.join(dir, host.env.OPENCLAW_AWS_LIB_DIR, ".host-files.complete"), `${sha256}\n`);
+  return dir;
+}
+
 // ---------------------------------------------------------------- rendered hosts
 
 export interface RenderedHostDir {
@@ -146,7 +173,7 @@ export interface RenderedHostDir {
 /** `npm run render -- <dir> --config <file>`: the hosts' user data and files, as the render CLI writes them. */
 export function renderHosts(dir: string, configFile: string): RenderedHostDir[] {
   const args = [path.join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(PROJECT_ROOT, "scripts/render.ts"), dir, "--config", configFile];
-  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 300_000 });
   if (result.status !== 0) throw new Error(`render failed: ${result.stderr}`);
   return fs.readdirSync(dir).map((hostName) => {
     const hostDir = path.join(dir, hostName);
@@ -262,7 +289,7 @@ export function cleanUp(): string[] {
   const problems: string[] = [];
   while (undo.length > 0) {
     const step = undo.pop()!;
-    const result = spawnSync("bash", ["-c", step.command], { encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync("bash", ["-c", step.command], { encoding: "utf8", timeout: 180_000 });
     if (result.status !== 0) problems.push(`${step.name}: ${step.command}: ${result.stderr}`);
   }
   if (reaperFile) fs.writeFileSync(reaperFile, "");
@@ -351,7 +378,7 @@ export async function startNetnsServices(namespace: string, config: NetnsService
   });
   const undo = onCleanUp(`netns services ${namespace}`, `kill -KILL -- -${services.child.pid} 2>/dev/null; true`);
   void services.exited().then(() => undo.done());
-  await waitFor(`netns services in ${namespace}`, 30_000, () => {
+  await waitFor(`netns services in ${namespace}`, 120_000, () => {
     if (services.child.exitCode !== null) throw new Error(`netns services in ${namespace} exited:\n${services.output()}`);
     return services.output().includes("ready") ? true : undefined;
   });
@@ -382,6 +409,17 @@ export class DataImage {
     return this.device;
   }
 
+  /**
+   * Runs bash (`set -eu`) in the volume's file system, mounted in a mount namespace of its own: the image
+   * must be in no running container.
+   */
+  edit(script: string): void {
+    const device = this.attach();
+    const mnt = `${this.file}.mnt`;
+    fs.mkdirSync(mnt, { recursive: true });
+    must("unshare", ["-m", "--propagation", "private", "bash", "-euc", `mount ${shellQuote(device)} ${shellQuote(mnt)}; cd ${shellQuote(mnt)}; ${script}; cd /; umount ${shellQuote(mnt)}`], "editing the data image");
+  }
+
   detach(): void {
     if (!this.device) return;
     spawnSync("losetup", ["-d", this.device], { timeout: 10_000 });
@@ -397,7 +435,7 @@ export interface ContainerSpec {
   readonly name: string;
   /** Overlay lower layers, top first (e.g. the OpenClaw layer, then the Debian root). */
   readonly layers: readonly string[];
-  /** A directory for this container's writable layer and boot log (must not exist yet, or be empty). */
+  /** A directory for this container's writable layer and boot log: new (a fresh root), or a stopped container's (a reboot). */
   readonly workDir: string;
   readonly netnsPath: string;
   /** Files put into the root before boot: host path -> content. */
@@ -461,7 +499,8 @@ export class Container {
       fs.writeFileSync(target, content);
     }
     this.cgroup = path.join(cgroup2Root(), `openclaw-aws-test-${process.pid}-${spec.name}`);
-    fs.mkdirSync(this.cgroup);
+    // recursive: a host booted again (a reboot) gets the cgroup of the same name.
+    fs.mkdirSync(this.cgroup, { recursive: true });
     this.undo.update(this.killCommand());
     const args = ["--quiet", "--register=no", "--keep-unit", "-b", "-D", this.merged, `--machine=${spec.name}`, `--network-namespace-path=${spec.netnsPath}`, "--console=read-only", "--resolv-conf=off", "--timezone=off"];
     if (spec.dataDevice) args.push(`--bind=${spec.dataDevice}:${DATA_DEVICE}`);
@@ -492,7 +531,7 @@ export class Container {
   /** Mounts the root and boots it; resolves once the container's systemd runs. */
   static async boot(spec: ContainerSpec): Promise<Container> {
     const container = new Container(spec);
-    const leader = await waitFor(`${spec.name}'s systemd`, 30_000, () => {
+    const leader = await waitFor(`${spec.name}'s systemd`, 120_000, () => {
       if (container.nspawn.exitCode !== null) throw new Error(`systemd-nspawn for ${spec.name} exited ${container.nspawn.exitCode}:\n${container.console()}`);
       return descendants(container.nspawn.pid!).find((pid) => {
         try {
@@ -516,7 +555,7 @@ export class Container {
   }
 
   /** Runs argv as root inside the container (all its namespaces, its root), with a clean environment. */
-  exec(argv: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
+  exec(argv: readonly string[], timeoutMs = 180_000): Promise<ExecResult> {
     const args = ["-t", String(this.leader), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", "env", "-i", `PATH=${CONTAINER_PATH}`, "LANG=C.UTF-8", "HOME=/root", ...argv];
     return new Promise((resolve) => {
       execFile("nsenter", args, { encoding: "utf8", timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -527,7 +566,7 @@ export class Container {
   }
 
   /** exec() that must succeed; returns stdout. */
-  async run(argv: readonly string[], timeoutMs = 60_000): Promise<string> {
+  async run(argv: readonly string[], timeoutMs = 180_000): Promise<string> {
     const result = await this.exec(argv, timeoutMs);
     if (result.code !== 0) throw new Error(`${this.spec.name}: ${argv.join(" ")} exited ${result.code}:\n${result.stdout}${result.stderr}`);
     return result.stdout;

@@ -130,7 +130,7 @@ describe("scripts/app.mjs", () => {
     expect(snapshot(files(project).bundle)).toEqual(bundle);
   });
 
-  it.each([["a source", "src/config/names.ts"], ["a JSON file the bundle imports", "src/cost/prices/aws-prices.json"], ["the lock file", "package-lock.json"]])(
+  it.each([["a source", "src/config/names.ts"], ["a JSON file the bundle imports", "src/config/aws-prices.json"], ["the lock file", "package-lock.json"]])(
     "rebuilds the bundle when %s is newer than it",
     (_what, file) => {
       const project = projectCopy();

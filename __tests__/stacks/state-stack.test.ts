@@ -18,4 +18,11 @@ describe("StateStack", () => {
     expect(json).toContain("aws:SecureTransport");
     expect(JSON.parse(json).terraform.backend).toEqual({ local: { path: "../../../terraform.openclaw-state.tfstate" } });
   });
+
+  it("prices itself in a well-formed cost output: nothing priced, the bucket's storage named as unknown", () => {
+    const json = JSON.parse(Testing.synth(new StateStack(Testing.app(), "openclaw-state", { bucket: "acme-openclaw-state", region: "us-east-1", target: { kind: "aws" }, tags: {} })));
+    expect(json.output.monthly_cost_estimate.value).toMatch(
+      /^unknown\/month in us-east-1 \(prices of \d{4}-\d{2}-\d{2}\); not priced: aws_s3_bucket\.state_bucket_\w+: storage$/,
+    );
+  });
 });

@@ -7,9 +7,10 @@ import { Failure } from "./cli";
 import { run, tail, type RunOptions, type RunResult } from "./process";
 import { PROJECT_ROOT } from "./terraform-env";
 
-const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
-
 /** The cdktf CLI of the project. */
+export const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+
+/** The cdktf CLI, its output collected. */
 export function runCdktf(args: string[], options: RunOptions): Promise<RunResult> {
   return run(CDKTF_BIN, args, options);
 }
@@ -42,7 +43,12 @@ export async function ensureLockFile(stack: string, { env, outdir }: StackRunOpt
   const synth = await runCdktf(["synth", "--output", outdir], { env, onOutput: () => {} });
   if (synth.code !== 0) throw new Failure(`${tail(synth.output)}\n\ncdktf synth failed (exit ${synth.code})`);
   const init = await runTerraform(["init", "-backend=false", "-input=false", "-no-color"], { env, cwd: dir });
-  if (init.code !== 0) throw new Failure(`${tail(init.output)}\n\nterraform init -backend=false in ${dir} failed (exit ${init.code})`);
+  if (init.code !== 0) {
+    const offline = /could not connect to registry\.terraform\.io/.test(init.output)
+      ? "\nThe Terraform registry is out of reach: offline, point TF_CLI_CONFIG_FILE at a provider mirror (README, Deploy to a real AWS account: Offline)."
+      : "";
+    throw new Failure(`${tail(init.output)}\n\nterraform init -backend=false in ${dir} failed (exit ${init.code})${offline}`);
+  }
 }
 
 /** `cdktf deploy <stack> --auto-approve`, the outputs (sensitive ones too) written to `outputsFile` when given. */

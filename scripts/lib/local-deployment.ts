@@ -24,6 +24,7 @@ import { Failure } from "./cli";
 import { motoAnswers, pidAlive, startMoto, stopMoto } from "./moto";
 import { tail, type RunResult } from "./process";
 import { generateSshKeyPair } from "./ssh-key";
+import { lockHint, readLock } from "./state-bucket";
 import { PROJECT_ROOT, terraformEnv } from "./terraform-env";
 
 /** The state bucket the bootstrap stack creates on the emulator. */
@@ -357,7 +358,7 @@ export class LocalDeployment {
       log(`\n== State bucket ${this.bucket} exists on the emulator: bootstrap stack ${this.stateStack} not needed`);
     } else {
       log(`\n== Bootstrap: cdktf deploy ${this.stateStack} (creates the state bucket ${this.bucket})`);
-      this.expectOk(`cdktf deploy ${this.stateStack}`, this.keepLog("bootstrap", await deployStack(this.stateStack, this.runOptions)));
+      await this.expectOk(`cdktf deploy ${this.stateStack}`, this.keepLog("bootstrap", await deployStack(this.stateStack, this.runOptions)));
     }
     log(`\n== Deploy: cdktf deploy ${this.stack} (S3 backend with a lock file, on the emulator)`);
     return this.expectOk(`cdktf deploy ${this.stack}`, await this.deployAgain(label));
@@ -375,7 +376,7 @@ export class LocalDeployment {
    * the next deploy with CloudTrail on the same emulator.
    */
   async destroy(): Promise<RunResult> {
-    const result = this.expectOk(`cdktf destroy ${this.stack}`, this.keepLog("destroy", await destroyStack(this.stack, this.runOptions)));
+    const result = await this.expectOk(`cdktf destroy ${this.stack}`, this.keepLog("destroy", await destroyStack(this.stack, this.runOptions)));
     if (!this.emulator.owned && this.config.audit.cloudTrail) {
       const trail = deploymentNames(this.config).trail;
       const cloudtrail = new CloudTrailClient({ endpoint: this.endpoint, region: this.config.region, credentials: EMULATOR_CREDENTIALS });
@@ -425,8 +426,12 @@ export class LocalDeployment {
     return result;
   }
 
-  private expectOk(what: string, result: RunResult): RunResult {
-    if (result.code !== 0) throw new Failure(`${tail(result.output)}\n\n${what} failed (exit ${result.code})`);
-    return result;
+  /** The run's result, or a Failure with its output's end, and with the lock a run left on the state, if there is one. */
+  private async expectOk(what: string, result: RunResult): Promise<RunResult> {
+    if (result.code === 0) return result;
+    const location = { bucket: this.bucket, key: this.stateKey, region: stateRegion(this.config) };
+    const lock = await readLock(this.s3, location).catch(() => undefined);
+    const unlock = (id: string) => `(cd ${shown(this.stackDir)} && terraform force-unlock -force ${id})`;
+    throw new Failure(`${tail(result.output)}\n\n${what} failed (exit ${result.code})${lock ? `\n\n${lockHint(location, lock, unlock)}` : ""}`);
   }
 }

@@ -60,6 +60,22 @@ export function run(command: string, args: string[], { env, cwd = PROJECT_ROOT, 
   });
 }
 
+/**
+ * Runs a command on this process's terminal (stdin, stdout and stderr inherited: cdktf can ask for
+ * approval, and `$(...)` captures what terraform prints), with the same umask. Resolves to its exit code.
+ */
+export function runAttached(command: string, args: string[], { env, cwd = PROJECT_ROOT }: Pick<RunOptions, "env" | "cwd">): Promise<number> {
+  // Ctrl-C reaches the command too (same process group): wait for it to stop (terraform then releases its
+  // state lock) instead of exiting under it.
+  const waitForChild = () => {};
+  process.on("SIGINT", waitForChild);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", PRIVATE_UMASK, command, ...args], { cwd, env, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  }).finally(() => process.off("SIGINT", waitForChild));
+}
+
 /** Last lines of a long output, for an error message. */
 export function tail(text: string, lines = 40): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");

@@ -7,6 +7,9 @@ import type { OpenClawConfig } from "./schema";
 
 const DEFAULT_STACK = "openclaw";
 
+/** Tag on every data volume, valued with the stack's prefix: what the snapshot policy selects (its snapshots carry it too). */
+export const DATA_VOLUME_TAG = "OpenClawDataVolume";
+
 export interface DeploymentNames {
   /** "openclaw" or "openclaw-<stack>": starts every resource name. */
   readonly prefix: string;

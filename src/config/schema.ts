@@ -265,9 +265,9 @@ const keyPairName = z.string().regex(/^[\w.-]{1,255}$/, { error: "must be 1-255 
 const nodeHost = z.strictObject({
   /** Node name; the host is named `<prefix>-<name>`, and it is the node's display name in OpenClaw. */
   name: hostName,
-  /** @default "t3.small" */
+  /** EC2 instance type of the node; its architecture (x86_64 or arm64) picks the AMI. @default "t3.small" */
   instanceType: instanceType.default("t3.small"),
-  /** @default 100 */
+  /** Root volume (gp3, encrypted), GiB: the OS, Node.js and OpenClaw. @default 100 */
   rootVolumeGb: rootVolumeGb.default(100),
   /** The node's data volume (gp3, encrypted), holding its OpenClaw state. @default 10 */
   dataVolumeGb: dataVolumeGb.default(10),
@@ -283,7 +283,7 @@ const configObject = z.strictObject({
     .max(20, { error: "must be at most 20 characters" })
     .regex(NAME, { error: "must be lower-case letters, digits and dashes, starting with a letter" })
     .default("openclaw"),
-  /** @default "us-east-1" */
+  /** AWS region of the deployment (checked against the pinned list of regions). @default "us-east-1" */
   region: region.default("us-east-1"),
   /** Zone of the subnets and hosts; checked against the region's zones in the pinned facts. @default "<region>a" */
   availabilityZone: z
@@ -321,9 +321,13 @@ const configObject = z.strictObject({
   /** Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Each @default true */
   endpoints: z
     .strictObject({
+      /** Bedrock Runtime, which the gateway's model calls go to. @default true */
       bedrockRuntime: z.boolean().default(true),
+      /** SSM: parameters, and the SSM Agent's Run Command. @default true */
       ssm: z.boolean().default(true),
+      /** SSM Session Manager's sessions (`aws ssm start-session`). @default true */
       ssmmessages: z.boolean().default(true),
+      /** The SSM Agent's message channel. @default true */
       ec2messages: z.boolean().default(true),
     })
     .prefault({}),
@@ -344,9 +348,9 @@ const configObject = z.strictObject({
     .strictObject({
       /** Host name suffix: the host is `<prefix>-<name>`. @default "gw" */
       name: hostName.default("gw"),
-      /** @default "t3.medium" */
+      /** EC2 instance type of the gateway; its architecture (x86_64 or arm64) picks the AMI. @default "t3.medium" */
       instanceType: instanceType.default("t3.medium"),
-      /** @default 100 */
+      /** Root volume (gp3, encrypted), GiB: the OS, Node.js and OpenClaw. @default 100 */
       rootVolumeGb: rootVolumeGb.default(100),
       /** The gateway's data volume (gp3, encrypted): its whole OpenClaw state, TLS key and live config. @default 20 */
       dataVolumeGb: dataVolumeGb.default(20),
@@ -452,7 +456,7 @@ const configObject = z.strictObject({
         .regex(/^[A-Za-z0-9./_#: -]{1,255}$/, { error: "must be 1-255 of A-Z a-z 0-9 . / _ # : - and space (a CloudWatch namespace)" })
         .refine((namespace) => !namespace.startsWith("AWS/"), { error: 'must not start with "AWS/" (reserved for AWS services)' })
         .default("OpenClaw"),
-      /** @default 30 */
+      /** Days CloudWatch Logs keeps the hosts', trail's and flow logs' events (one of CloudWatch's values). @default 30 */
       logRetentionDays: z
         .number()
         .int({ error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
@@ -496,7 +500,7 @@ const configObject = z.strictObject({
           error: "must be a valid S3 bucket name: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit, no .., not an IP address, no reserved prefix or suffix",
         })
         .optional(),
-      /** @default "openclaw/<stackName>/terraform.tfstate" */
+      /** Key of the stack's state in the bucket; stacks sharing a bucket each have their own. @default "openclaw/<stackName>/terraform.tfstate" */
       key: z
         .string()
         .min(1, { error: "must not be empty" })

@@ -3,7 +3,7 @@
  * token alarm, in tokens or derived from a daily dollar figure and the model's pinned per-token price.
  */
 import { z } from "zod";
-import { bedrockTokenPrices, type BedrockTokenPrices } from "../cost/bedrock-prices";
+import { bedrockTokenPrices, type BedrockTokenPrices } from "./bedrock-prices";
 
 /** The `budget` block of the configuration. */
 export const budgetFields = z
@@ -119,7 +119,7 @@ export function budgetIssues(config: SpendInputs): { path: (string | number)[]; 
     {
       path: ["budget", "dailyBedrockUsd"],
       input: dailyBedrockUsd,
-      message: `cannot become the token alarm's limit: the price table (src/cost/prices/aws-prices.json) has no price for openclaw.model ${modelId} in ${region}; set budget.dailyBedrockTokens instead (the input + output tokens a day that should raise the alarm)`,
+      message: `cannot become the token alarm's limit: the price table (src/config/aws-prices.json) has no price for openclaw.model ${modelId} in ${region}; set budget.dailyBedrockTokens instead (the input + output tokens a day that should raise the alarm)`,
     },
   ];
 }

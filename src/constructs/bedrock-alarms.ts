@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { DailyBedrockLimit } from "../config/spend";
-import type { BedrockTokenPrices } from "../cost/bedrock-prices";
+import type { BedrockTokenPrices } from "../config/bedrock-prices";
 import type { WatchedMetric } from "./monitoring";
 
 /**

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { partitionOf } from "../config/aws-facts";
-import type { BedrockTokenPrices } from "../cost/bedrock-prices";
+import type { BedrockTokenPrices } from "../config/bedrock-prices";
 import { bedrockMetrics, DAY_SECONDS, spendExpression } from "./bedrock-alarms";
 import type { HostMetrics, WatchedMetric } from "./monitoring";
 

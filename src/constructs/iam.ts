@@ -117,6 +117,8 @@ export interface IamProps {
   readonly partition: string;
   /** ARNs of the objects every host downloads at boot (OpenClaw's lock): readable by every host role. */
   readonly installFileArns: readonly string[];
+  /** ARNs of the objects only the gateway downloads (its host-files object): readable by its role alone. */
+  readonly gatewayInstallFileArns: readonly string[];
 }
 
 type Statement = {
@@ -162,9 +164,9 @@ export class Iam extends Construct {
       },
     ];
 
-    // What every host downloads at boot (OpenClaw's lock): that object, nothing else of the bucket.
-    const withInstallFiles: Statement[] =
-      props.installFileArns.length > 0 ? [{ Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: props.installFileArns }] : [];
+    // What a host downloads at boot (OpenClaw's lock; the gateway's scripts): those objects, nothing else of the bucket.
+    const installFiles = (arns: readonly string[]): Statement[] =>
+      arns.length > 0 ? [{ Sid: "InstallFiles", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...arns] }] : [];
     const gatewayStatements: Statement[] = [
       ...hostStatements(props.gateway),
       {
@@ -214,7 +216,7 @@ export class Iam extends Construct {
         Condition: { StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } },
       });
     }
-    gatewayStatements.push(...withInstallFiles);
+    gatewayStatements.push(...installFiles([...props.installFileArns, ...props.gatewayInstallFileArns]));
     this.gatewayInstanceProfileName = this.hostRole("gateway", props.gatewayRoleName, policyDocument(gatewayStatements)).instanceProfileName;
 
     if (props.nodes.length > 0) {
@@ -232,7 +234,7 @@ export class Iam extends Construct {
         // which covers the stack's path (other nodes' join codes, channel secrets) and needs nothing else.
         { Sid: "DenyOtherParameters", Effect: "Deny", Action: PARAMETER_READ_ACTIONS, NotResource: node.parameterArns },
         { Sid: "DenyGatewayToken", Effect: "Deny", Action: ["secretsmanager:*"], Resource: props.gatewayTokenSecretArn },
-        ...withInstallFiles,
+        ...installFiles(props.installFileArns),
       ];
       const each = perKeyOf(
         this,

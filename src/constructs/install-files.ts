@@ -2,6 +2,8 @@ import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { openclawLockKey } from "../hosts/context";
+import type { HostFilesObject } from "../hosts/render";
+import { terraformTemplateLiteral } from "./host";
 import { PrivateBucket } from "./private-bucket";
 
 export interface InstallFilesProps {
@@ -11,6 +13,8 @@ export interface InstallFilesProps {
   readonly lockFile: string;
   /** Its sha256 (hex): names the object, and the hosts check the copy they download against it. */
   readonly lockSha256: string;
+  /** The gateway's host-files object (renderGatewayHostFiles): the scripts its user data cannot carry. */
+  readonly gatewayHostFiles: HostFilesObject;
   /** Refuse plain-HTTP requests (every target but the local emulator, which serves only HTTP). */
   readonly tlsOnly: boolean;
   /** AWS partition, e.g. "aws" (a Terraform reference). */
@@ -19,15 +23,17 @@ export interface InstallFilesProps {
 
 /**
  * What the hosts install that their 16 KB of user data cannot carry: OpenClaw's lock (about 170 KB,
- * every package's resolved URL and sha512), in a private bucket of the stack. The user data carries the
- * lock's sha256, and the host refuses a copy that does not match it; each host role may read this one
- * object and nothing else in the bucket.
+ * every package's resolved URL and sha512) and the gateway's host-files object (its scripts past
+ * prepare-host.sh), in a private bucket of the stack. Each is named by its sha256, which the user data
+ * carries, and the host refuses a copy that does not match it; each host role may read only its objects.
  */
 export class InstallFiles extends Construct {
   readonly bucket: string;
   readonly lockKey: string;
   /** ARN of the lock object: what the host roles may s3:GetObject. */
   readonly lockArn: string;
+  /** ARN of the gateway's host-files object: what the gateway's role alone may s3:GetObject. */
+  readonly gatewayHostFilesArn: string;
 
   constructor(scope: Construct, id: string, props: InstallFilesProps) {
     super(scope, id);
@@ -49,7 +55,15 @@ export class InstallFiles extends Construct {
       sourceHash: props.lockSha256,
       contentType: "application/json",
     });
+    // Its content in the Terraform JSON is a string template: the scripts' `${...}` stay literal.
+    new S3Object(this, "gateway-host-files", {
+      bucket: bucket.bucketId,
+      key: props.gatewayHostFiles.key,
+      content: terraformTemplateLiteral(props.gatewayHostFiles.body),
+      contentType: "application/json",
+    });
     this.bucket = props.bucket;
     this.lockArn = `arn:${props.partition}:s3:::${props.bucket}/${this.lockKey}`;
+    this.gatewayHostFilesArn = `arn:${props.partition}:s3:::${props.bucket}/${props.gatewayHostFiles.key}`;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The monthly cost of a synthesized stack, read from its Terraform JSON (the real resources and the
  * provider's region, never the configuration, so the two cannot drift) and priced from the pinned
- * table in ./prices/aws-prices.json.
+ * table in src/config/aws-prices.json.
  *
  * Works on `cdktf.out/stacks/<stack>/cdk.tf.json` and on `stack.toTerraform()` alike: references
  * between resources are "${...}" strings there, but what is billed (instance types, volume sizes,
@@ -10,7 +10,7 @@
  * nothing unpriced ever reads as $0. What is billed per use (Bedrock tokens) is priced per unit with a
  * stated example, outside the monthly total.
  */
-import priceTable from "./prices/aws-prices.json";
+import priceTable from "../config/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
 import { HOST_METRICS } from "../hosts/context";
 import { expandForEach } from "./for-each";
@@ -460,7 +460,7 @@ class EstimateContext {
       breakdown = `unknown/month in ${this.region} (${prices}); not priced: ${notPriced}`;
     } else {
       totalText = total === null ? `at least ${formatUsd(atLeast)}/month` : `${formatUsd(total)}/month`;
-      breakdown = `${totalText} in ${this.region} (${prices}): ${parts.join(", ")}${unknown.length > 0 ? `; not priced: ${notPriced}` : ""}`;
+      breakdown = `${totalText} in ${this.region} (${prices})${parts.length > 0 ? `: ${parts.join(", ")}` : ""}${unknown.length > 0 ? `; not priced: ${notPriced}` : ""}`;
     }
     const perUse = this.usage.map((line) => `${line.item} ${line.unitPrice === null ? "unknown" : formatUsd(line.unitPrice)}/${line.unit}`);
     if (perUse.length > 0) breakdown += `; per use, not in the total: ${perUse.join(", ")}`;
@@ -630,7 +630,7 @@ const HANDLERS: Record<string, Handler> = {
   },
 
   aws_s3_object(context, resource) {
-    const content = literalString(resource.properties.content);
+    const content = templateText(resource.properties.content);
     const mb = content === null ? context.assume.uploadedObjectMb : Buffer.byteLength(content) / 1_000_000;
     const note = content === null ? `assumed at most ${context.assume.uploadedObjectMb} MB (a file the stack uploads)` : undefined;
     context.priced(resource, "S3", "stored file", mb / 1000, "GB-month", ["s3", "standardGbMonth"], note);
@@ -728,6 +728,12 @@ function literalNumber(value: unknown): number | null {
 
 function literalString(value: unknown): string | null {
   return typeof value === "string" && !value.includes("${") ? value : null;
+}
+
+/** A Terraform string template without references (its `$${` and `%%{` are literal), as the text it makes. */
+function templateText(value: unknown): string | null {
+  if (typeof value !== "string" || /(?<!\$)\$\{|(?<!%)%\{/.test(value.replace(/\$\$\{|%%\{/g, ""))) return null;
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 
 /** Terraform JSON nests blocks as an object or a list of objects. */

@@ -67,6 +67,8 @@ export interface HostContext {
   readonly architecture: Architecture;
   readonly runtime: NodeRuntime;
   readonly openclaw: OpenClawInstall;
+  /** The stack's install-files bucket: OpenClaw's lock and the host-files objects. */
+  readonly installBucket: string;
   /** The npm registry plugin tarballs are downloaded from (their integrity is pinned). */
   readonly npmRegistry: string;
   readonly parameters: HostParameters;
@@ -93,6 +95,7 @@ export function hostContext(
       install.method === "npm"
         ? { method: "npm", version: OPENCLAW_PIN.version, lock: { bucket: installBucket, key: openclawLockKey(lockSha256), sha256: lockSha256 } }
         : { method: "source", repository: install.repository, commit: install.ref, pnpm: packageTarball(PNPM_PINS[host.instance.architecture]) },
+    installBucket,
     npmRegistry: NPM_REGISTRY,
     parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
     monitoring: {

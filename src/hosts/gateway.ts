@@ -9,7 +9,7 @@ import type { DeploymentNames } from "../config/names";
 import { emulatorAccommodations } from "../config/emulator";
 import type { OpenClawConfig } from "../config/schema";
 import { HOST_METRICS, hostContext, type HostContext } from "./context";
-import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
+import { COMMON_FILES, hostScript, renderHost, renderHostFiles, systemdUnit, type FileSpec, type HostFilesObject, type RenderedHost } from "./render";
 import { HOST_LAYOUT } from "./layout";
 import { isPinned, pluginPin } from "../config/pins";
 
@@ -115,10 +115,24 @@ export function assistantContext(config: OpenClawConfig, names: DeploymentNames,
 
 export const GATEWAY_BOOT_SCRIPT = hostScript("gateway/boot-gateway.sh");
 
+/** What the gateway's user data carries: what the boot needs before it can download (prepare-host.sh installs jq and the AWS CLI), the config and the units. */
 const GATEWAY_FILES: readonly FileSpec[] = [
   ...COMMON_FILES,
   { template: "gateway/openclaw.json", path: HOST_LAYOUT.configPath, mode: "0644" },
   GATEWAY_BOOT_SCRIPT,
+  systemdUnit("gateway/openclaw-gateway.service"),
+  systemdUnit("gateway/openclaw-gateway-pairing.service"),
+  systemdUnit("gateway/openclaw-gateway-pairing.timer"),
+  systemdUnit("gateway/openclaw-gateway-health.service"),
+  systemdUnit("gateway/openclaw-gateway-health.timer"),
+];
+
+/**
+ * The scripts the gateway's boot runs only after prepare-host.sh, and its timers and rotation later: they
+ * do not fit its 16 KB of user data with every channel configured, so the boot downloads them (its
+ * host-files object in the install-files bucket, named by its sha256; lib.sh install_host_files).
+ */
+export const GATEWAY_DOWNLOADED_FILES: readonly FileSpec[] = [
   hostScript("gateway/gateway-cert.sh"),
   hostScript("gateway/gateway-publish.sh"),
   hostScript("gateway/gateway-pairing.sh"),
@@ -127,11 +141,6 @@ const GATEWAY_FILES: readonly FileSpec[] = [
   hostScript("gateway/merge-config.mjs", "0644"),
   hostScript("gateway/gateway-health.sh"),
   hostScript("gateway/gateway-rotate-token.sh"),
-  systemdUnit("gateway/openclaw-gateway.service"),
-  systemdUnit("gateway/openclaw-gateway-pairing.service"),
-  systemdUnit("gateway/openclaw-gateway-pairing.timer"),
-  systemdUnit("gateway/openclaw-gateway-health.service"),
-  systemdUnit("gateway/openclaw-gateway-health.timer"),
 ];
 
 /**
@@ -167,5 +176,10 @@ export function gatewayHostContext(
 }
 
 export function renderGatewayHost(context: GatewayHostContext): RenderedHost {
-  return renderHost(GATEWAY_FILES, GATEWAY_BOOT_SCRIPT, context);
+  return renderHost(GATEWAY_FILES, GATEWAY_BOOT_SCRIPT, context, { manifest: GATEWAY_DOWNLOADED_FILES, role: "gateway", bucket: context.installBucket });
+}
+
+/** The gateway's host-files object alone (what the install-files bucket holds for it). */
+export function renderGatewayHostFiles(context: GatewayHostContext): HostFilesObject {
+  return renderHostFiles(GATEWAY_DOWNLOADED_FILES, "gateway", context);
 }

@@ -27,6 +27,7 @@ const NODE_FILES: readonly FileSpec[] = [
   ...COMMON_FILES,
   { template: "node/openclaw.json", path: HOST_LAYOUT.configPath, mode: "0644" },
   NODE_BOOT_SCRIPT,
+  hostScript("node/node-trust.sh"),
   hostScript("node/node-pairing.sh"),
   systemdUnit("node/openclaw-node.service"),
   systemdUnit("node/openclaw-node-pairing.service"),

@@ -34,11 +34,39 @@ export interface HostFile {
   readonly content: string;
 }
 
-/** What a host receives: its files, and the cloud-init user data that writes them and boots the host. */
+/**
+ * The files a host downloads at boot rather than receiving them in its user data: one JSON list of
+ * {path, mode, content} in the stack's install-files bucket, named by its sha256, which the user data
+ * (host.env) carries and the host checks (lib.sh, install_host_files).
+ */
+export interface HostFilesObject {
+  readonly key: string;
+  readonly sha256: string;
+  /** The object's content, as uploaded. */
+  readonly body: string;
+}
+
+/** Where a host's downloaded files are: the bucket, and the object's key and sha256 (host.env's `hostFiles`). */
+export interface HostFilesLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly sha256: string;
+}
+
+/** The key of a role's host-files object: named by its hash, like OpenClaw's lock. */
+export function hostFilesKey(sha256: string, role: string): string {
+  return `host-files/${sha256}/${role}.json`;
+}
+
+/**
+ * What a host receives: every file it gets (for review), the cloud-init user data that writes those it
+ * carries and boots the host, and the object holding the others (when the role downloads any).
+ */
 export interface RenderedHost {
   readonly files: readonly HostFile[];
   /** The raw user data (before gzip and base64). */
   readonly userData: string;
+  readonly hostFiles?: HostFilesObject;
 }
 
 /** A script in the host scripts folder. */
@@ -60,6 +88,8 @@ export const COMMON_FILES: readonly FileSpec[] = [
   hostScript("common/prepare-host.sh"),
   hostScript("common/data-volume.sh"),
   { template: "common/amazon-cloudwatch-agent.json", path: HOST_LAYOUT.cloudwatchAgentConfig, mode: "0644" },
+  { template: "common/rsyslog-openclaw.conf", path: HOST_LAYOUT.rsyslogConfig, mode: "0644" },
+  { template: "common/logrotate-openclaw", path: HOST_LAYOUT.logrotateConfig, mode: "0644" },
   { template: "common/openclaw", path: `${HOST_LAYOUT.binDir}/openclaw`, mode: "0755" },
 ];
 
@@ -120,9 +150,9 @@ const COMMENT_LINE: readonly { readonly kind: RegExp; readonly comment: RegExp; 
 ];
 
 /**
- * The template as the host gets it: its shebang and the line naming the file, a pointer to the commented
- * source, and its code without the other full-line comments. They are half of every script, and EC2 takes
- * at most 16 KB of gzip'd user data.
+ * The template as the host gets it: its shebang, a pointer to the commented source, and its code without
+ * the full-line comments. They are half of every script (the title lines alone were 0.6 KB of the
+ * gateway's), and EC2 takes at most 16 KB of gzip'd user data.
  */
 export function withoutComments(name: string, source: string): string {
   const { comment, marker } = COMMENT_LINE.find(({ kind }) => kind.test(name))!;
@@ -130,11 +160,10 @@ export function withoutComments(name: string, source: string): string {
   const lines = source.split("\n");
   // A shebang or a shellcheck shell directive must stay the first line.
   const head = /^#!|^#\s*shellcheck shell=/.test(lines[0]) ? 1 : 0;
-  const title = comment.test(lines[head]) ? head + 1 : head;
   return [
-    ...lines.slice(0, title),
+    ...lines.slice(0, head),
     `${marker} Commented source: templates/${name} in openclaw-aws`,
-    ...lines.slice(title).filter((line) => !comment.test(line)),
+    ...lines.slice(head).filter((line) => !comment.test(line)),
   ].join("\n");
 }
 
@@ -177,13 +206,43 @@ export function cloudConfig(files: readonly HostFile[], bootScript: string): str
   return `#cloud-config\n${JSON.stringify(doc)}\n`;
 }
 
+function renderFiles(manifest: readonly FileSpec[], data: object): HostFile[] {
+  return manifest.map((spec) => ({ path: spec.path, mode: spec.mode, content: template(spec.template)(data) }));
+}
+
+/**
+ * The host-files object of a role: its files rendered from the context, as one JSON list. Its sha256 is
+ * computed here, at synth, so its files may hold no Terraform reference (they read such values from host.env).
+ */
+export function renderHostFiles(manifest: readonly FileSpec[], role: string, context: object): HostFilesObject {
+  assertEnvSafe(context, "context");
+  const files = renderFiles(manifest, { ...context, layout: HOST_LAYOUT });
+  const body = JSON.stringify(files);
+  const token = files.find((f) => TOKEN.test(f.content));
+  if (token) throw new Error(`${token.path} is downloaded by the host, named by its hash, so it cannot hold a Terraform reference: read the value from host.env`);
+  const sha256 = createHash("sha256").update(body).digest("hex");
+  return { key: hostFilesKey(sha256, role), sha256, body };
+}
+
+const TOKEN = /\$\{TfToken\[/;
+
 /**
  * Renders a host: every file of its manifest from the context (plus the host layout as `layout`), and
- * the user data that writes them and runs `bootScript`.
+ * the user data that writes them and runs `bootScript`. The files of `download` (rendered from the
+ * same context) go into the host-files object instead, which the user data names (`hostFiles` in the
+ * templates' data: bucket, key, sha256) and the boot installs.
  */
-export function renderHost(manifest: readonly FileSpec[], bootScript: FileSpec, context: object): RenderedHost {
+export function renderHost(
+  manifest: readonly FileSpec[],
+  bootScript: FileSpec,
+  context: object,
+  download?: { readonly manifest: readonly FileSpec[]; readonly role: string; readonly bucket: string },
+): RenderedHost {
   assertEnvSafe(context, "context");
-  const data = { ...context, layout: HOST_LAYOUT };
-  const files = manifest.map((spec) => ({ path: spec.path, mode: spec.mode, content: template(spec.template)(data) }));
-  return { files, userData: cloudConfig(files, bootScript.path) };
+  const hostFiles = download && renderHostFiles(download.manifest, download.role, context);
+  const location: HostFilesLocation | undefined = hostFiles && download && { bucket: download.bucket, key: hostFiles.key, sha256: hostFiles.sha256 };
+  const files = renderFiles(manifest, { ...context, layout: HOST_LAYOUT, hostFiles: location });
+  const userData = cloudConfig(files, bootScript.path);
+  if (!hostFiles) return { files, userData };
+  return { files: [...files, ...(JSON.parse(hostFiles.body) as HostFile[])], userData, hostFiles };
 }

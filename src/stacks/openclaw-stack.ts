@@ -8,12 +8,12 @@ import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
-import { deploymentNames, deploymentTags, installBucketName, STACK_TAG, stateRegion } from "../config/names";
+import { DATA_VOLUME_TAG, deploymentNames, deploymentTags, installBucketName, STACK_TAG, stateRegion } from "../config/names";
 import { bedrockSpend } from "../config/spend";
 import type { OpenClawConfig } from "../config/schema";
 import { HOST_METRICS } from "../hosts/context";
 import { HOST_LAYOUT } from "../hosts/layout";
-import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost } from "../hosts/gateway";
+import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost, renderGatewayHostFiles } from "../hosts/gateway";
 import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../hosts/node";
 import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
@@ -41,9 +41,6 @@ export interface OpenClawStackProps {
   /** The validated configuration. */
   readonly config: OpenClawConfig;
 }
-
-/** Tag on every data volume, valued with the stack's prefix: what the snapshot policy selects. */
-const DATA_VOLUME_TAG = "OpenClawDataVolume";
 
 /** Local port for SSM port forwarding when the gateway's own port would need root locally. */
 const LOCAL_FORWARD_PORT = 18789;
@@ -122,8 +119,11 @@ export class OpenClawStack extends TerraformStack {
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
+    const installBucket = installBucketName(names, accountId, region);
     const installFiles = new InstallFiles(this, "install-files", {
-      bucket: installBucketName(names, accountId, region),
+      bucket: installBucket,
+      // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
+      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket)),
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
@@ -163,6 +163,7 @@ export class OpenClawStack extends TerraformStack {
       marketplace: config.iam.marketplace,
       partition,
       installFileArns: config.openclaw.install.method === "npm" ? [installFiles.lockArn] : [],
+      gatewayInstallFileArns: [installFiles.gatewayHostFilesArn],
     });
     const parameters = new SharedParameters(this, "parameters", {
       gateway: hosts.gatewayParameters,
@@ -322,7 +323,8 @@ export class OpenClawStack extends TerraformStack {
     output("gateway_private_ip", gateway.privateIp, "Fixed private address of the gateway (nodes connect to it; kept when the gateway is replaced)");
     if (gateway.publicIp) {
       output("gateway_public_ip", gateway.publicIp, "Elastic IP of the gateway");
-      if (config.gateway.tls && config.gateway.bind === "lan") {
+      // A URL only where the internet may reach it: without public CIDRs no rule lets anyone in there.
+      if (config.gateway.tls && config.gateway.bind === "lan" && config.gateway.publicCidrs.length > 0) {
         output("gateway_url", `wss://${gateway.publicIp}:${config.gateway.port}`, "Gateway WebSocket URL (self-signed certificate: pin gateway_tls_fingerprint_parameter)");
       }
     }

@@ -53,7 +53,9 @@ install_dir() {
   shift 2
   rm -rf "${dest}.tmp"
   install -d -m 0755 "${dest}.tmp"
-  trap 'rm -rf "${dest}.tmp"; swap_off' EXIT
+  # The path is expanded now: at exit, a function that failed may have a local of the same name.
+  # shellcheck disable=SC2064
+  trap "rm -rf $(printf %q "${dest}.tmp"); swap_off" EXIT
   "$@" "${dest}.tmp"
   printf '%s\n' "$marker" >"${dest}.tmp/.complete"
   rm -rf "$dest"
@@ -68,14 +70,8 @@ complete() {
 
 npm_install() {
   local dir=$1
-  log "downloading OpenClaw's lock s3://${OPENCLAW_AWS_OPENCLAW_LOCK_BUCKET}/${OPENCLAW_AWS_OPENCLAW_LOCK_KEY}"
-  retry 5 5 aws s3api get-object --region "$AWS_DEFAULT_REGION" --bucket "$OPENCLAW_AWS_OPENCLAW_LOCK_BUCKET" \
-    --key "$OPENCLAW_AWS_OPENCLAW_LOCK_KEY" "${dir}/package-lock.json" >/dev/null
-  local actual
-  actual=$(openssl dgst -sha256 -r "${dir}/package-lock.json" | cut -d' ' -f1)
-  [[ "$actual" == "$OPENCLAW_AWS_OPENCLAW_LOCK_SHA256" ]] ||
-    die "checksum mismatch for OpenClaw's lock: expected sha256 ${OPENCLAW_AWS_OPENCLAW_LOCK_SHA256}, got ${actual}"
-  log "checksum ok (sha256) for OpenClaw's lock"
+  s3_fetch "$OPENCLAW_AWS_OPENCLAW_LOCK_BUCKET" "$OPENCLAW_AWS_OPENCLAW_LOCK_KEY" "$OPENCLAW_AWS_OPENCLAW_LOCK_SHA256" \
+    "${dir}/package-lock.json" "OpenClaw's lock"
   # The package.json npm ci wants is the lock's own root entry.
   jq '.packages[""] | {name, version, private: true, dependencies}' "${dir}/package-lock.json" >"${dir}/package.json"
   [[ "$(jq -r '.packages["node_modules/openclaw"].version' "${dir}/package-lock.json")" == "$OPENCLAW_AWS_OPENCLAW_VERSION" ]] ||

@@ -176,6 +176,41 @@ imds() {
   curl -fsS -m 5 -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# ---------------------------------------------------------------- the stack's install-files bucket
+# s3_fetch <bucket> <key> <sha256> <dest> <what>: download one object to <dest> (a path in root's folders)
+# and check it against its sha256; on a mismatch removes it and dies, naming <what>.
+s3_fetch() {
+  local bucket=$1 key=$2 sha256=$3 dest=$4 what=$5 actual
+  log "downloading ${what} s3://${bucket}/${key}"
+  retry 5 5 aws s3api get-object --region "$AWS_DEFAULT_REGION" --bucket "$bucket" --key "$key" "$dest" >/dev/null
+  actual=$(openssl dgst -sha256 -r "$dest" | cut -d' ' -f1)
+  if [[ "$actual" != "$sha256" ]]; then
+    rm -f "$dest"
+    die "checksum mismatch for ${what}: expected sha256 ${sha256}, got ${actual}"
+  fi
+  log "checksum ok (sha256) for ${what}"
+}
+
+# install_host_files: the scripts host.env's host-files object holds (a JSON list of {path, mode,
+# content}), each written root-owned with its mode (all in root's folders), then marked installed with
+# the object's sha256: a run with the same object (a reboot, channels_apply_command) downloads nothing.
+install_host_files() {
+  local marker="${OPENCLAW_AWS_LIB_DIR}/.host-files.complete" list count i
+  if [[ -f "$marker" && "$(cat "$marker")" == "$OPENCLAW_AWS_HOST_FILES_SHA256" ]]; then
+    log "host files (${OPENCLAW_AWS_HOST_FILES_SHA256:0:12}) already installed"
+    return 0
+  fi
+  list="${OPENCLAW_AWS_LIB_DIR}/.host-files.json"
+  s3_fetch "$OPENCLAW_AWS_HOST_FILES_BUCKET" "$OPENCLAW_AWS_HOST_FILES_KEY" "$OPENCLAW_AWS_HOST_FILES_SHA256" "$list" "the host files"
+  count=$(jq length "$list")
+  for ((i = 0; i < count; i++)); do
+    jq -j ".[${i}].content" "$list" | write_file "$(jq -r ".[${i}].path" "$list")" "$(jq -r ".[${i}].mode" "$list")" ""
+  done
+  rm -f "$list"
+  printf '%s\n' "$OPENCLAW_AWS_HOST_FILES_SHA256" | write_file "$marker" 0644 ""
+  log "installed ${count} host files (${OPENCLAW_AWS_HOST_FILES_SHA256:0:12})"
+}
+
 # ---------------------------------------------------------------- small file helpers
 # write_file <path> <mode> <owner>: atomically replace <path> with stdin.
 write_file() {
@@ -185,6 +220,27 @@ write_file() {
   cat >"$tmp"
   if [[ -n "$owner" ]]; then chown "$owner" "$tmp"; fi
   mv -f "$tmp" "$path"
+}
+
+# read_as_service_user <path> <max bytes>: print a file of the service user's side as that user reads it
+# (a link leads only where it may read; a FIFO or a stuck read ends after 10 s), at most <max bytes>: fails
+# when it cannot be read or is larger. Root treats what it prints as data to check, never as code or a path.
+read_as_service_user() {
+  local content LC_ALL=C
+  content=$(runuser -u "$OPENCLAW_AWS_USER" -- timeout 10 head -c "$(($2 + 1))" -- "$1" 2>/dev/null) || return 1
+  ((${#content} <= $2)) || return 1
+  printf '%s\n' "$content"
+}
+
+# waiting <what>: one wait of a loop bounded by $deadline (SECONDS, $timeout after its start): dies once
+# it has passed, logs at most once a minute, sleeps $poll seconds.
+waiting() {
+  ((SECONDS < deadline)) || die "gave up after ${timeout:-} s waiting for $1"
+  if ((SECONDS >= ${next_note:-0})); then
+    log "waiting for $1 ($((deadline - SECONDS)) s left)"
+    next_note=$((SECONDS + 60))
+  fi
+  sleep "${poll:-10}"
 }
 
 # The OpenClaw CLI, as this host runs it (paths from host.env).

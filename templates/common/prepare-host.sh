@@ -17,18 +17,25 @@ packages=(openssl jq tar gzip rsyslog amazon-cloudwatch-agent)
 [[ "$OPENCLAW_AWS_INSTALL_METHOD" == source ]] && packages+=(git)
 log "installing packages: ${packages[*]}"
 retry 5 10 dnf install -y -q "${packages[@]}"
-# AL2023 logs to the journal only; rsyslog provides /var/log/messages for CloudWatch.
-systemctl enable --now rsyslog.service
+# AL2023 logs to the journal only; rsyslog provides /var/log/messages for CloudWatch, and the OpenClaw
+# services' output in a file of root's (its rule is ours: restart, so that a running rsyslog reads it).
+systemctl enable rsyslog.service
+systemctl restart rsyslog.service
 
 log "starting the CloudWatch agent"
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 \
   -c "file:${OPENCLAW_AWS_CLOUDWATCH_AGENT_CONFIG}" -s
 
+# The service user, with its fixed uid and gid (the files on the data volume are theirs on every instance).
+uid="$OPENCLAW_AWS_UID"
 if ! id -u "$OPENCLAW_AWS_USER" >/dev/null 2>&1; then
-  log "creating system user ${OPENCLAW_AWS_USER}"
-  useradd --system --home-dir "$OPENCLAW_AWS_STATE_DIR" --no-create-home --shell /sbin/nologin \
-    --user-group "$OPENCLAW_AWS_USER"
+  if getent passwd "$uid" || getent group "$uid"; then die "the id ${uid} of ${OPENCLAW_AWS_USER} is taken (above)"; fi
+  log "creating system user ${OPENCLAW_AWS_USER} (uid and gid ${uid})"
+  groupadd --system --gid "$uid" "$OPENCLAW_AWS_USER"
+  useradd --system --uid "$uid" --gid "$uid" --home-dir "$OPENCLAW_AWS_STATE_DIR" --no-create-home \
+    --shell /sbin/nologin "$OPENCLAW_AWS_USER"
 fi
+[[ "$(id -u "$OPENCLAW_AWS_USER"):$(id -g "$OPENCLAW_AWS_USER")" == "${uid}:${uid}" ]] || die "${OPENCLAW_AWS_USER} is not ${uid}:${uid}"
 "${OPENCLAW_AWS_LIB_DIR}/data-volume.sh"
 install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_APP_LOG_DIR"
 

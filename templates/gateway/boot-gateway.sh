@@ -14,6 +14,8 @@ log_to_boot_file
 log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} (stack ${OPENCLAW_AWS_STACK}) starting"
 
 "${OPENCLAW_AWS_LIB_DIR}/prepare-host.sh"
+# The gateway's other scripts (its user data cannot carry them all), now that jq and the AWS CLI are there.
+install_host_files
 
 private_ip=$(retry 10 3 imds local-ipv4) || die "cannot read the private IP from the instance metadata (IMDSv2)"
 log "private IP ${private_ip}"
@@ -37,12 +39,15 @@ if [[ -n "$OPENCLAW_AWS_PLUGINS" ]]; then
   "${OPENCLAW_AWS_LIB_DIR}/install-plugins.sh" $OPENCLAW_AWS_PLUGINS
 fi
 # The live config belongs to the service user (OpenClaw, its CLI and the Control UI write it); the
-# project's keys are merged into it at every boot, everything else in it is kept.
-install -d -m 0700 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$(dirname "$OPENCLAW_AWS_APPLIED_CONFIG")"
+# project's keys are merged into it at every boot (as that user), everything else in it is kept. What the
+# last boot applied is root's (on the volume, beside the state folder): the merge gets it on stdin, and
+# nothing comes back but the exit status.
+applied="$OPENCLAW_AWS_APPLIED_CONFIG"
 log "merging ${OPENCLAW_AWS_MANAGED_CONFIG} into ${OPENCLAW_AWS_CONFIG_PATH}"
-runuser -u "$OPENCLAW_AWS_USER" -- "$OPENCLAW_AWS_NODE" "${OPENCLAW_AWS_LIB_DIR}/merge-config.mjs" \
-  --managed "$OPENCLAW_AWS_MANAGED_CONFIG" --live "$OPENCLAW_AWS_CONFIG_PATH" --applied "$OPENCLAW_AWS_APPLIED_CONFIG" \
-  --openclaw-dir "$(dirname "$OPENCLAW_AWS_OPENCLAW_ENTRY")" "${disable[@]}"
+{ cat "$applied" 2>/dev/null || echo '{}'; } | runuser -u "$OPENCLAW_AWS_USER" -- "$OPENCLAW_AWS_NODE" \
+  "${OPENCLAW_AWS_LIB_DIR}/merge-config.mjs" --managed "$OPENCLAW_AWS_MANAGED_CONFIG" --live "$OPENCLAW_AWS_CONFIG_PATH" \
+  --applied - --openclaw-dir "$(dirname "$OPENCLAW_AWS_OPENCLAW_ENTRY")" "${disable[@]}"
+write_file "$applied" 0644 "" <"$OPENCLAW_AWS_MANAGED_CONFIG"
 
 log "validating ${OPENCLAW_AWS_CONFIG_PATH}"
 runuser -u "$OPENCLAW_AWS_USER" -- env OPENCLAW_AWS_PRIVATE_IP="$private_ip" HOME="$OPENCLAW_AWS_STATE_DIR" \

@@ -1,9 +1,11 @@
 #!/bin/bash
 # /usr/local/lib/openclaw-aws/gateway-cert.sh <ip>... — the gateway's self-signed TLS certificate.
-# Made on the host (the key never leaves it: mode 0600, owned by the service user), naming
-# localhost and 127.0.0.1 plus every given address as an IP subjectAltName (the private IP, and the
-# Elastic IP when there is one). Idempotent: an existing certificate that names all of them and is valid for at least
-# another 30 days is kept, so the fingerprint the nodes pin stays the same across reboots.
+# Made on the host (the key never leaves it), naming localhost and 127.0.0.1 plus every given address as
+# an IP subjectAltName (the private IP, and the Elastic IP when there is one). Kept on the data volume in a
+# folder of root's that the service may read (group; key 0640) but not change: root writes and chowns
+# there, so nothing in it may be the service user's to replace. Idempotent: an existing certificate that
+# names all of them and is valid for at least another 30 days is kept, so the fingerprint the nodes pin
+# stays the same across reboots.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
@@ -14,7 +16,7 @@ enable_error_trap
 (($# > 0)) || die "usage: gateway-cert.sh <ip>..."
 cert="$OPENCLAW_AWS_TLS_CERTIFICATE"
 key="$OPENCLAW_AWS_TLS_KEY"
-install -d -m 0755 "$OPENCLAW_AWS_TLS_DIR"
+install -d -m 0750 -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_TLS_DIR"
 
 # localhost/127.0.0.1 too: the Control UI is opened at https://localhost:<port> through SSM port forwarding.
 sans="DNS:localhost,IP:127.0.0.1"
@@ -54,6 +56,6 @@ else
   mv -f "${work}/gateway.crt" "$cert"
   mv -f "${work}/gateway.key" "$key"
 fi
-chown "${OPENCLAW_AWS_USER}:${OPENCLAW_AWS_USER}" "$key"
-chmod 0600 "$key"
+chown "root:${OPENCLAW_AWS_USER}" "$key"
+chmod 0640 "$key"
 log "certificate sha256 fingerprint $(openssl x509 -in "$cert" -noout -fingerprint -sha256 | cut -d= -f2)"

@@ -2,8 +2,10 @@
 # /usr/local/lib/openclaw-aws/gateway-health.sh — the deployment's application health as CloudWatch
 # metrics, every minute (openclaw-gateway-health.timer), in OPENCLAW_AWS_METRICS_NAMESPACE:
 #   - {{health.gatewayMetric}} (Host=<gateway>): 1 when the gateway answers /healthz, else 0;
-#   - {{health.nodeMetric}} (Host=<node>): 1 for each listed node the gateway reports paired and
-#     connected (`openclaw nodes status --json`), else 0 (also when the gateway cannot be asked).
+#   - {{health.nodeMetric}} (Host=<node>): 1 for each listed node whose device the gateway reports paired
+#     and connected (`openclaw nodes status --json`), else 0 (also when the gateway cannot be asked). A
+#     node's device is the one that redeemed its join code (OPENCLAW_AWS_NODE_DEVICES, kept by
+#     gateway-pairing.sh), never one that only presents its name.
 # The alarms treat missing data as breaching: a host that stops reporting is unhealthy too.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
@@ -24,13 +26,15 @@ if [[ $(jq 'length' <<<"$nodes") -gt 0 ]] && ! status=$(openclaw_cli nodes statu
   status='{}'
 fi
 
+devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
+
 metrics=$(jq -c --arg host "$OPENCLAW_AWS_HOST_NAME" --argjson healthy "$healthy" --argjson status "$status" \
-  --arg gateway_metric "$OPENCLAW_AWS_METRIC_GATEWAY_HEALTHY" --arg node_metric "$OPENCLAW_AWS_METRIC_NODE_CONNECTED" '
-  [$status.nodes[]? | select(.paired == true and .connected == true) | .displayName] as $connected
+  --argjson devices "$devices" --arg gateway_metric "$OPENCLAW_AWS_METRIC_GATEWAY_HEALTHY" --arg node_metric "$OPENCLAW_AWS_METRIC_NODE_CONNECTED" '
+  [$status.nodes[]? | select(.paired == true and .connected == true) | .nodeId] as $connected
   | [{MetricName: $gateway_metric, Dimensions: [{Name: "Host", Value: $host}], Value: $healthy, Unit: "Count"}]
     + [.[] | fromjson | .displayName as $name
        | {MetricName: $node_metric, Dimensions: [{Name: "Host", Value: $name}],
-          Value: (if any($connected[]; . == $name) then 1 else 0 end), Unit: "Count"}]' <<<"$nodes")
+          Value: (if ($devices[$name] as $d | any($connected[]; . == $d)) then 1 else 0 end), Unit: "Count"}]' <<<"$nodes")
 
 # PutMetricData takes at most 1000 values a call: send 500 at a time.
 dir=$(mktemp -d)

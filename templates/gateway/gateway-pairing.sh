@@ -2,16 +2,25 @@
 # /usr/local/lib/openclaw-aws/gateway-pairing.sh — hand every configured node a way in.
 # Run by openclaw-gateway-pairing.timer (as the service user, with the gateway token in its
 # environment). The nodes are the String parameters under OPENCLAW_AWS_PARAM_NODE_LIST (one per node,
-# {"displayName", "pairingParameter"}; Terraform adds and removes them), read at every run. For each:
-#   - a node with that display name is paired and connected: delete the join code this gateway put in
-#     its pairing parameter (a SecureString that exists only while a code is outstanding);
+# {"displayName", "pairingParameter"}; Terraform adds and removes them), read at every run.
+# A node is the device that redeemed a join code minted for it, never a device that only presents its
+# name (any node host can present any name): only that node's IAM role can read its pairing parameter.
+# Each code's setup id is kept beside the time it was minted; when a connected device is no node's yet,
+# the latest codes of the node whose name it presents are looked up (device.pair.setupStatus: the gateway
+# keeps a redemption 20 minutes), and the device that redeemed one is that node's from then on
+# (OPENCLAW_AWS_NODE_DEVICES, which the health timer reads too). A device presenting another node's name
+# redeemed none of that node's codes, so it is never taken for it; an honest node presents its own name.
+# For each node:
+#   - its device is paired and connected: delete the join code this gateway put in its pairing
+#     parameter (a SecureString that exists only while a code is outstanding);
 #   - otherwise make sure its pairing parameter holds a join URL minted less than
-#     OPENCLAW_AWS_JOIN_CODE_MAX_AGE seconds ago (`openclaw devices join-code --json`: single use,
-#     valid about 10 minutes), encrypted with the stack key (OPENCLAW_AWS_KMS_KEY). The node redeems it with
-#     `openclaw connect`, which pairs the device and approves its commands without a manual step.
+#     OPENCLAW_AWS_JOIN_CODE_MAX_AGE seconds ago (device.pair.setupCode, what `openclaw devices join-code`
+#     calls: single use, valid about 10 minutes), encrypted with the stack key (OPENCLAW_AWS_KMS_KEY). The
+#     node redeems it with `openclaw connect`, which pairs the device and approves its commands.
 # Work per run is bounded: at most OPENCLAW_AWS_PAIRING_BATCH (10) codes minted, the nodes that have
-# waited longest first (never given a code, then the oldest code), and at most as many withdrawn. With
-# the timer's one run a minute, N waiting nodes all have a code within ceil(N / 10) minutes.
+# waited longest first (never given a code, then the oldest code), at most as many withdrawn, and at most
+# as many codes looked up.
+# With the timer's one run a minute, N waiting nodes all have a code within ceil(N / 10) minutes.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
@@ -29,22 +38,44 @@ if [[ $(jq 'length' <<<"$nodes") -eq 0 ]]; then
 fi
 [[ -n "${OPENCLAW_GATEWAY_TOKEN:-}" ]] || die "OPENCLAW_GATEWAY_TOKEN is not set (gateway-token.env missing?)"
 
-state_dir="${OPENCLAW_AWS_STATE_DIR}/aws-pairing"
+state_dir="$OPENCLAW_AWS_PAIRING_DIR"
 install -d -m 0700 "$state_dir"
-
+# <node name>.minted: one line per code minted for it, "<time> <setup id>", the last four (one every
+# max_age seconds: all the gateway may still report on).
+stamp_of() { printf '%s/%s.minted' "$state_dir" "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_')"; }
+devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
 status=$(openclaw_cli nodes status --json) || die "cannot read node status from the gateway"
 now=$(date +%s)
 
-# One line per node: connected (true/false), display name, pairing parameter.
-node_lines=$(jq -r --argjson status "$status" '
-  [$status.nodes[]? | select(.paired == true and .connected == true) | .displayName] as $connected
-  | .[] | fromjson | [(.displayName as $name | any($connected[]; . == $name)), .displayName, .pairingParameter] | @tsv' <<<"$nodes")
+# The names connected devices that are no node's present: the codes of those nodes, newest first.
+looked=0
+while read -r name; do
+  stamp=$(stamp_of "$name")
+  [[ -f "$stamp" ]] || continue
+  while read -r _ id && ((looked++ < batch)); do
+    [[ -n "$id" ]] || continue
+    device=$(openclaw_cli gateway call device.pair.setupStatus --json --params "{\"setupId\":\"${id}\"}" |
+      jq -r '(.completion // .deliveryUncertain).deviceId // empty') || die "cannot ask the gateway about a join code of '${name}'"
+    if [[ -n "$device" ]]; then
+      devices=$(jq -c --arg n "$name" --arg d "$device" '.[$n] = $d' <<<"$devices")
+      printf '%s\n' "$devices" >"${OPENCLAW_AWS_NODE_DEVICES}.tmp" && mv -f "${OPENCLAW_AWS_NODE_DEVICES}.tmp" "$OPENCLAW_AWS_NODE_DEVICES"
+      log "node '${name}' joined as device ${device}"
+      break
+    fi
+  done < <(tac "$stamp")
+done < <(jq -r --argjson devices "$devices" '[.nodes[]? | select(.paired == true and .connected == true)
+  | select(.nodeId as $id | [$devices[]] | index($id) | not) | .displayName] | unique[]' <<<"$status")
+
+# One line per node: connected (its device paired and connected), display name, pairing parameter.
+node_lines=$(jq -r --argjson status "$status" --argjson devices "$devices" '
+  [$status.nodes[]? | select(.paired == true and .connected == true) | .nodeId] as $connected
+  | .[] | fromjson | .displayName as $n | [($devices[$n] as $d | any($connected[]; . == $d)), $n, .pairingParameter] | @tsv' <<<"$nodes")
 
 withdrawn=0
 due=()
 while IFS=$'\t' read -r connected name parameter; do
   [[ -n "$name" ]] || continue
-  stamp="${state_dir}/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').minted"
+  stamp=$(stamp_of "$name")
   if [[ "$connected" == true ]]; then
     if [[ -f "$stamp" ]] && ((withdrawn < batch)); then
       ssm_delete "$parameter" || die "cannot delete ${parameter}"
@@ -55,7 +86,7 @@ while IFS=$'\t' read -r connected name parameter; do
     continue
   fi
   minted=0
-  if [[ -f "$stamp" ]]; then minted=$(cat "$stamp"); fi
+  if [[ -f "$stamp" ]]; then read -r minted _ < <(tail -n 1 "$stamp"); fi
   if ((now - minted >= max_age)); then due+=("${minted}"$'\t'"${name}"$'\t'"${parameter}"); fi
 done <<<"$node_lines"
 
@@ -65,11 +96,13 @@ fi
 # Longest waiting first: never given a code (0), then the oldest code; ties keep the list's order.
 while IFS=$'\t' read -r _ name parameter; do
   [[ -n "$name" ]] || continue
-  stamp="${state_dir}/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').minted"
-  join_url=$(openclaw_cli devices join-code --json | jq -r '.joinUrl // empty') ||
-    die "openclaw devices join-code failed"
-  [[ -n "$join_url" ]] || die "openclaw devices join-code returned no joinUrl"
+  stamp=$(stamp_of "$name")
+  code=$(openclaw_cli gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"joinUrl":true}') ||
+    die "minting a join code failed"
+  join_url=$(jq -r '.joinUrl // empty' <<<"$code")
+  [[ -n "$join_url" ]] || die "the gateway returned no join URL"
   printf '%s' "$join_url" | ssm_put "$parameter" SecureString || die "cannot write ${parameter}"
-  printf '%s\n' "$now" >"$stamp"
+  { tail -n 3 "$stamp" 2>/dev/null || true; jq -r --arg now "$now" '"\($now) \(.setupId)"' <<<"$code"; } >"${stamp}.tmp"
+  mv -f "${stamp}.tmp" "$stamp"
   log "node '${name}' is not connected: published a fresh join code in ${parameter}"
 done < <(if ((${#due[@]} > 0)); then printf '%s\n' "${due[@]}" | sort -s -n -t $'\t' -k1,1 | head -n "$batch"; fi)

@@ -2,17 +2,19 @@
 // /usr/local/lib/openclaw-aws/merge-config.mjs — merges the keys openclaw-aws owns into the live
 // openclaw.json that OpenClaw itself writes (`openclaw config set`, `plugins install`, the Control UI).
 //
-//   node merge-config.mjs --managed <fragment.json> --live <openclaw.json> --applied <applied.json>
+//   node merge-config.mjs --managed <fragment.json> --live <openclaw.json> --applied <applied.json | ->
 //                         [--disable <path>]... [--openclaw-dir <OpenClaw package dir>]
 //
 // The managed fragment is rendered from the deployment's configuration. Every leaf in it (a value that
 // is not a plain object; an array is one leaf) is owned: it overwrites the live value. Everything
-// else in the live file stays as the user or OpenClaw left it. A leaf the previous run applied (kept in
-// --applied) that the fragment no longer has is removed, so dropping a channel from the deployment
-// drops what the project wrote for it. `--disable channels.discord` sets that block's `enabled` to
+// else in the live file stays as the user or OpenClaw left it. A leaf the previous run applied (the
+// fragment of then, --applied) that the fragment no longer has is removed, so dropping a channel from the
+// deployment drops what the project wrote for it. `--disable channels.discord` sets that block's `enabled` to
 // false in the fragment (a channel whose secret is not set yet). The live file is read as JSON5
 // (OpenClaw's own parser, from its package) and written as JSON like OpenClaw writes it, atomically,
-// only when something changed. Run it as the service user so that the files stay the user's own.
+// only when something changed. Run it as the service user so that the file stays the user's own: the boot
+// (root) keeps the applied fragment where that user cannot reach it, hands it over on stdin
+// (--applied -; empty means none) and records the new one itself once this succeeded.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -47,11 +49,12 @@ function isPlainObject(value) {
 function readJson5(file, fallback) {
   let text;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (error) {
     if (error.code === "ENOENT" && fallback !== undefined) return fallback;
     fail(`cannot read ${file}: ${error.message}`);
   }
+  if (text.trim() === "" && fallback !== undefined) return fallback;
   try {
     const value = JSON5.parse(text);
     if (!isPlainObject(value)) fail(`${file} is not an object`);
@@ -135,4 +138,3 @@ if (changes.length === 0) {
   writeAtomically(args.live, live, mode);
   for (const change of changes) console.error(`merge-config: ${change}`);
 }
-if (JSON.stringify(applied) !== JSON.stringify(managed)) writeAtomically(args.applied, managed, 0o600);

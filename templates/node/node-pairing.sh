@@ -1,18 +1,19 @@
 #!/bin/bash
 # /usr/local/lib/openclaw-aws/node-pairing.sh — make sure this node host is paired with the gateway.
 # Run by openclaw-node-pairing.service (as the service user) before every start of
-# openclaw-node.service:
-#   1. wait (bounded) until the gateway has published its TLS fingerprint and certificate in SSM,
-#      and keep local copies: the unit pins the fingerprint (--tls-fingerprint);
-#   2. when this state directory has not been paired with a gateway holding that certificate yet,
-#      wait for a join URL in this node's SSM parameter and redeem it with `openclaw connect`
-#      (pairs the device and approves its commands); the URL goes through a 0600 file
-#      (--target-file), never a command line.
+# openclaw-node.service, after node-trust.sh (as root) has written the gateway's fingerprint and
+# certificate: when this state directory has not joined a gateway holding that certificate yet, wait
+# (bounded) for a join URL in this node's SSM parameter and redeem it with `openclaw connect` (pairs
+# the device and approves its commands); the URL goes through a 0600 file (--target-file), never a
+# command line. The gateway knows this node as the device that redeemed the code it published for it
+# (only this node's role can read that parameter), whatever name the device presents.
 # The device token `openclaw connect` saves is what `openclaw node run` uses afterwards.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
 # shellcheck source=lib.sh
 source "${OPENCLAW_AWS_LIB_DIR}/lib.sh"
+# shellcheck source=/dev/null
+source "$OPENCLAW_AWS_NODE_GATEWAY_ENV"
 OPENCLAW_AWS_TAG=node-pairing
 enable_error_trap
 umask 077
@@ -20,34 +21,14 @@ umask 077
 timeout="${OPENCLAW_AWS_PAIRING_TIMEOUT:-2700}"
 connect_timeout="${OPENCLAW_AWS_CONNECT_TIMEOUT:-90}"
 poll="${OPENCLAW_AWS_PAIRING_POLL:-10}"
-dir="${OPENCLAW_AWS_NODE_GATEWAY_DIR}"
+dir="${OPENCLAW_AWS_PAIRING_DIR}"
 install -d -m 0700 "$dir"
 deadline=$((SECONDS + timeout))
-next_note=0
+fingerprint="$OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT"
 
-# waiting <what>: a log line at most once a minute, and the deadline.
-waiting() {
-  if ((SECONDS >= deadline)); then
-    die "gave up after ${timeout} s waiting for $1"
-  fi
-  if ((SECONDS >= next_note)); then
-    log "waiting for $1 ($((deadline - SECONDS)) s left)"
-    next_note=$((SECONDS + 60))
-  fi
-  sleep "$poll"
-}
-
-until fingerprint=$(ssm_published "$OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT") &&
-  certificate=$(ssm_published "$OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE"); do
-  waiting "the gateway to publish its TLS fingerprint and certificate (${OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT})"
-done
-[[ "$fingerprint" =~ ^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$ || "$fingerprint" =~ ^[0-9A-Fa-f]{64}$ ]] ||
-  die "${OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT} does not hold a SHA-256 fingerprint"
-printf '%s\n' "$certificate" | write_file "${dir}/gateway.crt" 0644 ""
-printf "OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT='%s'\n" "$fingerprint" | write_file "$OPENCLAW_AWS_NODE_GATEWAY_ENV" 0644 ""
-log "gateway certificate fingerprint ${fingerprint}"
-
-marker="${dir}/paired-fingerprint"
+# Named apart from the marker of earlier versions (paired-fingerprint), whose gateway did not note which
+# device each node is: a node of theirs joins once more, so that this gateway can.
+marker="${dir}/joined-fingerprint"
 if [[ -f "$marker" && "$(cat "$marker")" == "$fingerprint" ]]; then
   log "already paired with this gateway"
   exit 0
@@ -83,7 +64,7 @@ while true; do
   log "redeeming the join code from ${OPENCLAW_AWS_PARAM_NODE_PAIRING}"
   printf '%s\n' "$join" | write_file "$target" 0600 ""
   : >"$output"
-  NODE_EXTRA_CA_CERTS="${dir}/gateway.crt" OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT="$fingerprint" setsid "$node_bin" "$entry" connect \
+  NODE_EXTRA_CA_CERTS="$OPENCLAW_AWS_NODE_GATEWAY_CERTIFICATE" OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT="$fingerprint" setsid "$node_bin" "$entry" connect \
     --target-file "$target" --display-name "$OPENCLAW_AWS_HOST_NAME" >"$output" 2>&1 &
   connect_pid=$!
   connected=false

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import regionFacts from "../../src/config/aws-facts/regions.json";
 import { BEDROCK_MODELS } from "../../src/config/bedrock-models";
-import priceTable from "../../src/cost/prices/aws-prices.json";
+import priceTable from "../../src/config/aws-prices.json";
 
 const README = readFileSync(join(__dirname, "../../README.md"), "utf8");
 const regions = priceTable.regions as Record<string, Record<string, Record<string, number>>>;

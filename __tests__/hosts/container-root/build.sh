@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/container-root/build.sh <cache-dir> — the Debian bookworm root the systemd-boot test boots
+# __tests__/hosts/container-root/build.sh <cache-dir> — the Debian bookworm root the systemd-boot test boots
 # with systemd-nspawn (__tests__/hosts/systemd-boot.test.ts), built once and cached:
 #   <cache-dir>/root-<key>/   key = sha256 of this folder (packages.txt, the shims, this script),
 # so a changed package list or shim builds a new root. Prints the root's path on stdout.
@@ -7,7 +7,7 @@
 # debootstrap --variant=minbase, then apt installs packages.txt inside it, then the accommodations
 # for not being Amazon Linux 2023 go in: the `dnf` shim, the CloudWatch agent control stub and
 # cloud-init's NoCloud-only settings (each file in this folder says what it does).
-# Needs root, debootstrap and systemd-nspawn (scripts/test-prerequisites.sh installs them).
+# Needs root, debootstrap and systemd-nspawn (__tests__/prerequisites.sh installs them).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${1:?usage: build.sh <cache-dir>}

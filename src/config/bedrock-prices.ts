@@ -1,9 +1,9 @@
 /**
- * The pinned per-token prices of Bedrock models (./prices/aws-prices.json, with their sources): what the
+ * The pinned per-token prices of Bedrock models (./aws-prices.json, with their sources): what the
  * estimate shows per use, what a daily dollar figure becomes in tokens, and what the dashboard's spend
  * today is computed with.
  */
-import priceTable from "./prices/aws-prices.json";
+import priceTable from "./aws-prices.json";
 
 /** USD per million tokens of one model, invoked from one region. */
 export interface BedrockTokenPrices {
