@@ -119,22 +119,22 @@ export class OpenClawStack extends TerraformStack {
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
-    const installBucket = installBucketName(names, accountId, region);
-    const installFiles = new InstallFiles(this, "install-files", {
-      bucket: installBucket,
-      // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
-      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket)),
-      lockFile: OPENCLAW_LOCK_FILE,
-      lockSha256: openclawLockSha256(),
-      tlsOnly: !accommodations.installBucketOverHttp,
-      partition,
-    });
     const bedrockAccount = { partition, region: config.openclaw.bedrockRegion ?? region, accountId };
     // The guardrail in front of the model: one the stack creates, or one the configuration names.
     const guardrailSetting = config.iam.bedrock ? config.openclaw.guardrail : undefined;
     const guardrail =
       guardrailSetting && "create" in guardrailSetting && !accommodations.noGuardrail ? new Guardrail(this, "guardrail", { name: `${names.prefix}-guardrail` }) : undefined;
     const guardrailArn = guardrail?.arn ?? (guardrailSetting && "id" in guardrailSetting ? bedrockGuardrailArn(bedrockAccount, guardrailSetting.id) : undefined);
+    const installBucket = installBucketName(names, accountId, region);
+    const installFiles = new InstallFiles(this, "install-files", {
+      bucket: installBucket,
+      // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
+      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket, guardrail)),
+      lockFile: OPENCLAW_LOCK_FILE,
+      lockSha256: openclawLockSha256(),
+      tlsOnly: !accommodations.installBucketOverHttp,
+      partition,
+    });
     const logGroupArn = (name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
     const metricsNamespace = (hostName: string) => HOST_METRICS.namespace(config.monitoring.namespace, hostName);
     const iam = new Iam(this, "iam", {
