@@ -44,7 +44,9 @@ install -d -m 0700 "$state_dir"
 # max_age seconds: all the gateway may still report on).
 stamp_of() { printf '%s/%s.minted' "$state_dir" "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_')"; }
 devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
-status=$(openclaw_cli nodes status --json) || die "cannot read node status from the gateway"
+# Right after a restart (a boot, a token rotation) the gateway answers /healthz a little before its RPC:
+# a few tries, rather than a failed run.
+status=$(retry 5 6 openclaw_cli nodes status --json) || die "cannot read node status from the gateway"
 now=$(date +%s)
 
 # The names connected devices that are no node's present: the codes of those nodes, newest first.
