@@ -172,8 +172,10 @@ export async function wrapperAtRootTerminal(container: Container, args: string):
   const file = "/run/openclaw-aws-test-root-shell.sh";
   const written = await container.exec(["bash", "-c", `cat >${file} <<'EOF'\n${shell}EOF`]);
   if (written.code !== 0) throw new Error(`writing the root shell: ${written.stderr}`);
-  // script(1) gives the root shell a terminal; its input stays open (and empty) while the shell runs.
-  const result = await container.exec(["bash", "-c", `script -qec "bash ${file}" /dev/null < <(sleep 600); kill $! 2>/dev/null; true`], 180_000);
+  // script(1) gives the root shell a terminal; its input stays open (and empty) while the shell runs. The
+  // process holding it open is this bash's child, not script's: script waits for all its children before it
+  // exits (with `script < <(sleep 600)` it waited for the sleep, and the step hit its hang guard).
+  const result = await container.exec(["bash", "-c", `exec 3< <(sleep 600); holder=$!; script -qec "bash ${file}" /dev/null <&3; kill $holder`], 180_000);
   if (!result.stdout.includes("ROOT DONE")) throw new Error(`the root terminal did not finish: ${result.stdout}${result.stderr}`);
   return result.stdout.replace(/\r/g, "");
 }

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
 import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
 import { deploymentNames, installBucketName } from "../../src/config/names";
+import { ACCOUNT } from "../e2e/deployment";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
 import { HOST_METRICS, openclawLockKey } from "../../src/hosts/context";
 import { NPM_REGISTRY, openclawLockSha256 } from "../../src/config/pins";
@@ -79,8 +80,6 @@ export const EXAMPLES_DIR = path.join(PROJECT_ROOT, "examples");
 /** Realistic addresses, as they are on the host once Terraform has resolved the tokens. */
 export const RESOLVED_ADDRESSES = { gatewayPublicAddress: "203.0.113.7", gatewayPrivateAddress: "10.0.1.23" };
 
-/** The emulator's account, which names the install-files bucket the deployed user data points to. */
-const ACCOUNT_ID = "123456789012";
 
 export interface HostContexts {
   readonly gateway: GatewayHostContext;
@@ -92,7 +91,7 @@ export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAd
   const names = deploymentNames(config);
   const hosts = deploymentHosts(config, names);
   const publicAddress = config.gateway.elasticIp ? addresses.gatewayPublicAddress : undefined;
-  const installBucket = installBucketName(names, ACCOUNT_ID, config.region);
+  const installBucket = installBucketName(names, ACCOUNT, config.region);
   return {
     gateway: gatewayHostContext(config, names, hosts, publicAddress, installBucket),
     nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress, installBucket)),

@@ -387,7 +387,9 @@ if (skipReason) {
         // The state OpenClaw writes is on it (the gateway's live config, the node's pairing), and root's TLS key beside it.
         const onVolume = host === gateway ? ["/var/lib/openclaw-aws/tls/gateway.key", "/var/lib/openclaw/openclaw.json"] : ["/var/lib/openclaw/aws/joined-fingerprint"];
         // Mounted by UUID, it is the one device that carries it: the volume attached as DATA_DEVICE.
-        for (const file of onVolume) expect([file, (await host.container.run(["findmnt", "-n", "-o", "SOURCE", "-T", file])).trim()]).toEqual([file, DATA_DEVICE]);
+        // A file under the bound state folder shows the folder too: "/dev/sdf[/openclaw]".
+        const sourceOf = (file: string) => (file.startsWith("/var/lib/openclaw/") ? `${DATA_DEVICE}[/openclaw]` : DATA_DEVICE);
+        for (const file of onVolume) expect([file, (await host.container.run(["findmnt", "-n", "-o", "SOURCE", "-T", file])).trim()]).toEqual([file, sourceOf(file)]);
       }
     });
 

@@ -45,8 +45,13 @@ install -d -m 0700 "$state_dir"
 stamp_of() { printf '%s/%s.minted' "$state_dir" "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_')"; }
 devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
 # Right after a restart (a boot, a token rotation) the gateway answers /healthz a little before its RPC:
-# a few tries, rather than a failed run.
-status=$(retry 5 6 openclaw_cli nodes status --json) || die "cannot read node status from the gateway"
+# a few tries, rather than a failed run; only the answer of the try that worked is kept.
+node_status() {
+  local answer
+  answer=$(openclaw_cli nodes status --json) || return 1
+  printf '%s' "$answer"
+}
+status=$(retry 5 6 node_status) || die "cannot read node status from the gateway"
 now=$(date +%s)
 
 # The names connected devices that are no node's present: the codes of those nodes, newest first.
