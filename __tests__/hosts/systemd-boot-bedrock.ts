@@ -114,9 +114,9 @@ export function describeBedrockPhase(context: () => { gateway: BedrockPhaseGatew
       expect(listed.plugins.find((plugin) => plugin.id === "amazon-bedrock")).toMatchObject({ version: phase!.fixture.version, origin: "global", enabled: true, providerIds: ["amazon-bedrock"] });
       const live = JSON.parse(await gateway.container.run(["cat", "/var/lib/openclaw/openclaw.json"])) as { plugins: { entries: Record<string, { config?: unknown }> } };
       expect(live.plugins.entries["amazon-bedrock"].config).toEqual({ guardrail: { guardrailIdentifier: TEST_GUARDRAIL.id, guardrailVersion: TEST_GUARDRAIL.version } });
-      // The boot log's timestamps: from the install's start to the next step (the config merge).
+      // The boot log's timestamps: from the install's start (its WARNING line) to the next step (the config merge).
       const at = (pattern: RegExp) => Date.parse(new RegExp(`^(\\S+Z) .*${pattern.source}`, "m").exec(bootLog)?.[1] ?? "");
-      const installSeconds = (at(/merging /) - at(/installing plugin amazon-bedrock/)) / 1000;
+      const installSeconds = (at(/merging /) - at(/WARNING: plugin amazon-bedrock/)) / 1000;
       process.stdout.write(`systemd-boot: the boot installed the plugin in ${installSeconds} s from the test registry (${passedThrough.length} dependency requests passed through to the real registry)\n`);
     });
 
