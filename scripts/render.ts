@@ -26,6 +26,9 @@ export const PLACEHOLDER_ADDRESSES = {
   installBucket: "INSTALL-FILES-BUCKET",
 };
 
+/** The id and version of a guardrail the stack creates (`openclaw.guardrail: { "create": true }`). */
+export const PLACEHOLDER_GUARDRAIL = { id: "CREATED-GUARDRAIL-ID", version: "CREATED-GUARDRAIL-VERSION" };
+
 function usage(message: string): never {
   throw new Failure(`${message}\nusage: npm run render -- <dir> [--config <file>]`);
 }
@@ -67,7 +70,7 @@ function main(): void {
   const publicAddress = validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined;
   const root = path.resolve(dir);
   const renderedHosts: [string, RenderedHost][] = [
-    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_ADDRESSES.installBucket))],
+    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_ADDRESSES.installBucket, PLACEHOLDER_GUARDRAIL))],
     ...hosts.nodes.map((node): [string, RenderedHost] => [
       node.hostName,
       renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress, PLACEHOLDER_ADDRESSES.installBucket)),

@@ -6,13 +6,13 @@ const LOCAL: DeploymentTarget = { kind: "local", endpoint: "http://127.0.0.1:500
 
 describe("the emulator profile", () => {
   it("gives the aws target no accommodation and no provider or backend override", () => {
-    expect(emulatorAccommodations(AWS)).toEqual({ trailLoggingOff: false, ignoreSecurityGroupDrift: false, omitReferencedRuleDescriptions: false, stateBucketOverHttp: false, installBucketOverHttp: false, noSnapshotPolicy: false, noBudget: false });
+    expect(emulatorAccommodations(AWS)).toEqual({ trailLoggingOff: false, ignoreSecurityGroupDrift: false, omitReferencedRuleDescriptions: false, stateBucketOverHttp: false, installBucketOverHttp: false, noSnapshotPolicy: false, noBudget: false, noGuardrail: false });
     expect(emulatorProviderSettings(AWS)).toEqual({});
     expect(emulatorBackendSettings(AWS)).toEqual({});
   });
 
   it("gives the local target each accommodation, by name", () => {
-    expect(emulatorAccommodations(LOCAL)).toEqual({ trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true, noBudget: true });
+    expect(emulatorAccommodations(LOCAL)).toEqual({ trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true, noBudget: true, noGuardrail: true });
   });
 
   it("points the provider's every service at the emulator with its fake credentials", () => {
@@ -25,7 +25,7 @@ describe("the emulator profile", () => {
       s3UsePathStyle: true,
     });
     expect(settings.endpoints).toEqual([
-      Object.fromEntries(["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager"].map((service) => [service, "http://127.0.0.1:5000"])),
+      Object.fromEntries(["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager", "bedrock"].map((service) => [service, "http://127.0.0.1:5000"])),
     ]);
     expect(EMULATOR_CREDENTIALS).toEqual({ accessKeyId: "test", secretAccessKey: "test" });
   });

@@ -82,6 +82,7 @@ const COMPLETE_CONFIGS = [
     openclaw: {
       install: { method: "npm", version: "2026.9.6" },
       model: { id: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0", name: "Claude Sonnet 4.5 (EU)", contextWindow: 200000, maxTokens: 8192, input: ["text"] },
+      guardrail: { id: "gr1a2b3c4d5e", version: "1" },
     },
     budget: { dailyBedrockTokens: 2_000_000 },
     keyPair: { mode: "generate", name: "gen-key" },

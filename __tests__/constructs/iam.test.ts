@@ -217,4 +217,14 @@ describe("Iam", () => {
     ]);
     expect(propertiesOf(tf, "aws_iam_role").map((role) => role.name)).toEqual(["openclaw-ec2-role"]);
   });
+
+  it("given a guardrail, when synthesized, then the gateway may apply exactly that guardrail, and without one there is no such statement", () => {
+    const guardrailArn = "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1a2b3c";
+    const withGuardrail = statementsOf(synthIam({ guardrailArn }).tf, "openclaw-ec2-role");
+    expect(withGuardrail.filter((statement) => statement.Action.some((action) => action.includes("Guardrail")))).toEqual([
+      { Sid: "BedrockGuardrail", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: guardrailArn },
+    ]);
+    const without = statementsOf(synthIam().tf, "openclaw-ec2-role");
+    expect(without.flatMap((statement) => statement.Action).filter((action) => action.includes("Guardrail"))).toEqual([]);
+  });
 });

@@ -17,7 +17,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { validateConfig } from "../../src/config/load";
 import { renderGatewayHost, type GatewayHostContext } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
-import { installBedrockStandIn } from "./bedrock-stand-in";
+import { bedrockPluginFixture, bedrockPluginSkipReason, installBedrockPlugin } from "./bedrock-plugin-fixture";
 import { contextsFor, exampleContexts, RESOLVED_ADDRESSES } from "./fixtures";
 import { fileContent, PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 
@@ -43,7 +43,10 @@ const cases: [string, () => GatewayHostContext][] = [
   ["examples/private-gateway.json (loopback 18789, no TLS)", () => exampleContexts("private-gateway.json", { ...RESOLVED_ADDRESSES, gatewayPrivateAddress: "127.0.0.1" }).gateway],
 ];
 
-describe.each(cases)("Control UI through a forwarded port, in a real browser: %s", (label, contextOf) => {
+// Both configurations have the Bedrock model: the gateway starts only with its plugin installed.
+const skip = bedrockPluginSkipReason();
+
+(skip ? describe.skip : describe).each(cases)(`Control UI through a forwarded port, in a real browser: %s${skip ? ` (skipped: ${skip})` : ""}`, (label, contextOf) => {
   const slug = label.startsWith("the default") ? "default" : "private-gateway";
   let tc: Toolchain;
   let work: string;
@@ -99,11 +102,13 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
       expect(cert.status).toBe(0);
     }
 
-    // As the boot does before it starts the unit: the pinned Bedrock provider plugin (here the stand-in),
-    // then the live config in the state dir, merged from the rendered fragment.
+    // As the boot does before it starts the unit: the pinned Bedrock provider plugin (its fixture, from a
+    // local registry), then the live config in the state dir, merged from the rendered fragment.
     liveConfig = path.join(state, "openclaw.json");
-    const bedrockPin = /amazon-bedrock=@openclaw\/amazon-bedrock-provider@([^@\s]+)/.exec(ctx.assistant.plugins);
-    if (bedrockPin) expect(await installBedrockStandIn(tc, bedrockPin[1], state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
+    const fixture = bedrockPluginFixture()!;
+    const bedrockSpec = ctx.assistant.plugins.split(" ").find((spec) => spec.startsWith("amazon-bedrock="));
+    expect(bedrockSpec).toBe(`amazon-bedrock=@openclaw/amazon-bedrock-provider@${fixture.version}@UNPINNED`);
+    expect(await installBedrockPlugin(tc, fixture, bedrockSpec!, state, liveConfig)).toMatch(/Installed plugin: amazon-bedrock/);
     const merged = run(tc.node, [MERGE, "--managed", managedFragment, "--live", liveConfig, "--applied", path.join(state, "applied.json"), "--openclaw-dir", tc.packageDir]);
     expect(merged.status).toBe(0);
 
@@ -148,6 +153,8 @@ describe.each(cases)("Control UI through a forwarded port, in a real browser: %s
       viewport: { width: 1400, height: 1000 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
+    // Hang guards, not measures: playwright's 30 s default is too close to a loaded 2-core machine's page load.
+    page.setDefaultTimeout(120_000);
   });
 
   afterAll(async () => {

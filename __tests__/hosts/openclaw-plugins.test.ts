@@ -1,15 +1,16 @@
 /**
  * Installing the Amazon Bedrock provider plugin the way the gateway's boot does, with the real
  * `openclaw plugins install` and templates/gateway/install-plugins.sh. The npm registry reachable here
- * answers 404 for @openclaw/amazon-bedrock-provider, so a stand-in with the real package's layout
- * (package.json `openclaw` block: extensions, install, compat, build; openclaw.plugin.json with id
- * "amazon-bedrock" and providers ["amazon-bedrock"]; an entry that registers nothing) is served by a
- * local registry. What this proves: install-plugins.sh downloads the pinned tarball from the registry in
- * host.env, checks it against its pinned integrity and installs exactly that file (npm-pack:); the
+ * answers 404 for @openclaw/amazon-bedrock-provider, so a local registry serves the real plugin from its
+ * fixture (bedrock-plugin-fixture.ts; skipped, saying so, without it) and passes its dependencies
+ * through to the real registry; another version is the same plugin repacked under it. What this proves:
+ * the plugin pinned as the hosts pin it (UNPINNED: the public registry's integrity could not be had
+ * here) is installed by name at its pinned version through npm_config_registry, with a WARNING line; the
  * package lands in the state dir, `openclaw plugins list` lists it as an installed global plugin
- * providing amazon-bedrock, a re-run does nothing, a new pin replaces it, and a tarball that does not
- * match its pin (or a plugin without one) is refused before anything is installed. What it cannot
- * prove: the real plugin's code (its Bedrock calls) — that is only proven on AWS.
+ * providing amazon-bedrock, a re-run does nothing; a new pin with a sha512 integrity is downloaded from
+ * the registry in host.env, checked and installed as exactly that file (npm-pack:), replacing the old
+ * version; a tarball that does not match its pin is refused before anything is installed. The plugin
+ * answering a model call: systemd-boot-bedrock.ts.
  * OpenClaw runs in a network namespace of its own that reaches only the local registry (through a
  * relay on the same port), so nothing else is contacted.
  */
@@ -17,20 +18,26 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import versions from "../../src/config/versions.json";
-import { PACKAGE, standInPackage } from "./bedrock-stand-in";
-import { startLocalNpmRegistry, npmPack, type LocalNpmRegistry } from "./local-npm-registry";
+import { isPinned, pluginPin } from "../../src/config/pins";
+import { BEDROCK_PLUGIN_PACKAGE as PACKAGE, bedrockPluginAtVersion, bedrockPluginFixture, bedrockPluginSkipReason, type BedrockPluginFixture } from "./bedrock-plugin-fixture";
+import { realRegistry, startLocalNpmRegistry, type LocalNpmRegistry } from "./local-npm-registry";
 import { PROJECT_ROOT, run, startProcess, stopProcess, tempDir, toolchain, waitFor, type Started, type Toolchain } from "./helpers";
 
-jest.setTimeout(6 * 60_000);
+jest.setTimeout(10 * 60_000);
 
 // Official OpenClaw plugins are released in the core's cohort: the plugin version that pairs with a core.
-const PINNED = versions.plugins[PACKAGE].version;
+const HOST_PIN = pluginPin(PACKAGE);
+const PINNED = HOST_PIN.version;
 const NEXT = `${PINNED}-1`;
 const RELAY = path.join(__dirname, "port-relay.mjs");
 
-describe("the Bedrock provider plugin installed by install-plugins.sh with the real `openclaw plugins install`", () => {
+const skip = bedrockPluginSkipReason();
+
+(skip ? describe.skip : describe)(`the Bedrock provider plugin installed by install-plugins.sh with the real \`openclaw plugins install\`${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let tc: Toolchain;
+  let fixture: BedrockPluginFixture;
+  /** The plugin at the pinned version, then at the next. */
+  let tarballs: string[];
   let work: string;
   let state: string;
   let ns: string;
@@ -47,13 +54,12 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     );
   }
 
-  /** The sha512 integrity of the stand-in tarball of `version`, as a pin would hold it. */
-  function integrityOf(version: string): string {
-    const tarball = path.join(work, `openclaw-amazon-bedrock-provider-${version}.tgz`);
+  /** The sha512 integrity of a tarball, as a pin holds it. */
+  function integrityOf(tarball: string): string {
     return `sha512-${createHash("sha512").update(fs.readFileSync(tarball)).digest("base64")}`;
   }
 
-  function installPlugins(version: string, integrity = integrityOf(version)) {
+  function installPlugins(version: string, integrity: string) {
     return inNamespace(path.join(PROJECT_ROOT, "templates", "gateway", "install-plugins.sh"), [`amazon-bedrock=${PACKAGE}@${version}@${integrity}`]);
   }
 
@@ -81,8 +87,9 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
   beforeAll(async () => {
     tc = toolchain();
     work = tempDir("plugins");
-    const tarballs = [PINNED, NEXT].map((v) => npmPack(standInPackage(path.join(work, `stand-in-${v}`), v), work));
-    registry = await startLocalNpmRegistry(tarballs.slice(0, 1));
+    fixture = bedrockPluginFixture()!;
+    tarballs = [fixture.tarball, bedrockPluginAtVersion(fixture, NEXT, work)];
+    registry = await startLocalNpmRegistry(tarballs.slice(0, 1), { upstream: realRegistry() });
 
     ns = `oc-plugins-${process.pid}`;
     expect(run("ip", ["netns", "add", ns]).status).toBe(0);
@@ -114,12 +121,14 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
     if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("installs the pinned version from the configured registry into the state dir and lists it", async () => {
+  it("installs the plugin pinned as the hosts pin it (UNPINNED) by name at its pinned version, with a WARNING line, and lists it", async () => {
+    // The gateway passes the Bedrock provider as UNPINNED (src/hosts/gateway.ts): the public registry's integrity could not be had here.
+    expect({ pinned: isPinned(HOST_PIN) }).toEqual({ pinned: false });
     const started = Date.now();
-    const r = await installPlugins(PINNED);
+    const r = await installPlugins(PINNED, "UNPINNED");
     process.stdout.write(`[plugins] first install took ${Date.now() - started} ms\n`);
-    expect(r.stderr).toMatch(new RegExp(`checksum ok \\(sha512\\) for amazon-bedrock-${PINNED}\\.tgz`));
-    expect(r.stderr).toMatch(new RegExp(`installing plugin amazon-bedrock from ${PACKAGE}@${PINNED} \\(checked tarball\\)`));
+    expect(r.stderr).toMatch(new RegExp(`WARNING: plugin amazon-bedrock: ${PACKAGE}@${PINNED.replace(/\./g, "\\.")} has no pinned integrity .*installing it by name`));
+    expect(r.stderr).not.toMatch(/checked tarball/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Installed plugin: amazon-bedrock/);
     expect(registry.requests).toContain(`GET /@openclaw/amazon-bedrock-provider/-/amazon-bedrock-provider-${PINNED}.tgz`);
@@ -133,48 +142,39 @@ describe("the Bedrock provider plugin installed by install-plugins.sh with the r
 
   it("a re-run (reboot) finds it installed and downloads nothing", async () => {
     const before = registry.requests.length;
-    const r = await installPlugins(PINNED);
+    const r = await installPlugins(PINNED, "UNPINNED");
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`plugin amazon-bedrock ${PINNED.replace(/\./g, "\\.")} is installed`));
     expect(registry.requests.slice(before)).toEqual([]);
   });
 
-  it("a new pin replaces the installed version", async () => {
+  it("a new pin with a sha512 integrity: the tarball is downloaded from host.env's registry, checked, and replaces the installed version", async () => {
     await registry.close();
-    registry = await startLocalNpmRegistry([path.join(work, `openclaw-amazon-bedrock-provider-${PINNED}.tgz`), path.join(work, `openclaw-amazon-bedrock-provider-${NEXT}.tgz`)]);
+    registry = await startLocalNpmRegistry(tarballs, { upstream: realRegistry() });
     await exposeRegistry();
 
-    const r = await installPlugins(NEXT);
+    const r = await installPlugins(NEXT, integrityOf(tarballs[1]));
+    expect(r.stderr).toMatch(new RegExp(`checksum ok \\(sha512\\) for amazon-bedrock-${NEXT.replace(/\./g, "\\.")}\\.tgz`));
     expect(r.stderr).toMatch(new RegExp(`plugin amazon-bedrock: replacing ${PINNED.replace(/\./g, "\\.")} with ${NEXT.replace(/\./g, "\\.")}`));
+    expect(r.stderr).toMatch(new RegExp(`installing plugin amazon-bedrock from ${PACKAGE}@${NEXT.replace(/\./g, "\\.")} \\(checked tarball\\)`));
     expect(r.status).toBe(0);
+    expect(registry.requests).toContain(`GET /@openclaw/amazon-bedrock-provider/-/amazon-bedrock-provider-${NEXT}.tgz`);
     expect(await listed()).toMatchObject({ version: NEXT, enabled: true });
   });
 
   it("refuses a tarball that does not match its pin, and installs nothing", async () => {
     const other = `${PINNED}-2`;
     await registry.close();
-    // The registry serves NEXT's bytes as `other`: what a swapped tarball looks like.
+    // The pin holds NEXT's integrity, the registry serves other bytes under `other`: what a swapped tarball looks like.
     const swapped = path.join(work, "swapped");
     fs.mkdirSync(swapped);
-    const tarball = npmPack(standInPackage(path.join(work, `stand-in-${other}`), other), swapped);
-    registry = await startLocalNpmRegistry([tarball]);
+    registry = await startLocalNpmRegistry([bedrockPluginAtVersion(fixture, other, swapped)], { upstream: realRegistry() });
     await exposeRegistry();
-    const r = await installPlugins(other, integrityOf(NEXT));
+    const r = await installPlugins(other, integrityOf(tarballs[1]));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(new RegExp(`checksum mismatch for .*amazon-bedrock-${other.replace(/\./g, "\\.")}\\.tgz`));
     expect(r.stderr).toMatch(/does not match its pinned integrity/);
     expect(r.stderr).not.toMatch(/installing plugin/);
     expect(await listed()).toMatchObject({ version: NEXT });
-  });
-
-  it("installs a plugin without a pinned integrity by name at its pinned version, with a WARNING line", async () => {
-    await registry.close();
-    registry = await startLocalNpmRegistry([path.join(work, `openclaw-amazon-bedrock-provider-${PINNED}.tgz`)]);
-    await exposeRegistry();
-    const r = await installPlugins(PINNED, "UNPINNED");
-    expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`WARNING: plugin amazon-bedrock: ${PACKAGE}@${PINNED.replace(/\./g, "\\.")} has no pinned integrity .*installing it by name`));
-    expect(r.stderr).not.toMatch(/checked tarball/);
-    expect(await listed()).toMatchObject({ version: PINNED, enabled: true });
   });
 });

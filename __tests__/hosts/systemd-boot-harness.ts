@@ -11,14 +11,17 @@
  *   - the AWS CLI reaches moto as it reaches AWS through an interface endpoint's private DNS: /etc/hosts maps
  *     <service>.<region>.amazonaws.com to the endpoint address, whose TLS certificate comes from a test CA
  *     that AWS_CA_BUNDLE names (a systemd DefaultEnvironment= drop-in). Debian's awscli 2.9 predates
- *     AWS_ENDPOINT_URL, and it ships its own CA bundle, so both are needed;
+ *     AWS_ENDPOINT_URL, and it ships its own CA bundle, so both are needed; Node programs (OpenClaw's
+ *     Bedrock plugin) trust the CA through NODE_EXTRA_CA_CERTS, as the AWS SDK for JavaScript ignores
+ *     AWS_CA_BUNDLE;
  *   - Node.js and OpenClaw are pre-seeded under /opt/openclaw-aws from the test toolchain (with the
  *     `.complete` markers the install scripts check), and the gateway's downloaded scripts with theirs:
  *     the namespaces have no route out (and moto's S3 is not behind the TLS front), so the boot takes the
  *     install steps' "already installed" path;
  *   - each container runs in a cgroup of its own with only cgroup v2 inside (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1,
  *     Amazon Linux 2023's layout): the machine has no systemd to give each container its own cgroup;
- *   - the IAM role name in IMDS is made up (`<host>-role`): moto accepts any credentials.
+ *   - the IAM role name and its credentials in IMDS are made up (`<host>-role`): moto accepts any
+ *     credentials (the Bedrock stand-in checks signatures against them).
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -211,7 +214,7 @@ export function makeTestCa(dir: string, region: string): TestCa {
   return { caFile: file("ca.pem"), certFile: file("aws.pem"), keyFile: file("aws.key") };
 }
 
-/** A unix socket that forwards each connection to moto on loopback (the namespaces' way to it). */
+/** A unix socket that forwards each connection to moto on loopback (the namespaces' way to it), or to another loopback port (the Bedrock phase's npm registry). */
 export function bridgeToMoto(socketPath: string, motoPort: number): Promise<net.Server> {
   fs.rmSync(socketPath, { force: true });
   const server = net.createServer((client) => {

@@ -9,7 +9,10 @@
  *     *.<region>.amazonaws.com: the containers' /etc/hosts point the service names there, as an interface
  *     endpoint's private DNS does. Each connection is passed on, decrypted, through the unix socket
  *     <aws.socket>, which the test forwards to moto_server on the machine's loopback (which a namespace
- *     cannot reach).
+ *     cannot reach); a host name in <aws.routes> (by TLS SNI) goes to its own socket instead, with HTTP/2
+ *     offered (ALPN) as AWS offers it (the Bedrock runtime stand-in);
+ *   - relays, in the LAN's namespace: plain TCP at <address>:<port> passed on through a unix socket (the
+ *     test's npm registry).
  * Prints "ready" once they listen; stops on SIGTERM.
  */
 import * as crypto from "node:crypto";
@@ -24,10 +27,36 @@ export interface NetnsServicesConfig {
     readonly localIpv4: string;
     readonly region: string;
     readonly availabilityZone: string;
-    /** The instance profile's role: its (fake) credentials are served under iam/security-credentials/. */
+    /** The instance profile's role: its credentials are served under iam/security-credentials/. */
     readonly role: string;
+    /** The role's credentials (made up: moto accepts any; the Bedrock stand-in checks signatures with them). */
+    readonly credentials: RoleCredentials;
   };
-  readonly aws?: { readonly address: string; readonly certFile: string; readonly keyFile: string; readonly socket: string };
+  readonly aws?: {
+    readonly address: string;
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly socket: string;
+    /** Host name (TLS server name) -> the unix socket that serves it instead of moto. */
+    readonly routes?: Readonly<Record<string, string>>;
+  };
+  readonly relays?: readonly { readonly address: string; readonly port: number; readonly socket: string }[];
+}
+
+/** An instance role's temporary credentials, as IMDS serves them. */
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+/** Fresh made-up role credentials (an ASIA... key id, as STS issues for roles). */
+export function roleCredentials(): RoleCredentials {
+  return {
+    accessKeyId: `ASIA${crypto.randomBytes(8).toString("hex").toUpperCase()}`,
+    secretAccessKey: crypto.randomBytes(30).toString("base64"),
+    sessionToken: crypto.randomBytes(60).toString("base64"),
+  };
 }
 
 export const IMDS_ADDRESS = "169.254.169.254";
@@ -35,6 +64,7 @@ export const NETNS_SERVICES_ENV = "OPENCLAW_AWS_NETNS_SERVICES";
 
 type ImdsConfig = NonNullable<NetnsServicesConfig["imds"]>;
 type AwsConfig = NonNullable<NetnsServicesConfig["aws"]>;
+type RelayConfig = NonNullable<NetnsServicesConfig["relays"]>[number];
 
 function metadata(config: ImdsConfig): Map<string, string> {
   const now = new Date();
@@ -42,9 +72,9 @@ function metadata(config: ImdsConfig): Map<string, string> {
     Code: "Success",
     LastUpdated: now.toISOString().replace(/\.\d+Z$/, "Z"),
     Type: "AWS-HMAC",
-    AccessKeyId: "ASIAOPENCLAWAWSTEST1",
-    SecretAccessKey: crypto.randomBytes(30).toString("base64"),
-    Token: crypto.randomBytes(60).toString("base64"),
+    AccessKeyId: config.credentials.accessKeyId,
+    SecretAccessKey: config.credentials.secretAccessKey,
+    Token: config.credentials.sessionToken,
     Expiration: new Date(now.getTime() + 6 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z"),
   };
   return new Map([
@@ -82,21 +112,44 @@ function serveImds(config: ImdsConfig): Promise<void> {
   return new Promise((resolve, reject) => server.once("error", reject).listen(80, IMDS_ADDRESS, resolve));
 }
 
+/** Pipes a connection both ways to a unix socket. */
+function passOn(client: net.Socket, socket: string): void {
+  const upstream = net.connect(socket);
+  client.on("error", () => upstream.destroy());
+  upstream.on("error", () => client.destroy());
+  client.pipe(upstream).pipe(client);
+}
+
 function serveAws(config: AwsConfig): Promise<void> {
-  const server = tls.createServer({ cert: fs.readFileSync(config.certFile), key: fs.readFileSync(config.keyFile) }, (client) => {
-    const upstream = net.connect(config.socket);
-    client.on("error", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-    client.pipe(upstream).pipe(client);
-  });
+  const routes = config.routes ?? {};
+  const server = tls.createServer(
+    {
+      cert: fs.readFileSync(config.certFile),
+      key: fs.readFileSync(config.keyFile),
+      // Only clients that offer ALPN get here: HTTP/2 for a routed name (as AWS answers the Bedrock
+      // runtime's SDK), HTTP/1.1 for moto, which speaks nothing else.
+      ALPNCallback: ({ servername, protocols }) =>
+        Object.hasOwn(routes, servername) && protocols.includes("h2") ? "h2" : protocols.includes("http/1.1") ? "http/1.1" : undefined,
+    },
+    (client) => {
+      // The server name the client sent (SNI); Node sets it on the socket.
+      const servername = (client as tls.TLSSocket & { servername?: string | false }).servername;
+      passOn(client, servername && Object.hasOwn(routes, servername) ? routes[servername] : config.socket);
+    },
+  );
   return new Promise((resolve, reject) => server.once("error", reject).listen(443, config.address, resolve));
+}
+
+function serveRelay(config: RelayConfig): Promise<void> {
+  const server = net.createServer((client) => passOn(client, config.socket));
+  return new Promise((resolve, reject) => server.once("error", reject).listen(config.port, config.address, resolve));
 }
 
 async function main(): Promise<void> {
   const raw = process.env[NETNS_SERVICES_ENV];
   if (!raw) throw new Error(`${NETNS_SERVICES_ENV} is not set`);
   const config = JSON.parse(raw) as NetnsServicesConfig;
-  await Promise.all([config.imds && serveImds(config.imds), config.aws && serveAws(config.aws)]);
+  await Promise.all([config.imds && serveImds(config.imds), config.aws && serveAws(config.aws), ...(config.relays ?? []).map(serveRelay)]);
   process.stdout.write("ready\n");
   process.once("SIGTERM", () => process.exit(0));
 }

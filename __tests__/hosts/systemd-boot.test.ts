@@ -4,7 +4,9 @@
  * running the boot scripts, moto as the AWS API, an IMDSv2 endpoint per container. It shows cloud-init
  * finishes, the units run under their real sandbox, the gateway answers /healthz (inside its container
  * and from the node's over the LAN), and the node pairs and connects; it prints boot-to-healthy and
- * boot-to-paired. What differs from EC2 is listed in systemd-boot-harness.ts.
+ * boot-to-paired. What differs from EC2 is listed in systemd-boot-harness.ts. With the Bedrock plugin
+ * fixture, the gateway runs the real Bedrock provider plugin from its first boot, and a phase of its own
+ * (systemd-boot-bedrock.ts) shows it answering verify's agent turn through a Bedrock stand-in.
  * Skipped, loudly, only where systemd-nspawn cannot run (not root, not installed).
  */
 import * as crypto from "node:crypto";
@@ -21,6 +23,8 @@ import { deploymentNames } from "../../src/config/names";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
 import { changes, payloadTraces, plantTricks, snapshot, wrapperAtRootTerminal } from "./attacker";
 import { stopProcess, tempDir, toolchain, waitFor, type Started } from "./helpers";
+import { BEDROCK_PHASE_CONFIG, bedrockPhaseSkipReason, describeBedrockPhase, startBedrockPhase, type BedrockPhase } from "./systemd-boot-bedrock";
+import { roleCredentials } from "./systemd-boot-netns-services";
 import {
   AWS_ENDPOINT_ADDRESS,
   Container,
@@ -136,26 +140,31 @@ if (skipReason) {
     let node: BootedHost;
     let healthyAt: Promise<number>;
     let pairedAt: Promise<NodeStatus & { at: number }>;
+    let bedrock: BedrockPhase | undefined;
 
     /** The files a container gets besides the cached root: seed, names, the AWS endpoint's trust. */
     function containerFiles(host: RenderedHostDir, instanceId: string): Record<string, string> {
       const userData = assignAddresses(host.userData, { gatewayPrivateAddress: GATEWAY_ADDRESS, gatewayPublicAddress: ELASTIC_IP });
-      const serviceNames = ["ssm", "sts", "ec2", "logs", "monitoring", "secretsmanager", "kms"].map((service) => `${service}.${region}.amazonaws.com`);
+      const serviceNames = ["ssm", "sts", "ec2", "logs", "monitoring", "secretsmanager", "kms", "bedrock-runtime"].map((service) => `${service}.${region}.amazonaws.com`);
+      // The test CA for the AWS CLI and for Node (the AWS SDK for JavaScript ignores AWS_CA_BUNDLE); the test's npm registry.
+      const environment = [`AWS_CA_BUNDLE=${TEST_CA_IN_CONTAINER}`, `NODE_EXTRA_CA_CERTS=${TEST_CA_IN_CONTAINER}`, ...(bedrock?.environment ?? [])];
       return {
         "/var/lib/cloud/seed/nocloud/user-data": userData,
         "/var/lib/cloud/seed/nocloud/meta-data": `instance-id: ${instanceId}\nlocal-hostname: ${host.hostName}\n`,
         "/etc/hostname": `${host.hostName}\n`,
         "/etc/hosts": `127.0.0.1 localhost\n::1 localhost\n127.0.1.1 ${host.hostName}\n${AWS_ENDPOINT_ADDRESS} ${serviceNames.join(" ")}\n`,
         [TEST_CA_IN_CONTAINER]: fs.readFileSync(ca.caFile, "utf8"),
-        "/etc/systemd/system.conf.d/90-openclaw-aws-test.conf": `[Manager]\nDefaultEnvironment=AWS_CA_BUNDLE=${TEST_CA_IN_CONTAINER}\n`,
+        "/etc/systemd/system.conf.d/90-openclaw-aws-test.conf": `[Manager]\nDefaultEnvironment=${environment.join(" ")}\n`,
       };
     }
 
     /** Starts a new instance (its own IMDS facts, a fresh root) at `place`; `name` names its work dir. */
     async function bootInstance(place: LanPlace, name: string, dataDevice?: string): Promise<BootedHost> {
       const instanceId = `i-0${crypto.randomBytes(8).toString("hex")}`;
+      const credentials = roleCredentials();
+      bedrock?.standIn.trust(credentials);
       const services = await startNetnsServices(place.namespace, {
-        imds: { instanceId, localIpv4: place.address, region, availabilityZone: `${region}a`, role: `${place.rendered.hostName}-role` },
+        imds: { instanceId, localIpv4: place.address, region, availabilityZone: `${region}a`, role: `${place.rendered.hostName}-role`, credentials },
       });
       const container = await Container.boot({
         name: place.rendered.hostName,
@@ -207,10 +216,9 @@ if (skipReason) {
       const tc = toolchain();
       const root = containerRoot();
       // The default configuration (gateway + one node, TLS on 443), whatever openclaw.config.json says,
-      // without the Bedrock model: its provider plugin is not on the npm registry reachable here (and the
-      // containers have no route out), and OpenClaw refuses to start without it. The plugin install is
-      // proven against a local registry in openclaw-plugins.test.ts.
-      const rawConfig = { iam: { bedrock: false, marketplace: false } };
+      // with a guardrail for the Bedrock phase. Without the plugin fixture, without the Bedrock model: its
+      // provider plugin is not on the npm registry reachable here, and OpenClaw refuses to start without it.
+      const rawConfig = bedrockPhaseSkipReason ? { iam: { bedrock: false, marketplace: false } } : BEDROCK_PHASE_CONFIG;
       fs.writeFileSync(path.join(work, "config.json"), `${JSON.stringify(rawConfig)}\n`);
       const rendered = renderHosts(path.join(work, "rendered"), path.join(work, "config.json"));
       const gatewayRendered = rendered.find((host) => host.role === "gateway")!;
@@ -247,10 +255,12 @@ if (skipReason) {
       expect(listed.pairingParameter).toBe(nodeRendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING);
       await ssm.send(new PutParameterCommand({ Name: listed.listParameter, Type: "String", Value: JSON.stringify(listed.listEntry) }));
 
+      if (!bedrockPhaseSkipReason) bedrock = await startBedrockPhase(work, region, validateConfig(rawConfig, "config.json").openclaw.model as string);
       ca = makeTestCa(path.join(work, "ca"), region);
       lan = new PrivateLan(`oc${process.pid}`);
       awsEndpoint = await startNetnsServices(lan.namespace, {
-        aws: { address: AWS_ENDPOINT_ADDRESS, certFile: ca.certFile, keyFile: ca.keyFile, socket: path.join(work, "aws.sock") },
+        aws: { address: AWS_ENDPOINT_ADDRESS, certFile: ca.certFile, keyFile: ca.keyFile, socket: path.join(work, "aws.sock"), routes: bedrock?.routes },
+        relays: bedrock?.relays,
       });
       dataImage = new DataImage(path.join(work, "gateway-data.img"), 1024);
       nodeDataImage = new DataImage(path.join(work, "node-data.img"), 512);
@@ -280,6 +290,7 @@ if (skipReason) {
       }
       if (awsEndpoint) await stopProcess(awsEndpoint, 5_000);
       bridge?.close();
+      await bedrock?.close();
       if (moto) await stopMoto(moto.pid);
       motoUndo?.done();
       problems.push(...cleanUp());
@@ -371,7 +382,8 @@ if (skipReason) {
         expect(fstab).toContain("/var/lib/openclaw-aws/openclaw /var/lib/openclaw none bind,nofail,x-systemd.requires-mounts-for=/var/lib/openclaw-aws 0 0");
         expect((await host.container.run(["findmnt", "-n", "-o", "SOURCE,TARGET", "/var/lib/openclaw"])).trim()).toMatch(/\[\/openclaw\] \/var\/lib\/openclaw$/);
         // The volume's root is root's, its state folder the service user's (fixed uid).
-        expect(await host.container.run(["stat", "-c", "%n %U:%G %a", "/var/lib/openclaw-aws", "/var/lib/openclaw"])).toBe("/var/lib/openclaw-aws root:root 755\n/var/lib/openclaw openclaw:openclaw 750\n");
+        // 0750 as the boot makes it; OpenClaw tightens its state dir to 0700 once it runs a command that writes there.
+        expect(await host.container.run(["stat", "-c", "%n %U:%G %a", "/var/lib/openclaw-aws", "/var/lib/openclaw"])).toMatch(/^\/var\/lib\/openclaw-aws root:root 755\n\/var\/lib\/openclaw openclaw:openclaw 7[05]0\n$/);
         // The state OpenClaw writes is on it (the gateway's live config, the node's pairing), and root's TLS key beside it.
         const onVolume = host === gateway ? ["/var/lib/openclaw-aws/tls/gateway.key", "/var/lib/openclaw/openclaw.json"] : ["/var/lib/openclaw/aws/joined-fingerprint"];
         // Mounted by UUID, it is the one device that carries it: the volume attached as DATA_DEVICE.
@@ -380,6 +392,8 @@ if (skipReason) {
         for (const file of onVolume) expect([file, (await host.container.run(["findmnt", "-n", "-o", "SOURCE", "-T", file])).trim()]).toEqual([file, sourceOf(file)]);
       }
     });
+
+    describeBedrockPhase(() => ({ gateway, phase: bedrock, healthy: healthyAt }));
 
     /**
      * The upgrade case: a replaced gateway (a fresh root, a new instance id) on the same data volume keeps

@@ -1,13 +1,15 @@
 /**
  * `npm run verify`'s agent turn (COMMANDS.agentTurn, judgeAgentTurn) with the real OpenClaw:
  *   - the verdicts on what `openclaw agent --json` really printed (fixtures/agent-turn/, captured with
- *     openclaw@2026.9.6 against a real gateway on loopback, trimmed by the check's own jq filter);
+ *     openclaw@2026.9.6 against a real gateway on loopback, trimmed by the check's own jq filter; the
+ *     bedrock-* ones on the systemd-boot test's gateway with the real Bedrock plugin, Bedrock refusing
+ *     and its guardrail intervening);
  *   - the check's exact command run against a real gateway on loopback: with no model configured (the
  *     failure a deployment without Bedrock gets), with a loopback model stand-in that answers "pong"
  *     through the OpenAI-compatible chat API (the success shape), and with the stand-in refusing with
  *     HTTP 403 (how a provider's denied request comes back). The host's /usr/local/bin/openclaw wrapper
  *     becomes the toolchain's `openclaw` with the gateway's environment; the token is never in argv.
- * Only AWS shows the Bedrock provider itself answering.
+ * The check on a gateway with the real Bedrock plugin answering: systemd-boot-bedrock.ts.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -43,6 +45,18 @@ describe("verdicts on the answers openclaw agent --json gave", () => {
       "⚠️ standin/pong-1 request failed (authentication failed, HTTP 403). Re-authenticate the provider and try again.",
     );
     expect(judgeAgentTurn("t", captured("gateway-unreachable")).evidence).toMatch(/^Gateway not reachable at ws:\/\/127\.0\.0\.1:28789 \(ECONNREFUSED\)\. Start it with/);
+  });
+
+  test("Bedrock's refusal and a guardrail intervention fail with the provider's error and what to do about it", () => {
+    const model = "amazon-bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    expect(judgeAgentTurn("t", captured("bedrock-access-denied"))).toEqual({
+      name: "t",
+      pass: false,
+      evidence: `${model}: turn error: AccessDeniedException: You don't have access to the model with the specified model ID. (the instance role may not invoke this model (iam.bedrock), or the account has no access to it: enable it in the Bedrock console (Model access) in the Bedrock region, and check openclaw.model's id or inference profile)`,
+    });
+    expect(judgeAgentTurn("t", captured("bedrock-guardrail-intervened")).evidence).toBe(
+      `${model}: turn error: guardrail_intervened (the Bedrock guardrail (openclaw.guardrail) blocked the prompt or the answer; the user saw "Agent run failed")`,
+    );
   });
 
   test("a turn that ended in error fails, although its error payload has text", () => {

@@ -142,6 +142,23 @@ interface AgentTurnAnswer {
   };
 }
 
+/**
+ * What to do about the Bedrock errors a turn ends with (the README's Connect section has the rest). As
+ * openclaw@2026.9.6 with its Bedrock plugin reports them in the turn's error.
+ */
+const TURN_ERROR_HINTS: readonly (readonly [RegExp, string])[] = [
+  [
+    /AccessDeniedException/,
+    "the instance role may not invoke this model (iam.bedrock), or the account has no access to it: enable it in the Bedrock console (Model access) in the Bedrock region, and check openclaw.model's id or inference profile",
+  ],
+  [/guardrail_intervened/, "the Bedrock guardrail (openclaw.guardrail) blocked the prompt or the answer; the user saw \"Agent run failed\""],
+];
+
+function withHint(message: string): string {
+  const hint = TURN_ERROR_HINTS.find(([pattern]) => pattern.test(message))?.[1];
+  return hint ? `${message} (${hint})` : message;
+}
+
 /** The agent turn completed (status "ok") with a non-empty answer; the evidence names the model that answered. */
 export function judgeAgentTurn(name: string, invocation: Invocation): CheckResult {
   const missing = noAnswer(invocation);
@@ -166,7 +183,7 @@ export function judgeAgentTurn(name: string, invocation: Invocation): CheckResul
       .trim();
   if (turn.status !== "ok") {
     const why = meta?.error?.message ?? (text(true) || "no error message");
-    return { name, pass: false, evidence: `${model}: turn ${turn.status ?? "without a status"}: ${oneLine(why)}` };
+    return { name, pass: false, evidence: `${model}: turn ${turn.status ?? "without a status"}: ${withHint(oneLine(why))}` };
   }
   const answer = text(false);
   if (!answer) return { name, pass: false, evidence: `${model}: empty answer` };

@@ -1,7 +1,8 @@
 /**
- * What makes the gateway an assistant: its model on Amazon Bedrock and its chat channels
- * (`openclaw.model`, `openclaw.bedrockRegion`, `openclaw.channels`), and the facts about the channels
- * that the stack (SSM parameters, outputs) and the gateway host (config, secrets, plugins) share.
+ * What makes the gateway an assistant: its model on Amazon Bedrock, the guardrail in front of it and its
+ * chat channels (`openclaw.model`, `openclaw.bedrockRegion`, `openclaw.guardrail`, `openclaw.channels`),
+ * and the facts about the channels that the stack (SSM parameters, outputs) and the gateway host
+ * (config, secrets, plugins) share.
  */
 import { z } from "zod";
 import { isRegion } from "./aws-facts";
@@ -61,6 +62,19 @@ const customModel = z.strictObject({
   input: z.array(z.enum(["text", "image"])).min(1).default(["text"]),
 });
 
+/** An existing Bedrock guardrail, in the Bedrock region: its id and a version. */
+const existingGuardrail = z.strictObject({
+  /** The guardrail's id (the last part of its ARN), e.g. "gr1a2b3c4d5e". */
+  id: z.string().regex(/^[a-z0-9]{1,64}$/, { error: "must be a guardrail id: lower-case letters and digits, the last part of its ARN" }),
+  /** A published version ("1", "2", ...), or "DRAFT" (the working copy: only for trying a guardrail out). */
+  version: z.string().regex(/^(DRAFT|[1-9][0-9]{0,7})$/, { error: 'must be a published version such as "1", or "DRAFT"' }),
+});
+
+/** A guardrail the stack creates and versions (src/constructs/guardrail.ts). */
+const createdGuardrail = z.strictObject({ create: z.literal(true) });
+
+export type GuardrailSetting = z.output<typeof existingGuardrail> | z.output<typeof createdGuardrail>;
+
 /** The fields the `openclaw` block gets. */
 export const assistantFields = {
   /**
@@ -81,6 +95,16 @@ export const assistantFields = {
   bedrockRegion: z
     .string()
     .refine(isRegion, { error: "must be an AWS region such as us-east-1" })
+    .optional(),
+  /**
+   * A Bedrock guardrail applied to every model call of the gateway: `{ "id": ..., "version": ... }` names
+   * an existing one, `{ "create": true }` has the stack create one (content filters and prompt-attack
+   * filter, see src/constructs/guardrail.ts). Needs `iam.bedrock`. @default none
+   */
+  guardrail: z
+    .union([existingGuardrail, createdGuardrail], {
+      error: 'must be { "id": "<guardrail id>", "version": "<version>" } or { "create": true }',
+    })
     .optional(),
   /** Chat channels to configure; each token-based one gets SecureString parameters to fill. @default [] */
   channels: z

@@ -1,9 +1,13 @@
 /**
  * Amazon Bedrock models the gateway can be configured with by id alone: their token limits, which the
- * Bedrock APIs do not report (OpenClaw's Bedrock provider keeps the same table: extensions/amazon-bedrock
- * discovery.ts KNOWN_CONTEXT_WINDOWS). Ids are the US cross-region inference profiles (`us.` prefix);
- * the profile routes to the foundation model `<id without us.>` in several US regions.
- * maxTokens is the output cap OpenClaw uses for these models (its docs' Bedrock example).
+ * Bedrock APIs do not report. The context windows are the Bedrock provider plugin's own
+ * (@openclaw/amazon-bedrock-provider 2026.9.6, discovery.js KNOWN_CONTEXT_WINDOWS, checked 2026-12-04;
+ * its source: extensions/amazon-bedrock/discovery.ts in openclaw/openclaw). Ids are the US
+ * cross-region inference profiles (`us.` prefix); the profile routes to the foundation model
+ * `<id without us.>` in several US regions. Another geography (`eu.`, `apac.`, `jp.`, `au.`, `global.`)
+ * or any other id: `{ "id", "contextWindow", "maxTokens" }` (see the README).
+ * maxTokens: the plugin's output cap for the Claude 5 family (128,000); for the others 8192, the value
+ * OpenClaw's docs use, which OpenClaw treats as "no cap of our own" for adaptive-thinking models.
  */
 export interface BedrockModel {
   readonly name: string;
@@ -12,11 +16,18 @@ export interface BedrockModel {
   readonly input: readonly ("text" | "image")[];
 }
 
-const claude = (name: string, contextWindow = 200_000): BedrockModel => ({ name, contextWindow, maxTokens: 8192, input: ["text", "image"] });
+const claude = (name: string, contextWindow = 200_000, maxTokens = 8192): BedrockModel => ({ name, contextWindow, maxTokens, input: ["text", "image"] });
+/** The Claude 5 family: 1M tokens of context, 128k of output. */
+const claude5 = (name: string): BedrockModel => claude(name, 1_000_000, 128_000);
 const text = (name: string, contextWindow: number): BedrockModel => ({ name, contextWindow, maxTokens: 8192, input: ["text"] });
 
 export const BEDROCK_MODELS: Readonly<Record<string, BedrockModel>> = {
   "us.anthropic.claude-sonnet-4-5-20250929-v1:0": claude("Claude Sonnet 4.5"),
+  "us.anthropic.claude-sonnet-5": claude5("Claude Sonnet 5"),
+  "us.anthropic.claude-opus-5": claude5("Claude Opus 5"),
+  "us.anthropic.claude-fable-5": claude5("Claude Fable 5"),
+  "us.anthropic.claude-opus-4-8": claude("Claude Opus 4.8", 1_000_000),
+  "us.anthropic.claude-opus-4-7": claude("Claude Opus 4.7", 1_000_000),
   "us.anthropic.claude-haiku-4-5-20251001-v1:0": claude("Claude Haiku 4.5"),
   "us.anthropic.claude-opus-4-5-20251101-v1:0": claude("Claude Opus 4.5"),
   "us.anthropic.claude-opus-4-1-20250805-v1:0": claude("Claude Opus 4.1"),
@@ -64,4 +75,9 @@ export function bedrockModelArns({ partition, region, accountId }: BedrockAccoun
     `arn:${partition}:bedrock:${region}:${accountId}:inference-profile/${modelId}`,
     `arn:${partition}:bedrock:*::foundation-model/${foundationModelOf(modelId)}`,
   ];
+}
+
+/** The ARN of a guardrail by its id: what `bedrock:ApplyGuardrail` is granted on. */
+export function bedrockGuardrailArn({ partition, region, accountId }: BedrockAccount, guardrailId: string): string {
+  return `arn:${partition}:bedrock:${region}:${accountId}:guardrail/${guardrailId}`;
 }

@@ -9,7 +9,7 @@ import type { DeploymentTarget } from "./schema";
 export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
 
 /** Every AWS service the stacks call: on the emulator each is pointed at its endpoint. */
-const EMULATED_SERVICES = ["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager"] as const;
+const EMULATED_SERVICES = ["ec2", "iam", "sts", "ssm", "s3", "cloudwatch", "logs", "sns", "cloudtrail", "kms", "secretsmanager", "bedrock"] as const;
 
 /** What the emulator cannot do like AWS, each named for what the deployment does about it. */
 export interface EmulatorAccommodations {
@@ -38,6 +38,12 @@ export interface EmulatorAccommodations {
    */
   readonly noSnapshotPolicy: boolean;
   /**
+   * No guardrail is created for `openclaw.guardrail: { "create": true }`: moto (5.2) has no Bedrock
+   * Guardrails API, and the apply would fail calling it. The gateway then runs without a guardrail
+   * (a guardrail named by id is configured as on AWS).
+   */
+  readonly noGuardrail: boolean;
+  /**
    * No budget: moto (5.2.1) creates one but has no DescribeSubscribersForNotification, which the provider
    * calls right after, so the apply would hang on retries. The alarm topic's policy is made as on AWS.
    */
@@ -51,12 +57,13 @@ const NONE: EmulatorAccommodations = {
   stateBucketOverHttp: false,
   installBucketOverHttp: false,
   noSnapshotPolicy: false,
+  noGuardrail: false,
   noBudget: false,
 };
 
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
-  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true, noBudget: true };
+  return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true, noBudget: true, noGuardrail: true };
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

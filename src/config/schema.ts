@@ -621,6 +621,23 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       message: 'need a key pair: set keyPair.mode to "generate" or "import", or leave ssh.allowedCidrs empty',
     });
   }
+  if (!config.iam.bedrock && config.openclaw.guardrail) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["openclaw", "guardrail"],
+      input: config.openclaw.guardrail,
+      message: "only applies with iam.bedrock true (a guardrail stands in front of the gateway's Bedrock model)",
+    });
+  }
+  const bedrockRegion = config.openclaw.bedrockRegion ?? config.region;
+  if (config.openclaw.guardrail && "create" in config.openclaw.guardrail && bedrockRegion !== config.region) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["openclaw", "guardrail"],
+      input: config.openclaw.guardrail,
+      message: `the stack creates its guardrail in ${config.region}, but the gateway calls Bedrock in ${bedrockRegion}: create the guardrail in ${bedrockRegion} yourself and name it, { "id": ..., "version": ... }`,
+    });
+  }
   // The model's price depends on the region: a bad region has its own complaint.
   if (isRegion(config.region)) for (const issue of budgetIssues(config)) ctx.addIssue({ code: "custom", ...issue });
   if (!config.iam.bedrock && config.iam.marketplace) {

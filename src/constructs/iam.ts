@@ -110,6 +110,8 @@ export interface IamProps {
    * to); empty means no Bedrock at all.
    */
   readonly bedrockModelArns: readonly string[];
+  /** ARN of the guardrail the gateway's model calls carry (`openclaw.guardrail`), if any. */
+  readonly guardrailArn?: string;
   readonly marketplace: boolean;
   /** AWS partition, e.g. "aws" (a Terraform reference). */
   readonly partition: string;
@@ -199,6 +201,10 @@ export class Iam extends Construct {
         { Sid: "BedrockInvoke", Effect: "Allow", Action: BEDROCK_INVOKE_ACTIONS, Resource: props.bedrockModelArns },
         { Sid: "BedrockList", Effect: "Allow", Action: BEDROCK_LIST_ACTIONS, Resource: "*" },
       );
+    }
+    if (props.guardrailArn) {
+      // A model call that names a guardrail is authorized as ApplyGuardrail on it too: this one only.
+      gatewayStatements.push({ Sid: "BedrockGuardrail", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: props.guardrailArn });
     }
     if (props.marketplace) {
       // Subscribing to a third-party model happens through Bedrock; the condition stops direct Marketplace use.

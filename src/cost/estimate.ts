@@ -59,6 +59,11 @@ export const ASSUMPTIONS = {
   snapshotBaseGb: 5,
   /** GB each later (incremental) snapshot adds. */
   snapshotChangedGb: 0.5,
+  /**
+   * Text units (1,000 characters each) a guardrail evaluates per month: the conversation sent with each
+   * model call and the answer; about 300 turns with 30 KB of conversation each.
+   */
+  guardrailTextUnitsPerMonth: 10_000,
 } as const;
 
 export type Assumptions = { -readonly [K in keyof typeof ASSUMPTIONS]: number };
@@ -184,6 +189,7 @@ const FREE_TYPES = new Set([
   "aws_sns_topic_policy",
   "aws_kms_alias",
   "aws_secretsmanager_secret_version",
+  "aws_bedrock_guardrail_version",
   "aws_volume_attachment",
   // Not AWS: made by Terraform itself.
   "tls_private_key",
@@ -643,6 +649,12 @@ const HANDLERS: Record<string, Handler> = {
       const requests = 2 * publishes;
       context.priced(resource, "KMS", "requests for encrypted publishes", requests / 10_000, "10k requests", ["kms", "requestsPer10k"], `assumed ${publishes} publishes/month, 2 requests each`);
     }
+  },
+
+  aws_bedrock_guardrail(context, resource) {
+    // Its content filters (prompt attack included) are billed per text unit evaluated; the guardrail itself costs nothing.
+    const units = context.assume.guardrailTextUnitsPerMonth;
+    context.priced(resource, "Bedrock Guardrails", "content filters", units / 1_000, "1k text units", ["bedrockGuardrails", "contentFilterPer1kTextUnits"], `assumed ${units} text units/month`);
   },
 
   aws_secretsmanager_secret(context, resource) {

@@ -6,6 +6,7 @@ import { BEDROCK_MODELS } from "../config/bedrock-models";
 import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
+import { emulatorAccommodations } from "../config/emulator";
 import type { OpenClawConfig } from "../config/schema";
 import { HOST_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, renderHostFiles, systemdUnit, type FileSpec, type HostFilesObject, type RenderedHost } from "./render";
@@ -39,6 +40,8 @@ export interface GatewayHostContext extends HostContext {
 export interface AssistantContext {
   /** `models.providers` and the `agents.defaults.model.primary` ref; null without Bedrock (`iam.bedrock: false`). */
   readonly model: { readonly providers: object; readonly primary: string } | null;
+  /** The Bedrock plugin's `guardrail` setting (plugins.entries.amazon-bedrock.config), or null without one. */
+  readonly guardrail: { readonly guardrailIdentifier: string; readonly guardrailVersion: string } | null;
   /** The `channels` block (secrets as env SecretRefs), or null without channels. */
   readonly channels: object | null;
   /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<version>@<sha512 integrity or UNPINNED>`. */
@@ -60,7 +63,24 @@ function pinned(pkg: string): string {
   return `${pkg}@${pin.version}@${isPinned(pin) ? pin.integrity : "UNPINNED"}`;
 }
 
-export function assistantContext(config: OpenClawConfig, names: DeploymentNames): AssistantContext {
+/** A guardrail the stack created: its id and published version (Terraform references). */
+export interface CreatedGuardrail {
+  readonly id: string;
+  readonly version: string;
+}
+
+/** The guardrail the gateway's Bedrock calls carry, if any (`openclaw.guardrail`). */
+function guardrailSetting(config: OpenClawConfig, created: CreatedGuardrail | undefined): AssistantContext["guardrail"] {
+  const setting = config.openclaw.guardrail;
+  if (!setting) return null;
+  if (!("create" in setting)) return { guardrailIdentifier: setting.id, guardrailVersion: setting.version };
+  if (emulatorAccommodations(config.target).noGuardrail) return null;
+  if (!created) throw new Error("openclaw.guardrail.create: the created guardrail's id and version are needed to render the gateway");
+  return { guardrailIdentifier: created.id, guardrailVersion: created.version };
+}
+
+/** `created`: the guardrail the stack made, when `openclaw.guardrail` is `{ "create": true }`. */
+export function assistantContext(config: OpenClawConfig, names: DeploymentNames, created?: CreatedGuardrail): AssistantContext {
   const { model, channels } = config.openclaw;
   const bedrock = config.iam.bedrock;
   const region = config.openclaw.bedrockRegion ?? config.region;
@@ -86,6 +106,7 @@ export function assistantContext(config: OpenClawConfig, names: DeploymentNames)
           primary: `amazon-bedrock/${definition.id}`,
         }
       : null,
+    guardrail: guardrailSetting(config, created),
     channels: channels.length > 0 ? Object.fromEntries(channels.map((channel) => [channel, { enabled: true, ...CHANNELS[channel].settings }])) : null,
     plugins: plugins.join(" "),
     channelSecrets: channelSecretParameters(channels, names.parameterPath),
@@ -122,13 +143,18 @@ export const GATEWAY_DOWNLOADED_FILES: readonly FileSpec[] = [
   hostScript("gateway/gateway-rotate-token.sh"),
 ];
 
-/** The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one; `installBucket` holds OpenClaw's lock. */
+/**
+ * The gateway's context; `publicAddress` is its Elastic IP (a Terraform reference), when it has one;
+ * `installBucket` holds OpenClaw's lock; `guardrail` is the guardrail the stack created for it, when the
+ * configuration asks for one.
+ */
 export function gatewayHostContext(
   config: OpenClawConfig,
   names: DeploymentNames,
   hosts: DeploymentHosts,
   publicAddress: string | undefined,
   installBucket: string,
+  guardrail?: CreatedGuardrail,
 ): GatewayHostContext {
   const { gateway } = config;
   return {
@@ -144,7 +170,7 @@ export function gatewayHostContext(
       tokenSecret: hosts.gateway.tokenSecret,
       kmsKey: names.kmsAlias,
     },
-    assistant: assistantContext(config, names),
+    assistant: assistantContext(config, names, guardrail),
     health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
   };
 }

@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { channelSecretCommand, channelSecretParameters } from "../config/assistant";
-import { bedrockModelArns } from "../config/bedrock-models";
+import { bedrockGuardrailArn, bedrockModelArns } from "../config/bedrock-models";
 import { emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
@@ -23,6 +23,7 @@ import { Budget, budgetArn } from "../constructs/budget";
 import { Dashboard } from "../constructs/dashboard";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
 import { GatewayHost } from "../constructs/gateway";
+import { Guardrail } from "../constructs/guardrail";
 import { InstallFiles } from "../constructs/install-files";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
@@ -118,11 +119,17 @@ export class OpenClawStack extends TerraformStack {
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
+    const bedrockAccount = { partition, region: config.openclaw.bedrockRegion ?? region, accountId };
+    // The guardrail in front of the model: one the stack creates, or one the configuration names.
+    const guardrailSetting = config.iam.bedrock ? config.openclaw.guardrail : undefined;
+    const guardrail =
+      guardrailSetting && "create" in guardrailSetting && !accommodations.noGuardrail ? new Guardrail(this, "guardrail", { name: `${names.prefix}-guardrail` }) : undefined;
+    const guardrailArn = guardrail?.arn ?? (guardrailSetting && "id" in guardrailSetting ? bedrockGuardrailArn(bedrockAccount, guardrailSetting.id) : undefined);
     const installBucket = installBucketName(names, accountId, region);
     const installFiles = new InstallFiles(this, "install-files", {
       bucket: installBucket,
       // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
-      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket)),
+      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket, guardrail)),
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
@@ -150,11 +157,9 @@ export class OpenClawStack extends TerraformStack {
       })),
       nodeResourceName: NODE_RESOURCE_NAME,
       bedrockModelArns: config.iam.bedrock
-        ? bedrockModelArns(
-            { partition, region: config.openclaw.bedrockRegion ?? region, accountId },
-            typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id,
-          )
+        ? bedrockModelArns(bedrockAccount, typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id)
         : [],
+      guardrailArn,
       marketplace: config.iam.marketplace,
       partition,
       installFileArns: config.openclaw.install.method === "npm" ? [installFiles.lockArn] : [],
@@ -192,7 +197,7 @@ export class OpenClawStack extends TerraformStack {
       host: hosts.gateway,
       ami: amis.idFor(hosts.gateway.instance.architecture),
       elasticIp: config.gateway.elasticIp,
-      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress, installFiles.bucket)).userData,
+      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress, installFiles.bucket, guardrail)).userData,
       subnetId: network.hostSubnetId,
       dataVolumePolicy,
       securityGroupId: securityGroups.gatewayGroupId,

@@ -41,7 +41,7 @@ for spec in "$@"; do
     continue
   fi
   if [[ "$integrity" == UNPINNED ]]; then
-    log "WARNING: plugin ${id}: ${package}@${version} has no pinned integrity (the registry the pins were taken from did not serve it): installing it by name from ${OPENCLAW_AWS_NPM_REGISTRY}; pin it with scripts/update-pins.mjs"
+    log "WARNING: plugin ${id}: ${package}@${version} has no pinned integrity (the registry the pins were taken from did not serve it): installing it by name from the registry npm is configured with; pin it with scripts/update-pins.mjs"
     retry 3 10 "$cli" plugins install "${package}@${version}" --force </dev/null
     continue
   fi
