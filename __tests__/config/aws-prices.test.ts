@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import regionFacts from "../../src/config/aws-facts/regions.json";
 import { BEDROCK_MODELS } from "../../src/config/bedrock-models";
 import priceTable from "../../src/config/aws-prices.json";
+import { guideDocs } from "../docs/guide-blocks";
 
-const README = readFileSync(join(__dirname, "../../README.md"), "utf8");
+/** The README and docs/, where the claims this test checks are written (docs/cost.md). */
+const DOCS = guideDocs().map((doc) => readFileSync(doc, "utf8")).join("\n");
 const regions = priceTable.regions as Record<string, Record<string, Record<string, number>>>;
 
 describe("the pinned price table", () => {
@@ -13,10 +14,10 @@ describe("the pinned price table", () => {
     for (const group of groups) expect({ group, page: (priceTable.pages as Record<string, string>)[group] }).toEqual({ group, page: expect.stringMatching(/^https:\/\/aws\.amazon\.com\//) });
   });
 
-  it("lists in the README every region of the AWS facts it has no prices for", () => {
-    const listed = /Regions without prices \(the estimate says `unknown`\): ([^]*?)\. AWS free tiers/.exec(README)?.[1];
+  it("lists in the docs every region of the AWS facts it has no prices for", () => {
+    const listed = /Regions without prices \(the estimate says `unknown`\): ([^]*?)\. AWS free tiers/.exec(DOCS)?.[1];
     expect(listed).toBeDefined();
-    const readme = Object.fromEntries(listed!.replace(/\s+/g, " ").split("; ").map((part) => {
+    const documented = Object.fromEntries(listed!.replace(/\s+/g, " ").split("; ").map((part) => {
       const [, partition, names] = /^`([\w-]+)`: (.*)$/.exec(part)!;
       return [partition, names.split(", ")];
     }));
@@ -25,7 +26,7 @@ describe("the pinned price table", () => {
         .map(([partition, names]) => [partition, names.filter((name) => !(name in regions))] as const)
         .filter(([, names]) => names.length > 0),
     );
-    expect(readme).toEqual(missing);
+    expect(documented).toEqual(missing);
   });
 
   it("prices the same groups in every region it has, and every model it pins for input and output alike", () => {

@@ -211,7 +211,7 @@ describe("estimateMonthlyCost", () => {
     expect(costOutputValue(estimate)).toBe(estimate.breakdown);
   });
 
-  // Regions that validate and synthesize but are not in the price table (README: "Regions without prices").
+  // Regions that validate and synthesize but are not in the price table (docs/cost.md: "Regions without prices").
   it.each(["sa-east-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1", "ap-south-1"])("gives an unknown total, never $0, in %s (no prices)", (region) => {
     const { tf } = synthStack({ region });
     const estimate = estimateMonthlyCost(tf);

@@ -437,7 +437,7 @@ test("CloudTrail records into its own private bucket, its log files under the st
   );
   expect(trail.KmsKeyId).toBe((await kms.send(new DescribeKeyCommand({ KeyId: "alias/openclaw" }))).KeyMetadata!.Arn);
   expect(deployment.outputs().audit_trail_arn).toBe(trail.TrailARN);
-  // On AWS the trail logs; moto's StartLogging cannot take the ARN the provider sends (see the README).
+  // On AWS the trail logs; moto's StartLogging cannot take the ARN the provider sends (see docs/local-emulator.md).
   const status = await aws.cloudtrail.send(new GetTrailStatusCommand({ Name: "openclaw-trail" }));
   expect(status.IsLogging).toBe(false);
 

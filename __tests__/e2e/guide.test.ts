@@ -1,7 +1,8 @@
 /**
- * The deploy guide, run as written (README "Deploy to a real AWS account", "Connect", "Destroy"): its
- * blocks are read from the docs themselves (__tests__/docs/guide-blocks.ts: the fenced blocks marked
- * `<!-- guide-test: <name> -->`), never copied here, and run in order, command by command, in bash, in a
+ * The deploy guide, run as written (README "Deploy to a real AWS account", "Connect", "Destroy", and
+ * docs/state-and-upgrades.md "A change that replaces the gateway"): its blocks are read from the docs
+ * themselves (__tests__/docs/guide-blocks.ts: the fenced blocks marked `<!-- guide-test: <name> -->`), never
+ * copied here, and run in order, command by command, in bash, in a
  * copy of the project, on an emulator of its own. The environment is only what a user of the emulator
  * sets: PATH and HOME, the emulator's credentials (`test`), AWS_ENDPOINT_URL and OPENCLAW_LOCAL_ENDPOINT
  * (the local target's accommodations), and env OPENCLAW_TF_MIRROR when the machine names its provider

@@ -490,7 +490,7 @@ if (skipReason) {
         expect(await wrapperAtRootTerminal(node.container, "config validate")).not.toMatch(/ROOT READ/);
         // What a reboot runs as root before the node (node-trust.sh, the pairing unit's ExecStartPre=+), without
         // the reboot itself: a container has no udev, so systemd cannot mount the volume by UUID from fstab
-        // (on EC2 udev names it; `npm run verify` and the README say so).
+        // (on EC2 udev names it; docs/security.md says so).
         const restarted = await node.container.exec(["systemctl", "restart", "openclaw-node-pairing.service", "openclaw-node.service"], 10 * 60_000);
         expect(restarted.code === 0 ? "" : `${restarted.stdout}${restarted.stderr}${await diagnostics(node)}`).toBe("");
         await waitFor("the node to reconnect after its units restarted", PAIRING_TIMEOUT_MS, async () => {

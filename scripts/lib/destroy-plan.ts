@@ -65,7 +65,7 @@ export async function leftovers(config: OpenClawConfig, kept: readonly KeptResou
   const volumes = kept.filter((resource) => resource.type === "aws_ebs_volume");
   if (volumes.length > 0) {
     lines.push(
-      `Data volumes, kept: each host's OpenClaw state (README "Restore" reattaches one). Delete each with:`,
+      `Data volumes, kept: each host's OpenClaw state (docs/state-and-upgrades.md, "Restore", reattaches one). Delete each with:`,
       ...volumes.map((volume) => `  aws ec2 delete-volume --region ${region} --volume-id ${volume.id}   # ${volume.label}`),
     );
   }

@@ -143,7 +143,7 @@ interface AgentTurnAnswer {
 }
 
 /**
- * What to do about the Bedrock errors a turn ends with (the README's Connect section has the rest). As
+ * What to do about the Bedrock errors a turn ends with (docs/troubleshooting.md, "When verify's agent turn fails", has the rest). As
  * openclaw@2026.9.6 with its Bedrock plugin reports them in the turn's error.
  */
 const TURN_ERROR_HINTS: readonly (readonly [RegExp, string])[] = [
