@@ -156,9 +156,20 @@ class SchemaReader {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
+/**
+ * A `@default` as markdown: a value written as one (`"gw"`, `443`, `true`, `[]`, `{ mode: "none" }`) at its
+ * start goes in a code span; what follows it, or a default in words ("the deployment's region"), is
+ * markdown as written.
+ */
+const LEADING_VALUE = /^("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|\[[^\]]*\]|\{[^}]*\})/;
+function defaultCell(text: string): string {
+  const value = LEADING_VALUE.exec(text)?.[0];
+  return cell(value ? `\`${value}\`${text.slice(value.length)}` : text);
+}
+
 export function configReference(): string {
   const rows = SchemaReader.read().map(
-    (field) => `| \`${field.path}\` | ${cell(field.defaultValue ?? "")} | ${cell([field.when ? `(when ${field.when})` : "", field.description].filter(Boolean).join(" "))} |`,
+    (field) => `| \`${field.path}\` | ${defaultCell(field.defaultValue ?? "")} | ${cell([field.when ? `(when ${field.when})` : "", field.description].filter(Boolean).join(" "))} |`,
   );
   return [
     "# Configuration reference",

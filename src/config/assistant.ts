@@ -78,8 +78,12 @@ export type GuardrailSetting = z.output<typeof existingGuardrail> | z.output<typ
 /** The fields the `openclaw` block gets. */
 export const assistantFields = {
   /**
-   * The gateway's model on Bedrock: a known id (see bedrock-models.ts), or for any other id
-   * `{ "id": ..., "contextWindow": ..., "maxTokens": ... }`. Unused with `iam.bedrock: false`.
+   * The gateway's model on Amazon Bedrock: a known model or cross-region inference profile id
+   * (src/config/bedrock-models.ts, with its context window and max tokens; see
+   * [Models](troubleshooting.md#models)), or for any other id `{ "id": ..., "contextWindow": ..., "maxTokens": ... }`.
+   * IAM allows invoking exactly this model (its profile and the foundation model it routes to). Unused with
+   * `iam.bedrock: false`: then no model is configured, and you set one yourself in the Control UI or with
+   * `sudo openclaw models set` on the gateway (and give it credentials the instance role does not have).
    * @default "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
    */
   model: z
@@ -91,22 +95,30 @@ export const assistantFields = {
       customModel,
     ])
     .default(DEFAULT_BEDROCK_MODEL),
-  /** Region of the bedrock-runtime endpoint the gateway calls. @default the deployment's region */
+  /**
+   * Region of the `bedrock-runtime` endpoint the gateway calls. Auth is the instance role through IMDSv2
+   * (the AWS SDK's default chain): no key anywhere. @default the deployment's region
+   */
   bedrockRegion: z
     .string()
     .refine(isRegion, { error: "must be an AWS region such as us-east-1" })
     .optional(),
   /**
-   * A Bedrock guardrail applied to every model call of the gateway: `{ "id": ..., "version": ... }` names
-   * an existing one, `{ "create": true }` has the stack create one (content filters and prompt-attack
-   * filter, see src/constructs/guardrail.ts). Needs `iam.bedrock`. @default none
+   * A Bedrock guardrail applied to every model call of the gateway: `{ "id": "<guardrail id>", "version": "<n>" }`
+   * names one you have (in the Bedrock region), `{ "create": true }` has the stack create one,
+   * `<prefix>-guardrail` (content filters and prompt-attack filter; see [Guardrails](troubleshooting.md#guardrails)).
+   * The gateway role may apply exactly that guardrail (`bedrock:ApplyGuardrail`). Needs `iam.bedrock`. @default none
    */
   guardrail: z
     .union([existingGuardrail, createdGuardrail], {
       error: 'must be { "id": "<guardrail id>", "version": "<version>" } or { "create": true }',
     })
     .optional(),
-  /** Chat channels to configure; each token-based one gets SecureString parameters to fill. @default [] */
+  /**
+   * Chat channels to configure, any of `telegram` (bundled), `discord`, `slack`, `whatsapp` (their plugins are
+   * installed at boot from tarballs checked against the version and sha512 pinned in src/config/versions.json);
+   * each token-based one gets SecureString parameters to fill (see [Connect](../README.md#connect)). @default []
+   */
   channels: z
     .array(z.enum(CHANNEL_NAMES, { error: `must be one of ${CHANNEL_NAMES.join(", ")}` }))
     .refine((list) => new Set(list).size === list.length, { error: "must not name a channel twice" })

@@ -5,7 +5,7 @@
  * its source: extensions/amazon-bedrock/discovery.ts in openclaw/openclaw). Ids are the US
  * cross-region inference profiles (`us.` prefix); the profile routes to the foundation model
  * `<id without us.>` in several US regions. Another geography (`eu.`, `apac.`, `jp.`, `au.`, `global.`)
- * or any other id: `{ "id", "contextWindow", "maxTokens" }` (see the README).
+ * or any other id: `{ "id", "contextWindow", "maxTokens" }` (see docs/troubleshooting.md#models).
  * maxTokens: the plugin's output cap for the Claude 5 family (128,000); for the others 8192, the value
  * OpenClaw's docs use, which OpenClaw treats as "no cap of our own" for adaptive-thinking models.
  */

@@ -21,7 +21,7 @@ import { assistantFields } from "./assistant";
 import { budgetFields, budgetIssues } from "./spend";
 import { OPENCLAW_PIN, SOURCE_DEFAULT } from "./pins";
 
-/** Verified OpenClaw release; the host templates are proven against it (see README). */
+/** Verified OpenClaw release; the host templates are proven against it (see docs/hosts.md). */
 export const DEFAULT_OPENCLAW_VERSION = OPENCLAW_PIN.version;
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -209,10 +209,13 @@ function isBucketName(name: string): boolean {
 }
 
 const npmInstall = z.strictObject({
-  /** Install the `openclaw` npm package: its locked tree (src/config/openclaw-lock/), every tarball checked. */
+  /**
+   * Install the `openclaw` npm package: its locked tree (src/config/openclaw-lock/), every tarball checked
+   * (see [What the hosts install](hosts.md#what-the-hosts-install-and-what-checks-it)).
+   */
   method: z.literal("npm"),
   /**
-   * The pinned version (src/config/versions.json): the hosts install OpenClaw's locked tree, and the lock
+   * Must be the pinned version (src/config/versions.json): the hosts install OpenClaw's locked tree, and the lock
    * is made for that version. Move to another with `node scripts/update-pins.mjs openclaw@<version>`.
    * @default "2026.9.6"
    */
@@ -227,16 +230,19 @@ const npmInstall = z.strictObject({
 });
 
 const sourceInstall = z.strictObject({
-  /** Build from a git repository, as seed 000 does (`pnpm install --frozen-lockfile && pnpm build`). */
+  /** Build from a git repository, as seed 000 does (`pnpm install --frozen-lockfile && pnpm build`) on each host. */
   method: z.literal("source"),
-  /** @default "https://github.com/openclaw/openclaw.git" (upstream; the seed's fork is at 2026.2.x, without join codes) */
+  /**
+   * The https git URL to clone (no credentials in it).
+   * @default "https://github.com/openclaw/openclaw.git" (upstream; the seed's fork is at 2026.2.x, without join codes)
+   */
   repository: url(["https:"], "https://github.com/openclaw/openclaw.git")
     // host.env holds it single-quoted and git takes it as one argument: no quote, space or expansion.
     .refine((value) => !/[\s'"`$\\]/.test(value), { error: "must not contain spaces, quotes, $ or backslashes" })
     .default(SOURCE_DEFAULT.repository),
   /**
-   * The commit to build, as its full 40-character SHA: branches and tags move, a commit does not (the
-   * host checks it got exactly that commit).
+   * The commit to build, as its full 40-character SHA: a branch or tag is refused, they move; a commit
+   * does not (the host checks it got exactly that commit).
    * @default "eb377ac59e6c9fd6c7705028034812becf00271b" (v2026.9.6, the commit the pinned npm package was built from)
    */
   ref: z
@@ -263,20 +269,24 @@ const region = z
 const keyPairName = z.string().regex(/^[\w.-]{1,255}$/, { error: "must be 1-255 letters, digits, _ . -" });
 
 const nodeHost = z.strictObject({
-  /** Node name; the host is named `<prefix>-<name>`, and it is the node's display name in OpenClaw. */
+  /** Node name, required: the host is `<prefix>-<name>` (`openclaw-<name>` in the default stack), and it is the node's display name in OpenClaw. */
   name: hostName,
-  /** EC2 instance type of the node; its architecture (x86_64 or arm64) picks the AMI. @default "t3.small" */
+  /** EC2 instance type of the node; Graviton types (t4g, c7g, m7g, ...) get the arm64 AMI and runtime. @default "t3.small" */
   instanceType: instanceType.default("t3.small"),
-  /** Root volume (gp3, encrypted), GiB: the OS, Node.js and OpenClaw. @default 100 */
+  /** Root volume (gp3, encrypted), GiB: the OS, Node.js and OpenClaw; replaced with the instance (holds nothing to keep). @default 100 */
   rootVolumeGb: rootVolumeGb.default(100),
-  /** The node's data volume (gp3, encrypted), holding its OpenClaw state. @default 10 */
+  /**
+   * The node's own data volume (gp3, encrypted), GiB, holding its OpenClaw state (see
+   * [State that survives](state-and-upgrades.md#state-that-survives)). @default 10
+   */
   dataVolumeGb: dataVolumeGb.default(10),
 });
 
 const configObject = z.strictObject({
   /**
-   * Distinguishes deployments in one account: every resource name starts with "openclaw" for the
-   * default stack and with "openclaw-<stackName>" for any other. @default "openclaw"
+   * Stack id, so deployments (dev, prod) share an account: every resource name starts with its prefix
+   * (`<prefix>` here), `openclaw` for the default stack and `openclaw-<stackName>` for any other.
+   * @default "openclaw"
    */
   stackName: z
     .string()
@@ -290,9 +300,10 @@ const configObject = z.strictObject({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, { error: 'must be an availability zone such as "us-east-1a"' })
     .optional(),
-  /** Extra tags on every resource. @default {} */
+  /** Extra tags on every resource, on top of the stack's own `Project`, `Stack` and `ManagedBy`. @default {} */
   tags: tags.default({}),
 
+  /** Where the hosts live. @default "create" */
   network: z
     .discriminatedUnion(
       "mode",
@@ -300,13 +311,16 @@ const configObject = z.strictObject({
         z.strictObject({
           /** A new VPC with a public subnet (hosts) and a private subnet (endpoints), no NAT (seed 002). */
           mode: z.literal("create"),
-          /** @default "10.0.0.0/16" */
+          /** The VPC's block; checked: both subnets lie inside it and do not overlap. @default "10.0.0.0/16" */
           vpcCidr: vpcBlock.default("10.0.0.0/16"),
           /** Hosts live here, with outbound internet through the internet gateway. @default "10.0.1.0/24" */
           publicSubnetCidr: vpcBlock.default("10.0.1.0/24"),
           /** The interface endpoints live here. @default "10.0.2.0/24" */
           privateSubnetCidr: vpcBlock.default("10.0.2.0/24"),
-          /** VPC flow logs (all traffic) to CloudWatch Logs, kept monitoring.logRetentionDays. @default true */
+          /**
+           * VPC flow logs (all traffic) to the CloudWatch log group `/<prefix>/vpc-flow-logs`, kept
+           * `monitoring.logRetentionDays`. @default true
+           */
           flowLogs: z.boolean().default(true),
         }),
         z.strictObject({
@@ -318,7 +332,10 @@ const configObject = z.strictObject({
     )
     .prefault({ mode: "create" }),
 
-  /** Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Each @default true */
+  /**
+   * Interface endpoints with private DNS, so AWS API traffic stays in the VPC. Session Manager needs the
+   * last three (`ssm`, `ssmmessages`, `ec2messages`) together.
+   */
   endpoints: z
     .strictObject({
       /** Bedrock Runtime, which the gateway's model calls go to. @default true */
@@ -334,7 +351,7 @@ const configObject = z.strictObject({
 
   openclaw: z
     .strictObject({
-      /** @default { method: "npm", version: "2026.9.6" } */
+      /** How the hosts get OpenClaw. @default { method: "npm", version: "2026.9.6" } */
       install: z
         .discriminatedUnion("method", [npmInstall, sourceInstall], {
           error: 'must be "npm" or "source"',
@@ -346,32 +363,40 @@ const configObject = z.strictObject({
 
   gateway: z
     .strictObject({
-      /** Host name suffix: the host is `<prefix>-<name>`. @default "gw" */
+      /** Host name suffix: the host is `<prefix>-<name>` (`openclaw-gw` in the default stack). @default "gw" */
       name: hostName.default("gw"),
-      /** EC2 instance type of the gateway; its architecture (x86_64 or arm64) picks the AMI. @default "t3.medium" */
+      /** EC2 instance type of the gateway; Graviton types (t4g, c7g, m7g, ...) get the arm64 AMI and runtime. @default "t3.medium" */
       instanceType: instanceType.default("t3.medium"),
-      /** Root volume (gp3, encrypted), GiB: the OS, Node.js and OpenClaw. @default 100 */
+      /** Root volume (gp3, encrypted), GiB: the OS, Node.js and OpenClaw; replaced with the instance (holds nothing to keep). @default 100 */
       rootVolumeGb: rootVolumeGb.default(100),
-      /** The gateway's data volume (gp3, encrypted): its whole OpenClaw state, TLS key and live config. @default 20 */
+      /**
+       * The gateway's data volume (gp3, encrypted), GiB: its whole OpenClaw state, TLS key and live config
+       * (see [State that survives](state-and-upgrades.md#state-that-survives)). @default 20
+       */
       dataVolumeGb: dataVolumeGb.default(20),
-      /** Create the gateway's data volume from this EBS snapshot (restore; see README). @default none */
+      /** Create the gateway's data volume from this EBS snapshot (a restore: see [Restore](state-and-upgrades.md#restore)). @default none */
       restoreSnapshotId: z
         .string()
         .regex(/^snap-[0-9a-f]{8,17}$/, { error: "must be an EBS snapshot id such as snap-0123456789abcdef0" })
         .optional(),
-      /** Port the gateway listens on. @default 443 */
+      /** Port the gateway listens on (below 1024 its unit gets `CAP_NET_BIND_SERVICE`). @default 443 */
       port: tcpPort.default(443),
-      /** "lan": all interfaces (nodes and public clients can reach it); "loopback": SSM port forwarding only. @default "lan" */
+      /**
+       * `"lan"`: all interfaces (nodes and public clients can reach it); `"loopback"`: reachable only through SSM
+       * port forwarding (needs `nodes: []`). @default "lan"
+       */
       bind: z.enum(["lan", "loopback"], { error: 'must be "lan" or "loopback"' }).default("lan"),
-      /** Serve wss:// with a certificate made on the host. @default true */
+      /** Serve wss:// with a certificate made on the host; required with nodes or `publicCidrs`. @default true */
       tls: z.boolean().default(true),
-      /** Internet CIDRs allowed to reach the gateway port. @default [] (nodes and SSM only) */
+      /** Internet CIDRs allowed to reach the gateway port (seed 000: `["0.0.0.0/0"]`). @default [] (nodes and SSM only) */
       publicCidrs: cidrList.default([]),
-      /** A fixed public address (EIP) for the gateway. @default true */
+      /** A fixed public address (EIP) for the gateway; required with `publicCidrs`. @default true */
       elasticIp: z.boolean().default(true),
       /**
        * The gateway's fixed private address, which every node connects to; it stays the same when the
-       * gateway is replaced. @default host 10 of the hosts' subnet (10.0.1.10 with the default network)
+       * gateway is replaced. In network mode `"default"` Terraform computes host 10 of the default subnet:
+       * set this if that address is taken.
+       * @default host 10 of the hosts' subnet (`10.0.1.10` with the default network)
        */
       privateIp: z
         .string()
@@ -380,12 +405,18 @@ const configObject = z.strictObject({
     })
     .prefault({}),
 
-  /** Node hosts that connect to the gateway. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100 }] */
+  /**
+   * Zero or more node hosts that connect to the gateway (tested up to 250), each `<prefix>-<name>` with its
+   * own data volume. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100, dataVolumeGb: 10 }]
+   */
   nodes: z.array(nodeHost).prefault([{ name: "node" }]),
 
   dataVolume: z
     .strictObject({
-      /** Let `destroy` delete the hosts' data volumes. @default false (destroy stops at them; see README) */
+      /**
+       * Let `destroy` delete the hosts' data volumes. @default false (destroy stops at them, on purpose: see
+       * [Destroy](../README.md#destroy))
+       */
       deleteOnDestroy: z.boolean().default(false),
       /** Daily snapshots of every data volume kept (Data Lifecycle Manager). @default 7 */
       snapshotRetention: z
@@ -399,30 +430,35 @@ const configObject = z.strictObject({
 
   ssh: z
     .strictObject({
-      /** CIDRs allowed to SSH (22) to the hosts. @default [] (no SSH; SSM Session Manager is the way in) */
+      /**
+       * CIDRs allowed to SSH (22) to the hosts (seed 002 disabled SSH with `"127.0.0.1/32"`; here that is the empty default).
+       * @default [] (no SSH rule at all; SSM Session Manager is the way in)
+       */
       allowedCidrs: cidrList.default([]),
     })
     .prefault({}),
 
   /**
-   * @default { mode: "generate", name: "<prefix>-key" } when ssh.allowedCidrs is set, else { mode: "none" }:
-   * a key pair nobody can use would only put a private key into Terraform's state.
+   * The hosts' EC2 key pair.
+   * @default { mode: "none" }, or `{ mode: "generate" }` when `ssh.allowedCidrs` is set: a key pair nobody
+   * can use would only put a private key into Terraform's state.
    */
   keyPair: z
     .discriminatedUnion(
       "mode",
       [
         z.strictObject({
-          /** RSA 2048 key made by Terraform (tls provider); the private key is a sensitive output. */
+          /** RSA 2048 key made by Terraform (tls provider), so its private key is in the state; it is a sensitive output. */
           mode: z.literal("generate"),
-          /** @default "<prefix>-key" */
+          /** The key pair's name. @default "<prefix>-key" (`openclaw-key` in the default stack) */
           name: keyPairName.optional(),
         }),
         z.strictObject({
           /** Your own public key. */
           mode: z.literal("import"),
-          /** @default "<prefix>-key" */
+          /** The key pair's name. @default "<prefix>-key" (`openclaw-key` in the default stack) */
           name: keyPairName.optional(),
+          /** The public key, one OpenSSH line (`ssh-ed25519 AAAA... comment`). */
           publicKey: z
             .string()
             .max(16384, { error: "must be at most 16384 characters" })
@@ -443,20 +479,29 @@ const configObject = z.strictObject({
     .strictObject({
       /** Bedrock invoke permissions for the gateway (seed 002). @default true */
       bedrock: z.boolean().default(true),
-      /** Marketplace subscribe for third-party Bedrock models, only when called via Bedrock. @default true */
+      /**
+       * AWS Marketplace subscribe for third-party Bedrock models, only when called via Bedrock
+       * (`aws:CalledViaLast` = `bedrock.amazonaws.com`); needs `iam.bedrock`. @default true
+       */
       marketplace: z.boolean().default(true),
     })
     .prefault({}),
 
   monitoring: z
     .strictObject({
-      /** CloudWatch agent metrics namespace. @default "OpenClaw" */
+      /**
+       * Start of the CloudWatch namespaces: each host publishes only into `<namespace>/<host name>` (its
+       * agent's metrics; the gateway's also the health of every host). @default "OpenClaw"
+       */
       namespace: z
         .string()
         .regex(/^[A-Za-z0-9./_#: -]{1,255}$/, { error: "must be 1-255 of A-Z a-z 0-9 . / _ # : - and space (a CloudWatch namespace)" })
         .refine((namespace) => !namespace.startsWith("AWS/"), { error: 'must not start with "AWS/" (reserved for AWS services)' })
         .default("OpenClaw"),
-      /** Days CloudWatch Logs keeps the hosts', trail's and flow logs' events (one of CloudWatch's values). @default 30 */
+      /**
+       * Days CloudWatch Logs keeps the hosts', trail's and flow logs' events: one of CloudWatch's values (1, 3,
+       * 5, 7, 14, 30, 60, 90, ...). @default 30
+       */
       logRetentionDays: z
         .number()
         .int({ error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
@@ -471,7 +516,7 @@ const configObject = z.strictObject({
     })
     .prefault({}),
 
-  /** The monthly budget and the daily Bedrock token alarm (see README, "Spend"). */
+  /** The monthly budget and the daily Bedrock token alarm (see [Spend](cost.md#spend)). */
   budget: budgetFields,
 
   audit: z
@@ -486,14 +531,20 @@ const configObject = z.strictObject({
         .min(1, { error: "must be at least 1 day" })
         .max(2147483647, { error: "must be at most 2147483647 days (S3 lifecycle expiration limit)" })
         .default(365),
-      /** Let `destroy` delete the trail bucket with its logs. @default false (destroy stops at a non-empty bucket) */
+      /** Let `destroy` delete the trail bucket with its logs. @default false (destroy stops at the non-empty bucket, on purpose) */
       deleteLogsOnDestroy: z.boolean().default(false),
     })
     .prefault({}),
 
   state: z
     .strictObject({
-      /** S3 bucket for Terraform state; env OPENCLAW_STATE_BUCKET also sets it. @default none (local state) */
+      /**
+       * S3 bucket for Terraform state, made once by `npm run bootstrap` and shared by any number of stacks
+       * (each under its own `state.key`). Env `OPENCLAW_STATE_BUCKET` overrides it, but set here every shell
+       * gets the same backend.
+       * @default none: local state in `terraform.<stack>.tfstate` at the project root, which holds a generated
+       * private key (`keyPair` `"generate"`; the `npm run` deploy commands run Terraform under `umask 077`)
+       */
       bucket: z
         .string()
         .refine(isBucketName, {
@@ -510,18 +561,22 @@ const configObject = z.strictObject({
         })
         .refine((key) => !/\p{Cc}/u.test(key), { error: "must not contain control characters" })
         .optional(),
-      /** Same partition as the deployment. @default the deployment's region */
+      /** Region of the state bucket, in the same partition as the deployment. @default the deployment's region */
       region: region.optional(),
     })
     .prefault({}),
 
-  /** Where to deploy. Set through env OPENCLAW_LOCAL_ENDPOINT, not by hand. */
+  /** Where to deploy. Set through env `OPENCLAW_LOCAL_ENDPOINT` (what `npm run local` uses), not by hand. @default "aws" */
   target: z
     .discriminatedUnion("kind", [
-      z.strictObject({ kind: z.literal("aws") }),
+      z.strictObject({
+        /** AWS itself. */
+        kind: z.literal("aws"),
+      }),
       z.strictObject({
         /** A local AWS API emulator (moto); emulator accommodations apply only here. */
         kind: z.literal("local"),
+        /** The emulator's URL. */
         endpoint: url(["http:", "https:"], "http://127.0.0.1:5000"),
       }),
     ])

@@ -10,8 +10,8 @@ export const budgetFields = z
   .strictObject({
     /**
      * The monthly AWS Budgets cost budget in USD; the alarm topic hears at 80 % of it spent and when the
-     * month's forecast passes it. The default deployment costs about $111 a month before Bedrock tokens
-     * (`npm run cost`), so the default's 80 % ($120) is crossed only when it costs more than it should:
+     * month's forecast passes it. The default deployment costs $111.51 a month before Bedrock tokens
+     * (`npm run cost`; see [What it costs](cost.md#what-it-costs)), so the default's 80 % ($120) is crossed only when it costs more than it should:
      * set yours from your stack's `npm run cost` total. @default 150
      */
     monthlyUsd: z
@@ -20,15 +20,15 @@ export const budgetFields = z
       .max(1_000_000_000, { error: "must be at most 1000000000 (USD)" })
       .default(150),
     /**
-     * What the budget counts: "stack", the costs tagged `Stack=<stackName>` (a cost allocation tag,
-     * counted only once it is active: see README); "account", every cost of the account (a deployment in
-     * an account of its own). @default "stack"
+     * What the budget counts: `"stack"`, the costs tagged `Stack=<stackName>` (a cost allocation tag,
+     * counted only once it is active); `"account"`, every cost of the account (a deployment in an account of
+     * its own). See [Spend](cost.md#spend) for what each covers. @default "stack"
      */
     scope: z.enum(["stack", "account"], { error: 'must be "stack" or "account"' }).default("stack"),
     /**
-     * The day's Bedrock spend in USD, at the model's pinned per-token price, above which the token alarm
-     * goes off (over the last 24 hours, a rolling window): a few busy days of chat with Claude Sonnet, and
-     * at most about $300 a month unnoticed. @default 10 (when dailyBedrockTokens is not set)
+     * The token alarm's limit: the day's Bedrock spend in USD (the last 24 hours' tokens of `openclaw.model`,
+     * a rolling window, at its pinned per-token price) above which it goes off: a few busy days of chat with
+     * Claude Sonnet, and at most about $300 a month unnoticed. @default 10 (when `dailyBedrockTokens` is not set)
      */
     dailyBedrockUsd: z
       .number()
@@ -36,9 +36,9 @@ export const budgetFields = z
       .max(1_000_000, { error: "must be at most 1000000 (USD)" })
       .optional(),
     /**
-     * Instead of dailyBedrockUsd: the tokens (input + output) in 24 hours above which the token alarm goes
-     * off. @default derived from dailyBedrockUsd; for a model without a pinned price in its region,
-     * 3000000 (about $10 a day of Claude Sonnet 4.5 input at its US price)
+     * Instead of `dailyBedrockUsd`: the tokens (input + output) in 24 hours above which the token alarm goes
+     * off. @default derived from `dailyBedrockUsd`; for a model without a pinned price in its region,
+     * `3000000` (about $10 a day of Claude Sonnet 4.5 input at its US price)
      */
     dailyBedrockTokens: z
       .number()
