@@ -10,9 +10,9 @@ export const budgetFields = z
   .strictObject({
     /**
      * The monthly AWS Budgets cost budget in USD; the alarm topic hears at 80 % of it spent and when the
-     * month's forecast passes it. The default deployment costs $111.51 a month before Bedrock tokens
-     * (`npm run cost`; see [What it costs](cost.md#what-it-costs)), so the default's 80 % ($120) is crossed only when it costs more than it should:
-     * set yours from your stack's `npm run cost` total. @default 150
+     * month's forecast passes it. The default sits above what the default deployment costs before
+     * Bedrock tokens ([What it costs](cost.md#what-it-costs)), so its 80 % ($120) is crossed only when it
+     * costs more than it should: set yours from your stack's `npm run cost` total. @default 150
      */
     monthlyUsd: z
       .number()
