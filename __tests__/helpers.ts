@@ -31,6 +31,16 @@ export interface TerraformJson {
   readonly moved?: { from: string; to: string }[];
 }
 
+/** The message validateConfig rejects `raw` with, or "" when it accepts it. */
+export function configErrorOf(raw: unknown): string {
+  try {
+    validateConfig(raw, "test");
+    return "";
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** Synthesizes the whole deployment stack for a configuration. */
 export function synthStack(overrides: OpenClawConfigInput = {}): Synthesized {
   const app = Testing.app();

@@ -8,6 +8,7 @@ import { validateConfig } from "../../src/config/load";
 import { renderGatewayHost } from "../../src/hosts/gateway";
 import { HOST_LAYOUT } from "../../src/hosts/layout";
 import { contextsFor, RESOLVED_ADDRESSES } from "./fixtures";
+import { configErrorOf } from "../helpers";
 import { fileContent, run, tempDir, toolchain } from "./helpers";
 
 jest.setTimeout(5 * 60_000);
@@ -73,20 +74,12 @@ describe("the gateway's openclaw.json with a Bedrock model and channels", () => 
 });
 
 describe("config errors for the assistant's fields", () => {
-  const errorOf = (raw: unknown) => {
-    try {
-      validateConfig(raw, "test");
-      return "";
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
 
   it("names the field, the bad value and what is allowed", () => {
-    expect(errorOf({ openclaw: { model: "gpt-4" } })).toMatch(/openclaw\.model: unknown Bedrock model "gpt-4": use one of us\.anthropic\.claude-sonnet-4-5-20250929-v1:0, .*; or, for another id, \{ "id": \.\.\., "contextWindow": \.\.\., "maxTokens": \.\.\. \}/);
-    expect(errorOf({ openclaw: { model: { id: "x.y-v1:0", contextWindow: 200000 } } })).toMatch(/openclaw\.model/);
-    expect(errorOf({ openclaw: { bedrockRegion: "mars-1" } })).toMatch(/openclaw\.bedrockRegion: must be an AWS region such as us-east-1 \(got "mars-1"\)/);
-    expect(errorOf({ openclaw: { channels: ["irc"] } })).toMatch(/openclaw\.channels\[0\]|openclaw\.channels\.0/);
-    expect(errorOf({ openclaw: { channels: ["slack", "slack"] } })).toMatch(/openclaw\.channels: must not name a channel twice/);
+    expect(configErrorOf({ openclaw: { model: "gpt-4" } })).toMatch(/openclaw\.model: unknown Bedrock model "gpt-4": use one of us\.anthropic\.claude-sonnet-4-5-20250929-v1:0, .*; or, for another id, \{ "id": \.\.\., "contextWindow": \.\.\., "maxTokens": \.\.\. \}/);
+    expect(configErrorOf({ openclaw: { model: { id: "x.y-v1:0", contextWindow: 200000 } } })).toMatch(/openclaw\.model/);
+    expect(configErrorOf({ openclaw: { bedrockRegion: "mars-1" } })).toMatch(/openclaw\.bedrockRegion: must be an AWS region such as us-east-1 \(got "mars-1"\)/);
+    expect(configErrorOf({ openclaw: { channels: ["irc"] } })).toMatch(/openclaw\.channels\[0\]|openclaw\.channels\.0/);
+    expect(configErrorOf({ openclaw: { channels: ["slack", "slack"] } })).toMatch(/openclaw\.channels: must not name a channel twice/);
   });
 });

@@ -3,9 +3,8 @@
  * gateway's openclaw.json (the Bedrock plugin's `guardrail` setting), the gateway role may apply exactly
  * that guardrail, the cost estimate prices a created one; on the emulator none is created.
  */
-import { validateConfig } from "../../src/config/load";
 import { estimateMonthlyCost } from "../../src/cost/estimate";
-import { propertiesOf, resourcesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
+import { configErrorOf, propertiesOf, resourcesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 
 /** The gateway role's inline policy statements. */
 function gatewayStatements(tf: TerraformJson): { Sid: string; Action: string[]; Resource: unknown }[] {
@@ -64,17 +63,9 @@ describe("openclaw.guardrail", () => {
   });
 
   it("bad settings are refused, naming the field and the fix", () => {
-    const errorOf = (raw: unknown) => {
-      try {
-        validateConfig(raw, "test");
-        return "";
-      } catch (error) {
-        return (error as Error).message;
-      }
-    };
-    expect(errorOf({ openclaw: { guardrail: { id: "gr1a2b3c" } } })).toMatch(/openclaw\.guardrail: must be \{ "id": "<guardrail id>", "version": "<version>" \} or \{ "create": true \}/);
-    expect(errorOf({ openclaw: { guardrail: { create: true } }, iam: { bedrock: false, marketplace: false } })).toMatch(/openclaw\.guardrail: only applies with iam\.bedrock true/);
-    expect(errorOf({ openclaw: { guardrail: { create: true }, bedrockRegion: "eu-central-1" } })).toMatch(
+    expect(configErrorOf({ openclaw: { guardrail: { id: "gr1a2b3c" } } })).toMatch(/openclaw\.guardrail: must be \{ "id": "<guardrail id>", "version": "<version>" \} or \{ "create": true \}/);
+    expect(configErrorOf({ openclaw: { guardrail: { create: true } }, iam: { bedrock: false, marketplace: false } })).toMatch(/openclaw\.guardrail: only applies with iam\.bedrock true/);
+    expect(configErrorOf({ openclaw: { guardrail: { create: true }, bedrockRegion: "eu-central-1" } })).toMatch(
       /openclaw\.guardrail: the stack creates its guardrail in us-east-1, but the gateway calls Bedrock in eu-central-1: create the guardrail in eu-central-1 yourself and name it/,
     );
   });
