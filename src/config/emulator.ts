@@ -3,7 +3,7 @@
  * end-to-end tests) differs from one to AWS, in one place. Real AWS gets none of it: each answer below is
  * "no accommodation" for the `aws` target.
  */
-import type { DeploymentTarget } from "./schema";
+import type { DeploymentTarget, OpenClawConfig } from "./schema";
 
 /** Credentials the emulator accepts; never real ones towards it. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
@@ -64,6 +64,15 @@ const NONE: EmulatorAccommodations = {
 export function emulatorAccommodations(target: DeploymentTarget): EmulatorAccommodations {
   if (target.kind !== "local") return NONE;
   return { trailLoggingOff: true, ignoreSecurityGroupDrift: true, omitReferencedRuleDescriptions: true, stateBucketOverHttp: true, installBucketOverHttp: true, noSnapshotPolicy: true, noBudget: true, noGuardrail: true };
+}
+
+/**
+ * `openclaw.guardrail` as the deployment applies it: the stack creates a `{ "create": true }` guardrail
+ * except on the emulator (no Guardrails API), where the gateway then runs without one; a named one as set.
+ */
+export function appliedGuardrail(config: OpenClawConfig): OpenClawConfig["openclaw"]["guardrail"] {
+  const setting = config.openclaw.guardrail;
+  return setting && "create" in setting && emulatorAccommodations(config.target).noGuardrail ? undefined : setting;
 }
 
 /** AWS provider settings of the target: fake credentials and an endpoint per service on the emulator. */

@@ -6,7 +6,7 @@ import { BEDROCK_MODELS } from "../config/bedrock-models";
 import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
-import { emulatorAccommodations } from "../config/emulator";
+import { appliedGuardrail } from "../config/emulator";
 import type { OpenClawConfig } from "../config/schema";
 import { HOST_METRICS, hostContext, type HostContext } from "./context";
 import { COMMON_FILES, hostScript, renderHost, renderHostFiles, systemdUnit, type FileSpec, type HostFilesObject, type RenderedHost } from "./render";
@@ -71,10 +71,9 @@ export interface CreatedGuardrail {
 
 /** The guardrail the gateway's Bedrock calls carry, if any (`openclaw.guardrail`). */
 function guardrailSetting(config: OpenClawConfig, created: CreatedGuardrail | undefined): AssistantContext["guardrail"] {
-  const setting = config.openclaw.guardrail;
+  const setting = appliedGuardrail(config);
   if (!setting) return null;
   if (!("create" in setting)) return { guardrailIdentifier: setting.id, guardrailVersion: setting.version };
-  if (emulatorAccommodations(config.target).noGuardrail) return null;
   if (!created) throw new Error("openclaw.guardrail.create: the created guardrail's id and version are needed to render the gateway");
   return { guardrailIdentifier: created.id, guardrailVersion: created.version };
 }

@@ -4,7 +4,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { channelSecretCommand, channelSecretParameters } from "../config/assistant";
 import { bedrockGuardrailArn, bedrockModelArns } from "../config/bedrock-models";
-import { emulatorAccommodations } from "../config/emulator";
+import { appliedGuardrail, emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
 import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../config/hosts";
@@ -121,9 +121,9 @@ export class OpenClawStack extends TerraformStack {
     const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
     const bedrockAccount = { partition, region: config.openclaw.bedrockRegion ?? region, accountId };
     // The guardrail in front of the model: one the stack creates, or one the configuration names.
-    const guardrailSetting = config.iam.bedrock ? config.openclaw.guardrail : undefined;
-    const guardrail =
-      guardrailSetting && "create" in guardrailSetting && !accommodations.noGuardrail ? new Guardrail(this, "guardrail", { name: `${names.prefix}-guardrail` }) : undefined;
+    // (The configuration refuses a guardrail without iam.bedrock.)
+    const guardrailSetting = appliedGuardrail(config);
+    const guardrail = guardrailSetting && "create" in guardrailSetting ? new Guardrail(this, "guardrail", { name: `${names.prefix}-guardrail` }) : undefined;
     const guardrailArn = guardrail?.arn ?? (guardrailSetting && "id" in guardrailSetting ? bedrockGuardrailArn(bedrockAccount, guardrailSetting.id) : undefined);
     const installBucket = installBucketName(names, accountId, region);
     const installFiles = new InstallFiles(this, "install-files", {
