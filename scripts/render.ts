@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import { deploymentHosts } from "../src/config/hosts";
 import { loadConfig } from "../src/config/load";
 import { deploymentNames } from "../src/config/names";
-import { gatewayHostContext, renderGatewayHost } from "../src/hosts/gateway";
-import { nodeHostContext, renderNodeHost } from "../src/hosts/node";
-import type { RenderedHost } from "../src/hosts/render";
+import { gatewayHostContext, renderGatewayHost } from "../src/gateway/gateway-context";
+import { nodeHostContext, renderNodeHost } from "../src/node/node-context";
+import type { RenderedHost } from "../src/host/render";
 import { Failure, runCli } from "./lib/cli";
 
 export const PLACEHOLDER_ADDRESSES = {

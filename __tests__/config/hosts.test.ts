@@ -8,14 +8,13 @@ const hostsOf = (overrides: Parameters<typeof configWith>[0]) => {
 };
 
 describe("deploymentHosts", () => {
-  it("gives the default gateway and node seed 000's names, roles, alarm labels and instances", () => {
+  it("gives the default gateway and node seed 000's names, roles and instances", () => {
     const hosts = hostsOf({});
     expect(hosts.gateway).toEqual({
       name: "gw",
       hostName: "openclaw-gw",
       roleName: "openclaw-ec2-role",
       tokenSecret: "openclaw/openclaw/gateway/token",
-      alarmLabel: "GW",
       instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
       dataVolume: { sizeGb: 20, snapshotId: undefined },
       // Host 10 of the default hosts' subnet 10.0.1.0/24.
@@ -26,7 +25,6 @@ describe("deploymentHosts", () => {
         name: "node",
         hostName: "openclaw-node",
         roleName: "openclaw-node-ec2-role",
-        alarmLabel: "Node",
         instance: { instanceType: "t3.small", architecture: "x86_64", rootVolumeGb: 100 },
         dataVolume: { sizeGb: 10, snapshotId: undefined },
         pairingParameter: "/openclaw/openclaw/nodes/node/pairing",
@@ -59,10 +57,10 @@ describe("deploymentHosts", () => {
 
   it("puts the stack name into every name and parameter path, one record per node", () => {
     const hosts = hostsOf({ stackName: "dev", nodes: [{ name: "node-1" }, { name: "node-2" }] });
-    expect(hosts.gateway).toMatchObject({ hostName: "openclaw-dev-gw", roleName: "openclaw-dev-ec2-role", alarmLabel: "GW" });
-    expect(hosts.nodes.map(({ hostName, roleName, alarmLabel, pairingParameter }) => ({ hostName, roleName, alarmLabel, pairingParameter }))).toEqual([
-      { hostName: "openclaw-dev-node-1", roleName: "openclaw-dev-node-1-ec2-role", alarmLabel: "Node-1", pairingParameter: "/openclaw/dev/nodes/node-1/pairing" },
-      { hostName: "openclaw-dev-node-2", roleName: "openclaw-dev-node-2-ec2-role", alarmLabel: "Node-2", pairingParameter: "/openclaw/dev/nodes/node-2/pairing" },
+    expect(hosts.gateway).toMatchObject({ hostName: "openclaw-dev-gw", roleName: "openclaw-dev-ec2-role" });
+    expect(hosts.nodes.map(({ hostName, roleName, pairingParameter }) => ({ hostName, roleName, pairingParameter }))).toEqual([
+      { hostName: "openclaw-dev-node-1", roleName: "openclaw-dev-node-1-ec2-role", pairingParameter: "/openclaw/dev/nodes/node-1/pairing" },
+      { hostName: "openclaw-dev-node-2", roleName: "openclaw-dev-node-2-ec2-role", pairingParameter: "/openclaw/dev/nodes/node-2/pairing" },
     ]);
     expect(hosts.gateway.tokenSecret).toBe("openclaw/dev/gateway/token");
   });

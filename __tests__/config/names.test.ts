@@ -1,4 +1,4 @@
-import { alarmLabel, deploymentNames, hostName, nodeRoleName, stateRegion } from "../../src/config/names";
+import { deploymentNames, hostName, nodeRoleName, stateRegion } from "../../src/config/names";
 import { configWith } from "../helpers";
 
 describe("deploymentNames", () => {
@@ -31,11 +31,5 @@ describe("deploymentNames", () => {
     expect(dev.parameterPath).toBe("/openclaw/dev");
     const collisions = Object.entries(dev).filter(([key, value]) => prod[key as keyof typeof prod] === value);
     expect(collisions).toEqual([]);
-  });
-
-  it("labels alarms as seed 000 does", () => {
-    expect(alarmLabel("gw", true)).toBe("GW");
-    expect(alarmLabel("node", false)).toBe("Node");
-    expect(alarmLabel("node-2", false)).toBe("Node-2");
   });
 });

@@ -39,8 +39,8 @@ import {
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { runTerraform } from "../../scripts/lib/cdktf";
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
 import { contextsFor } from "../hosts/fixtures";
 import { addressOf, clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf, waitFor } from "./aws";
 import type { LocalDeployment } from "../../scripts/lib/local-deployment";

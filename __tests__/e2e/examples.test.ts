@@ -11,8 +11,8 @@ import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsComman
 import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
 import { DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import type { Instance } from "@aws-sdk/client-ec2";
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
 import { contextsFor } from "../hosts/fixtures";
 import { clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
 import type { LocalDeployment } from "../../scripts/lib/local-deployment";

@@ -14,8 +14,8 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
-import { renderGatewayHost } from "../../src/hosts/gateway";
+import { HOST_LAYOUT } from "../../src/host/layout";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
 import { gatewayFixture } from "./fixtures";
 import { run, tempDir, writeRendered } from "./helpers";
 

@@ -7,11 +7,13 @@ import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../s
 import { deploymentNames, installBucketName } from "../../src/config/names";
 import { ACCOUNT } from "../e2e/deployment";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
-import { HOST_METRICS, openclawLockKey } from "../../src/hosts/context";
+import { openclawLockKey } from "../../src/host/context";
+import { HOST_METRICS } from "../../src/monitoring/metrics";
 import { NPM_REGISTRY, openclawLockSha256 } from "../../src/config/pins";
-import { assistantContext, gatewayHostContext, type GatewayHostContext } from "../../src/hosts/gateway";
-import { nodeHostContext, type NodeHostContext } from "../../src/hosts/node";
-import { NODE_RUNTIMES } from "../../src/hosts/runtime";
+import { assistantContext } from "../../src/gateway/assistant";
+import { gatewayHostContext, type GatewayHostContext } from "../../src/gateway/gateway-context";
+import { nodeHostContext, type NodeHostContext } from "../../src/node/node-context";
+import { NODE_RUNTIMES } from "../../src/host/runtime";
 import { PROJECT_ROOT } from "./helpers";
 
 /** What cdktf puts into strings for values only known at apply time. */

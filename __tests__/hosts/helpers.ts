@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { RenderedHost } from "../../src/hosts/render";
+import type { RenderedHost } from "../../src/host/render";
 
 export { PROJECT_ROOT } from "../../src/project-root";
 import { PROJECT_ROOT } from "../../src/project-root";

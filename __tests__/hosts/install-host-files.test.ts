@@ -9,9 +9,9 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
-import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/hosts/gateway";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
-import type { HostFile, RenderedHost } from "../../src/hosts/render";
+import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/gateway/gateway-context";
+import { HOST_LAYOUT } from "../../src/host/layout";
+import type { HostFile, RenderedHost } from "../../src/host/render";
 import { gatewayFixture } from "./fixtures";
 import { run, tempDir, writeRendered } from "./helpers";
 

@@ -13,8 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
 import { OPENCLAW_LOCK_FILE, OPENCLAW_PIN, openclawLockSha256 } from "../../src/config/pins";
-import { openclawLockKey } from "../../src/hosts/context";
-import { renderNodeHost } from "../../src/hosts/node";
+import { openclawLockKey } from "../../src/host/context";
+import { renderNodeHost } from "../../src/node/node-context";
 import { nodeFixture } from "./fixtures";
 import { run, tempDir, writeRendered } from "./helpers";
 

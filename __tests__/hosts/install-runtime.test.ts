@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { renderNodeHost } from "../../src/hosts/node";
-import { NODE_RUNTIMES } from "../../src/hosts/runtime";
+import { renderNodeHost } from "../../src/node/node-context";
+import { NODE_RUNTIMES } from "../../src/host/runtime";
 import { nodeFixture } from "./fixtures";
 import { run, tempDir, writeRendered } from "./helpers";
 

@@ -16,9 +16,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
-import type { RenderedHost } from "../../src/hosts/render";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
+import type { RenderedHost } from "../../src/host/render";
 import { exampleContexts, exampleHosts } from "./fixtures";
 import { fileContent, freePort, run, startProcess, stopAll, stopProcess, tempDir, withTimeout, toolchain, waitFor, writeRendered, type Started, type Toolchain } from "./helpers";
 

@@ -122,7 +122,7 @@ const skip = bedrockPluginSkipReason();
   });
 
   it("installs the plugin pinned as the hosts pin it (UNPINNED) by name at its pinned version, with a WARNING line, and lists it", async () => {
-    // The gateway passes the Bedrock provider as UNPINNED (src/hosts/gateway.ts): the public registry's integrity could not be had here.
+    // The gateway passes the Bedrock provider as UNPINNED (src/gateway/assistant.ts): the public registry's integrity could not be had here.
     expect({ pinned: isPinned(HOST_PIN) }).toEqual({ pinned: false });
     const started = Date.now();
     const r = await installPlugins(PINNED, "UNPINNED");

@@ -20,7 +20,7 @@ import { startMoto, stopMoto, type Moto } from "../../scripts/lib/moto";
 import { deploymentHosts } from "../../src/config/hosts";
 import { validateConfig } from "../../src/config/load";
 import { deploymentNames } from "../../src/config/names";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { HOST_LAYOUT } from "../../src/host/layout";
 import { changes, payloadTraces, plantTricks, snapshot, wrapperAtRootTerminal } from "./attacker";
 import { stopProcess, tempDir, toolchain, waitFor, type Started } from "./helpers";
 import { BEDROCK_PHASE_CONFIG, bedrockPhaseSkipReason, describeBedrockPhase, startBedrockPhase, type BedrockPhase } from "./systemd-boot-bedrock";

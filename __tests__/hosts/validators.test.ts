@@ -7,9 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { RenderedHost } from "../../src/hosts/render";
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
+import type { RenderedHost } from "../../src/host/render";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
 import { exampleContexts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
 import { run, tempDir, toolchain, writeRendered } from "./helpers";
 

@@ -11,7 +11,7 @@
  */
 import { deploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
-import { HOST_METRICS } from "../../src/hosts/context";
+import { HOST_METRICS } from "../../src/monitoring/metrics";
 import { configWith, defaultAndExamples, synthStack } from "../helpers";
 import { evaluateIdentity, type Decision } from "./iam-evaluator";
 import { ACCOUNT, resources, stackModel, type Role } from "./stack-model";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { USER_DATA_LIMIT_BYTES } from "../../src/constructs/host";
-import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/hosts/gateway";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
-import type { HostFile } from "../../src/hosts/render";
+import { USER_DATA_LIMIT_BYTES } from "../../src/host/host";
+import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/gateway/gateway-context";
+import { HOST_LAYOUT } from "../../src/host/layout";
+import type { HostFile } from "../../src/host/render";
 import type { OpenClawConfigInput } from "../../src/config/schema";
 import { configWith, propertiesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 import { contextsFor, RESOLVED_ADDRESSES } from "../hosts/fixtures";

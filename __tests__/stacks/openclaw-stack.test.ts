@@ -8,7 +8,7 @@ import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { EMULATOR_CREDENTIALS } from "../../src/config/emulator";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { HOST_LAYOUT } from "../../src/host/layout";
 import { propertiesOf, resourcesOf, synthStack, userDataText, type TerraformJson } from "../helpers";
 
 const EXAMPLES = join(__dirname, "../../examples");

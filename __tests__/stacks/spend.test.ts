@@ -3,9 +3,9 @@
  * configuration; and the dashboard checked against what the hosts really emit (the CloudWatch agent
  * config and the health timer's environment, rendered from the same configuration).
  */
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
+import { HOST_LAYOUT } from "../../src/host/layout";
 import { configWith, propertiesOf, resourcesOf, synthStack, type TerraformJson } from "../helpers";
 import { contextsFor, RESOLVED_ADDRESSES } from "../hosts/fixtures";
 import { fileContent } from "../hosts/helpers";

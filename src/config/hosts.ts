@@ -5,7 +5,7 @@
  * identity is never joined or split again elsewhere.
  */
 import { instanceTypeFacts, type Architecture } from "./aws-facts";
-import { alarmLabel, hostName, nodeRoleName, type DeploymentNames } from "./names";
+import { hostName, nodeRoleName, type DeploymentNames } from "./names";
 import { cidrHost, type OpenClawConfig } from "./schema";
 
 /** Value Terraform creates every shared SSM parameter with; hosts read it as "not published yet". */
@@ -40,8 +40,6 @@ export interface HostRecord {
   readonly hostName: string;
   /** IAM role (and instance profile) name. */
   readonly roleName: string;
-  /** Label in alarm names, as seed 000 writes them: "GW", "Node-1". */
-  readonly alarmLabel: string;
   readonly instance: HostInstance;
   readonly dataVolume: HostDataVolume;
 }
@@ -117,7 +115,6 @@ function hostRecord(names: DeploymentNames, name: string, settings: HostSettings
     name,
     hostName: hostName(names, name),
     roleName: isGateway ? names.gatewayRole : nodeRoleName(names, name),
-    alarmLabel: alarmLabel(name, isGateway),
     instance: {
       instanceType: settings.instanceType,
       // The schema admits only instance types the pinned facts describe.

@@ -89,8 +89,3 @@ export function installBucketName(names: DeploymentNames, accountId: string, reg
 export function nodeRoleName(names: DeploymentNames, nodeName: string): string {
   return `${names.prefix}-${nodeName}-ec2-role`;
 }
-
-/** Alarm label of a host, as seed 000 writes it: the gateway is "GW", node "node-2" is "Node-2". */
-export function alarmLabel(name: string, isGateway: boolean): string {
-  return isGateway ? "GW" : name.charAt(0).toUpperCase() + name.slice(1);
-}

@@ -2,7 +2,7 @@
  * Every package the hosts install, pinned by version and sha512 integrity (the registry's
  * `dist.integrity`), and OpenClaw's locked dependency tree. The data is src/config/versions.json and
  * src/config/openclaw-lock/, written by scripts/update-pins.mjs (never by hand); the hosts
- * (src/hosts/*.ts), the test toolchain (scripts/openclaw-toolchain.mjs) and the refresh script read the
+ * (src/host/, src/gateway/), the test toolchain (scripts/openclaw-toolchain.mjs) and the refresh script read the
  * same files, so the tests run exactly what the hosts install.
  */
 import { createHash } from "node:crypto";

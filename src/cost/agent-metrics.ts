@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TEMPLATES_DIR } from "../hosts/render";
+import { TEMPLATES_DIR } from "../host/render";
 
 export const AGENT_CONFIG_TEMPLATE = join(TEMPLATES_DIR, "common/amazon-cloudwatch-agent.json");
 

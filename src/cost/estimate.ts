@@ -12,7 +12,7 @@
  */
 import priceTable from "../config/aws-prices.json";
 import { agentMetricsPerHost } from "./agent-metrics";
-import { HOST_METRICS } from "../hosts/context";
+import { HOST_METRICS } from "../monitoring/metrics";
 import { expandForEach } from "./for-each";
 
 /** Hours in the month AWS's pricing pages use. */

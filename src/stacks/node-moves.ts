@@ -1,7 +1,8 @@
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import type { NodeRecord } from "../config/hosts";
-import { fleetAlarmResourceName } from "../constructs/monitoring";
-import { NODE_RESOURCE_NAME } from "../constructs/node";
+import { alarmLabel } from "../monitoring/metrics";
+import { fleetAlarmResourceName } from "../monitoring/monitoring";
+import { NODE_RESOURCE_NAME } from "../node/node-hosts";
 
 /** A Terraform `moved` block: state at `from` is now `to`, so the plan updates it in place, never replaces it. */
 export interface Move {
@@ -19,7 +20,7 @@ export interface Move {
 export function movesFromPerNodeResources(nodes: readonly NodeRecord[], alarmPrefix: string): Move[] {
   // cdktf named a resource makeUniqueId(its construct path below the stack).
   const old = (type: string, ...path: string[]) => `${type}.${makeUniqueId(path)}`;
-  return nodes.flatMap(({ name, alarmLabel }) => {
+  return nodes.flatMap(({ name }) => {
     const to = (type: string, suffix = "") => `${type}.${NODE_RESOURCE_NAME}${suffix}[${JSON.stringify(name)}]`;
     // The node's construct id, and the prefix of its role's construct ids under "iam".
     const nodeScope = `node-${name}`;
@@ -32,7 +33,7 @@ export function movesFromPerNodeResources(nodes: readonly NodeRecord[], alarmPre
       { from: old("aws_iam_role_policy", "iam", `${nodeScope}-policy`), to: to("aws_iam_role_policy", "_policy") },
       { from: old("aws_iam_instance_profile", "iam", `${nodeScope}-profile`), to: to("aws_iam_instance_profile", "_profile") },
       ...["CPU-High", "StatusCheck", "SystemCheck-Recover", "InstanceCheck-Reboot", "Unhealthy"].map((suffix) => ({
-        from: old("aws_cloudwatch_metric_alarm", "monitoring", `${alarmPrefix}-${alarmLabel}-${suffix}`),
+        from: old("aws_cloudwatch_metric_alarm", "monitoring", `${alarmPrefix}-${alarmLabel(name, false)}-${suffix}`),
         to: `aws_cloudwatch_metric_alarm.${fleetAlarmResourceName(NODE_RESOURCE_NAME, suffix)}[${JSON.stringify(name)}]`,
       })),
     ];

@@ -11,25 +11,25 @@ import { deploymentHosts, isPrivilegedPort, PARAMETER_PLACEHOLDER } from "../con
 import { DATA_VOLUME_TAG, deploymentNames, deploymentTags, installBucketName, STACK_TAG, stateRegion } from "../config/names";
 import { bedrockSpend } from "../config/spend";
 import type { OpenClawConfig } from "../config/schema";
-import { HOST_METRICS } from "../hosts/context";
-import { HOST_LAYOUT } from "../hosts/layout";
-import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost, renderGatewayHostFiles } from "../hosts/gateway";
-import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../hosts/node";
+import { HOST_LAYOUT } from "../host/layout";
+import { GATEWAY_BOOT_SCRIPT, gatewayHostContext, renderGatewayHost, renderGatewayHostFiles } from "../gateway/gateway-context";
+import { NODE_NAME_PLACEHOLDER, nodeUserDataTemplates } from "../node/node-context";
 import { Amis } from "../constructs/amis";
 import { Audit } from "../constructs/audit";
 import { Backup } from "../constructs/backup";
-import { BedrockAlarms } from "../constructs/bedrock-alarms";
+import { BedrockAlarms } from "../monitoring/bedrock-alarms";
 import { Budget, budgetArn } from "../constructs/budget";
-import { Dashboard } from "../constructs/dashboard";
+import { Dashboard } from "../monitoring/dashboard";
 import { anyEndpoint, Endpoints } from "../constructs/endpoints";
-import { GatewayHost } from "../constructs/gateway";
+import { GatewayHost } from "../gateway/gateway-host";
 import { Guardrail } from "../constructs/guardrail";
-import { InstallFiles } from "../constructs/install-files";
+import { InstallFiles } from "../host/install-files";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
-import { ALARM_TOPIC_PUBLISHERS, Monitoring } from "../constructs/monitoring";
+import { alarmLabel, HOST_METRICS } from "../monitoring/metrics";
+import { ALARM_TOPIC_PUBLISHERS, Monitoring } from "../monitoring/monitoring";
 import { Network } from "../constructs/network";
-import { NODE_RESOURCE_NAME, NodeHosts } from "../constructs/node";
+import { NODE_RESOURCE_NAME, NodeHosts } from "../node/node-hosts";
 import { secretArnPattern, Secrets } from "../constructs/secrets";
 import { SecurityGroups } from "../constructs/security-groups";
 import { SharedParameters } from "../constructs/shared-parameters";
@@ -241,7 +241,7 @@ export class OpenClawStack extends TerraformStack {
       partition,
       hosts: [
         {
-          label: hosts.gateway.alarmLabel,
+          label: alarmLabel(hosts.gateway.name, true),
           instanceId: gateway.instance.id,
           instanceType: hosts.gateway.instance.instanceType,
           metricsNamespace: metricsNamespace(hosts.gateway.hostName),
@@ -254,7 +254,7 @@ export class OpenClawStack extends TerraformStack {
         hosts: Object.fromEntries(
           hosts.nodes.map((node) => [
             node.name,
-            { label: node.alarmLabel, instanceType: node.instance.instanceType, hostName: node.hostName, metricsNamespace: metricsNamespace(node.hostName) },
+            { label: alarmLabel(node.name, false), instanceType: node.instance.instanceType, hostName: node.hostName, metricsNamespace: metricsNamespace(node.hostName) },
           ]),
         ),
         instanceIdOfEach: nodes.instanceIdOfEach,

@@ -1,17 +1,15 @@
 /**
  * The gateway host: what its templates know, which files it gets, and its render.
  */
-import { CHANNELS, channelSecretParameters, type ChannelSecretParameter } from "../config/assistant";
-import { BEDROCK_MODELS } from "../config/bedrock-models";
 import type { DeploymentHosts } from "../config/hosts";
 import { isPrivilegedPort } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
-import { appliedGuardrail } from "../config/emulator";
 import type { OpenClawConfig } from "../config/schema";
-import { HOST_METRICS, hostContext, type HostContext } from "./context";
-import { COMMON_FILES, hostScript, renderHost, renderHostFiles, systemdUnit, type FileSpec, type HostFilesObject, type RenderedHost } from "./render";
-import { HOST_LAYOUT } from "./layout";
-import { isPinned, pluginPin } from "../config/pins";
+import { HOST_METRICS } from "../monitoring/metrics";
+import { hostContext, type HostContext } from "../host/context";
+import { HOST_LAYOUT } from "../host/layout";
+import { COMMON_FILES, hostScript, renderHost, renderHostFiles, systemdUnit, type FileSpec, type HostFilesObject, type RenderedHost } from "../host/render";
+import { assistantContext, type AssistantContext, type CreatedGuardrail } from "./assistant";
 
 export interface GatewayHostContext extends HostContext {
   readonly role: "gateway";
@@ -34,82 +32,6 @@ export interface GatewayHostContext extends HostContext {
   readonly assistant: AssistantContext;
   /** Names of the health metrics it publishes into its own namespace (and the alarms watch). */
   readonly health: { readonly gatewayMetric: string; readonly nodeMetric: string };
-}
-
-/** The model and channels of the gateway's openclaw.json, and what the boot installs and reads for them. */
-export interface AssistantContext {
-  /** `models.providers` and the `agents.defaults.model.primary` ref; null without Bedrock (`iam.bedrock: false`). */
-  readonly model: { readonly providers: object; readonly primary: string } | null;
-  /** The Bedrock plugin's `guardrail` setting (plugins.entries.amazon-bedrock.config), or null without one. */
-  readonly guardrail: { readonly guardrailIdentifier: string; readonly guardrailVersion: string } | null;
-  /** The `channels` block (secrets as env SecretRefs), or null without channels. */
-  readonly channels: object | null;
-  /** install-plugins.sh arguments, space-separated: `<plugin id>=<package>@<version>@<sha512 integrity or UNPINNED>`. */
-  readonly plugins: string;
-  /** The SSM parameters the boot reads into the channel secrets' EnvironmentFile. */
-  readonly channelSecrets: readonly ChannelSecretParameter[];
-}
-
-const BEDROCK_PLUGIN = "@openclaw/amazon-bedrock-provider";
-
-/**
- * A plugin as install-plugins.sh takes it. A package whose integrity could not be pinned (the registry
- * the pins were refreshed from did not serve it: the Bedrock provider, here) is passed as UNPINNED: the
- * gateway installs it by name at its pinned version, and its boot log says so (README, "What the hosts
- * install").
- */
-function pinned(pkg: string): string {
-  const pin = pluginPin(pkg);
-  return `${pkg}@${pin.version}@${isPinned(pin) ? pin.integrity : "UNPINNED"}`;
-}
-
-/** A guardrail the stack created: its id and published version (Terraform references). */
-export interface CreatedGuardrail {
-  readonly id: string;
-  readonly version: string;
-}
-
-/** The guardrail the gateway's Bedrock calls carry, if any (`openclaw.guardrail`). */
-function guardrailSetting(config: OpenClawConfig, created: CreatedGuardrail | undefined): AssistantContext["guardrail"] {
-  const setting = appliedGuardrail(config);
-  if (!setting) return null;
-  if (!("create" in setting)) return { guardrailIdentifier: setting.id, guardrailVersion: setting.version };
-  if (!created) throw new Error("openclaw.guardrail.create: the created guardrail's id and version are needed to render the gateway");
-  return { guardrailIdentifier: created.id, guardrailVersion: created.version };
-}
-
-/** `created`: the guardrail the stack made, when `openclaw.guardrail` is `{ "create": true }`. */
-export function assistantContext(config: OpenClawConfig, names: DeploymentNames, created?: CreatedGuardrail): AssistantContext {
-  const { model, channels } = config.openclaw;
-  const bedrock = config.iam.bedrock;
-  const region = config.openclaw.bedrockRegion ?? config.region;
-  const definition = typeof model === "string" ? { id: model, ...BEDROCK_MODELS[model] } : { name: model.id, ...model };
-  const plugins = [
-    ...(bedrock ? [`amazon-bedrock=${pinned(BEDROCK_PLUGIN)}`] : []),
-    ...channels.flatMap((channel) => {
-      const plugin = CHANNELS[channel].plugin;
-      return plugin ? [`${channel}=${pinned(plugin)}`] : [];
-    }),
-  ];
-  return {
-    model: bedrock
-      ? {
-          providers: {
-            "amazon-bedrock": {
-              baseUrl: `https://bedrock-runtime.${region}.amazonaws.com`,
-              api: "bedrock-converse-stream",
-              auth: "aws-sdk",
-              models: [{ id: definition.id, name: definition.name, input: definition.input, contextWindow: definition.contextWindow, maxTokens: definition.maxTokens }],
-            },
-          },
-          primary: `amazon-bedrock/${definition.id}`,
-        }
-      : null,
-    guardrail: guardrailSetting(config, created),
-    channels: channels.length > 0 ? Object.fromEntries(channels.map((channel) => [channel, { enabled: true, ...CHANNELS[channel].settings }])) : null,
-    plugins: plugins.join(" "),
-    channelSecrets: channelSecretParameters(channels, names.parameterPath),
-  };
 }
 
 export const GATEWAY_BOOT_SCRIPT = hostScript("gateway/boot-gateway.sh");

@@ -2,15 +2,14 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { randomBytes } from "node:crypto";
 import type { Architecture } from "../../src/config/aws-facts";
 import type { NodeRecord } from "../../src/config/hosts";
-import { NodeHosts, type NodeHostsProps } from "../../src/constructs/node";
+import { NodeHosts, type NodeHostsProps } from "../../src/node/node-hosts";
 import { userDataText } from "../helpers";
-import { synthConstruct } from "./bare-stack";
+import { synthConstruct } from "../constructs/bare-stack";
 
 const record = (name: string, instanceType: string, architecture: Architecture): NodeRecord => ({
   name,
   hostName: `openclaw-${name}`,
   roleName: `openclaw-${name}-ec2-role`,
-  alarmLabel: name,
   instance: { instanceType, architecture, rootVolumeGb: 30 },
   dataVolume: { sizeGb: 10 },
   pairingParameter: `/openclaw/openclaw/nodes/${name}/pairing`,

@@ -1,9 +1,9 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { hostMetrics, Monitoring, type MonitoringProps } from "../../src/constructs/monitoring";
+import { hostMetrics, Monitoring, type MonitoringProps } from "../../src/monitoring/monitoring";
 import { configWith, propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { referenceToOnly, synthConstruct } from "../constructs/bare-stack";
 
 const defaults = configWith().monitoring;
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,12 +1,12 @@
 import { PNPM_PINS, tarballUrl } from "../../src/config/pins";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { NODE_RUNTIMES } from "../../src/hosts/runtime";
+import { NODE_RUNTIMES } from "../../src/host/runtime";
 import { configWith } from "../helpers";
-import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
-import { cloudConfig, type HostFile } from "../../src/hosts/render";
-import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleHosts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
-import { fileContent } from "./helpers";
+import { GATEWAY_DOWNLOADED_FILES, renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
+import { cloudConfig, type HostFile } from "../../src/host/render";
+import { EIP_TOKEN, PRIVATE_IP_TOKEN, exampleContexts, exampleHosts, exampleFiles, gatewayFixture, nodeFixture } from "../hosts/fixtures";
+import { fileContent } from "../hosts/helpers";
 
 interface CloudConfig {
   write_files: { path: string; permissions: string; owner: string; content: string }[];

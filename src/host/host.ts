@@ -3,9 +3,9 @@ import { Construct } from "constructs";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { HostDataVolume, HostInstance } from "../config/hosts";
-import { HOST_LAYOUT } from "../hosts/layout";
+import { HOST_LAYOUT } from "./layout";
 import { DataVolume, type DataVolumePolicy } from "./data-volume";
-import { type ForEachResources, sameKey } from "./for-each";
+import { type ForEachResources, sameKey } from "../constructs/for-each";
 
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;

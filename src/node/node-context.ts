@@ -5,9 +5,9 @@ import type { Architecture } from "../config/aws-facts";
 import { nodeRecord, type DeploymentHosts, type NodeRecord } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
-import { hostContext, type HostContext } from "./context";
-import { HOST_LAYOUT } from "./layout";
-import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "./render";
+import { hostContext, type HostContext } from "../host/context";
+import { HOST_LAYOUT } from "../host/layout";
+import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "../host/render";
 
 export interface NodeHostContext extends HostContext {
   readonly role: "node";
@@ -76,12 +76,13 @@ export function nodeUserDataTemplates(
   for (const node of hosts.nodes) {
     const { architecture } = node.instance;
     if (templates.has(architecture)) continue;
-    const settings = config.nodes.find((candidate) => candidate.name === node.name)!;
     const render = (record: NodeRecord) => renderNodeHost(nodeHostContext(config, names, hosts, record, gatewayPrivateAddress, installBucket)).userData;
-    const template = render(nodeRecord(names, { ...settings, name: NODE_NAME_PLACEHOLDER }));
+    // The same node under the placeholder name: its settings from its record.
+    const { instanceType, rootVolumeGb } = node.instance;
+    const template = render(nodeRecord(names, { name: NODE_NAME_PLACEHOLDER, instanceType, rootVolumeGb, dataVolumeGb: node.dataVolume.sizeGb }));
     if (template.replaceAll(NODE_NAME_PLACEHOLDER, node.name) !== render(node)) {
       throw new Error(
-        `the user data of node ${node.name} depends on more than its name and architecture, so the nodes can no longer share one rendering per architecture: update nodeUserDataTemplates (src/hosts/node.ts)`,
+        `the user data of node ${node.name} depends on more than its name and architecture, so the nodes can no longer share one rendering per architecture: update nodeUserDataTemplates (src/node/node-context.ts)`,
       );
     }
     templates.set(architecture, template);

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { TerraformIterator, TerraformLocal } from "cdktf";
-import { encodeUserData, Host, hclStringLiteral, terraformTemplateLiteral, type HostProps } from "../../src/constructs/host";
+import { encodeUserData, Host, hclStringLiteral, terraformTemplateLiteral, type HostProps } from "../../src/host/host";
 import { propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { referenceToOnly, synthConstruct } from "../constructs/bare-stack";
 
 /** An x86 host with a 20 GB root volume, plainly given ids. */
 const hostProps: HostProps = {

@@ -1,6 +1,6 @@
 import { deploymentHosts } from "../../src/config/hosts";
 import { deploymentNames } from "../../src/config/names";
-import { NODE_NAME_PLACEHOLDER, nodeHostContext, nodeUserDataTemplates, renderNodeHost } from "../../src/hosts/node";
+import { NODE_NAME_PLACEHOLDER, nodeHostContext, nodeUserDataTemplates, renderNodeHost } from "../../src/node/node-context";
 import { configWith } from "../helpers";
 
 describe("nodeUserDataTemplates", () => {

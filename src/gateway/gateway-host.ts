@@ -5,8 +5,8 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { GATEWAY_HOST_NUMBER, type GatewayRecord } from "../config/hosts";
-import type { DataVolumePolicy } from "./data-volume";
-import { encodeUserData, Host } from "./host";
+import type { DataVolumePolicy } from "../host/data-volume";
+import { encodeUserData, Host } from "../host/host";
 
 export interface GatewayHostProps {
   /** The gateway's record: its names, instance settings and (when the config knows it) private address. */

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hclStringLiteral, terraformTemplateLiteral } from "../../src/constructs/host";
+import { hclStringLiteral, terraformTemplateLiteral } from "../../src/host/host";
 import { terraformEnv } from "../terraform-env";
 
 /** What Terraform makes of `expression` in a configuration of these locals (terraform console, no provider). */

@@ -5,11 +5,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { HOST_LAYOUT } from "../../src/hosts/layout";
-import { contextsFor, RESOLVED_ADDRESSES } from "./fixtures";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { HOST_LAYOUT } from "../../src/host/layout";
+import { contextsFor, RESOLVED_ADDRESSES } from "../hosts/fixtures";
 import { configErrorOf } from "../helpers";
-import { fileContent, run, tempDir, toolchain } from "./helpers";
+import { fileContent, run, tempDir, toolchain } from "../hosts/helpers";
 
 jest.setTimeout(5 * 60_000);
 

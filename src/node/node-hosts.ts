@@ -4,9 +4,9 @@ import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Architecture } from "../config/aws-facts";
 import type { NodeRecord } from "../config/hosts";
-import type { DataVolumePolicy } from "./data-volume";
-import { atKey, perKeyOf, sameKey } from "./for-each";
-import { checkUserDataSize, Host, terraformTemplateLiteral } from "./host";
+import type { DataVolumePolicy } from "../host/data-volume";
+import { atKey, perKeyOf, sameKey } from "../constructs/for-each";
+import { checkUserDataSize, Host, terraformTemplateLiteral } from "../host/host";
 
 export interface NodeHostsProps {
   /** Every node's record: its names, instance settings, pairing and node-list parameters. */

@@ -1,8 +1,8 @@
-import { bedrockMetrics } from "../../src/constructs/bedrock-alarms";
-import { Dashboard, PER_WIDGET, type DashboardProps } from "../../src/constructs/dashboard";
-import { hostMetrics } from "../../src/constructs/monitoring";
+import { bedrockMetrics } from "../../src/monitoring/bedrock-alarms";
+import { Dashboard, PER_WIDGET, type DashboardProps } from "../../src/monitoring/dashboard";
+import { hostMetrics } from "../../src/monitoring/monitoring";
 import { propertiesOf } from "../helpers";
-import { synthConstruct } from "./bare-stack";
+import { synthConstruct } from "../constructs/bare-stack";
 
 const MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const host = (hostName: string, instanceId: string, healthMetric: string) => ({

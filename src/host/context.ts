@@ -9,24 +9,8 @@ import { PARAMETER_PLACEHOLDER } from "../config/hosts";
 import type { DeploymentNames } from "../config/names";
 import type { OpenClawConfig } from "../config/schema";
 import { NPM_REGISTRY, OPENCLAW_PIN, openclawLockSha256, PNPM_PINS } from "../config/pins";
+import { HOST_METRICS } from "../monitoring/metrics";
 import { NODE_RUNTIMES, packageTarball, type NodeRuntime, type PackageTarball } from "./runtime";
-
-/**
- * The custom metrics of the hosts and where each is published, for everything that names them: the IAM
- * policies, the alarms, the CloudWatch agent config (`monitoring.namespace` of a host's context) and the
- * gateway's health script. Every host publishes only into a namespace of its own,
- * `<monitoring.namespace>/<host name>` (its role may write no other: CloudWatch scopes PutMetricData by
- * namespace only, not by dimension): its agent's metrics (memoryMetric among them, with dimensions
- * InstanceId and InstanceType) and, on the gateway, the application health of every host (gatewayMetric
- * and nodeMetric, one value per host a minute with dimension Host=<host name>, gateway-health.sh). So no
- * host can publish a metric that another host's alarm watches, and no node can publish a health value.
- */
-export const HOST_METRICS = {
-  namespace: (monitoringNamespace: string, hostName: string): string => `${monitoringNamespace}/${hostName}`,
-  gatewayMetric: "GatewayHealthy",
-  nodeMetric: "NodeConnected",
-  memoryMetric: "mem_used_percent",
-} as const;
 
 /** Where the host downloads OpenClaw's lock (the stack's install-files bucket), and the hash it checks it against. */
 export interface OpenClawLock {
@@ -35,7 +19,7 @@ export interface OpenClawLock {
   readonly sha256: string;
 }
 
-/** The key of the lock object: named by its hash (src/constructs/install-files.ts puts it there). */
+/** The key of the lock object: named by its hash (install-files.ts puts it there). */
 export function openclawLockKey(sha256: string): string {
   return `openclaw-lock/${sha256}/package-lock.json`;
 }

@@ -3,15 +3,14 @@ import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { GatewayRecord } from "../../src/config/hosts";
-import { GatewayHost, type GatewayHostProps } from "../../src/constructs/gateway";
+import { GatewayHost, type GatewayHostProps } from "../../src/gateway/gateway-host";
 import { propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { referenceToOnly, synthConstruct } from "../constructs/bare-stack";
 
 const GATEWAY: GatewayRecord = {
   name: "gw",
   hostName: "openclaw-gw",
   roleName: "openclaw-ec2-role",
-  alarmLabel: "GW",
   instance: { instanceType: "t3.medium", architecture: "x86_64", rootVolumeGb: 100 },
   dataVolume: { sizeGb: 20 },
   tokenSecret: "openclaw/openclaw/gateway/token",

@@ -4,8 +4,8 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { HOST_METRICS } from "../hosts/context";
-import { atKey, type ForEachResources, perKeyOf } from "./for-each";
+import { HOST_METRICS } from "../monitoring/metrics";
+import { atKey, type ForEachResources, perKeyOf } from "../constructs/for-each";
 
 /**
  * The AWS services that publish to the alarm topic: CloudWatch alarms, and AWS Budgets for a budget's

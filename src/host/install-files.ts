@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { openclawLockKey } from "../hosts/context";
-import type { HostFilesObject } from "../hosts/render";
+import { openclawLockKey } from "./context";
+import type { HostFilesObject } from "./render";
 import { terraformTemplateLiteral } from "./host";
-import { PrivateBucket } from "./private-bucket";
+import { PrivateBucket } from "../constructs/private-bucket";
 
 export interface InstallFilesProps {
   /** The bucket's name (globally unique: it carries the account and region). */

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import type { HostDataVolume } from "../config/hosts";
-import { type ForEachResources, sameKey } from "./for-each";
+import { type ForEachResources, sameKey } from "../constructs/for-each";
 
 /** What every host's data volume shares, deployment-wide. */
 export interface DataVolumePolicy {

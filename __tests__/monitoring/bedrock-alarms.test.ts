@@ -1,6 +1,6 @@
-import { BedrockAlarms, type BedrockAlarmsProps } from "../../src/constructs/bedrock-alarms";
+import { BedrockAlarms, type BedrockAlarmsProps } from "../../src/monitoring/bedrock-alarms";
 import { propertiesOf } from "../helpers";
-import { synthConstruct } from "./bare-stack";
+import { synthConstruct } from "../constructs/bare-stack";
 
 const MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:openclaw-alarms";

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { HOST_LAYOUT, type HostLayout } from "../../src/hosts/layout";
-import { renderGatewayHost } from "../../src/hosts/gateway";
-import { renderNodeHost } from "../../src/hosts/node";
-import { TEMPLATES_DIR, type RenderedHost } from "../../src/hosts/render";
-import { gatewayFixture, nodeFixture } from "./fixtures";
-import { fileContent } from "./helpers";
+import { HOST_LAYOUT, type HostLayout } from "../../src/host/layout";
+import { renderGatewayHost } from "../../src/gateway/gateway-context";
+import { renderNodeHost } from "../../src/node/node-context";
+import { TEMPLATES_DIR, type RenderedHost } from "../../src/host/render";
+import { gatewayFixture, nodeFixture } from "../hosts/fixtures";
+import { fileContent } from "../hosts/helpers";
 
 /** The entries of the table that are the service user's name and id, not paths. */
 const paths = Object.entries(HOST_LAYOUT).flatMap(([key, value]) => (typeof value === "string" && key !== "serviceUser" ? [[key, value] as const] : []));
