@@ -6,6 +6,7 @@ import type { GatewayRecord } from "../../src/config/hosts";
 import { GatewayHost, type GatewayHostProps } from "../../src/gateway/gateway-host";
 import { propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "../constructs/bare-stack";
+import { placement } from "../host/placement";
 
 const GATEWAY: GatewayRecord = {
   name: "gw",
@@ -28,13 +29,7 @@ function synthGateway(props: Pick<GatewayHostProps, "elasticIp">, addresses: (st
         return `#!/bin/bash\necho "address: ${publicAddress ?? "none"}"\n`;
       },
       ami: "ami-0123456789abcdef0",
-      subnetId: "subnet-1",
-      securityGroupId: "sg-gateway",
-      instanceProfileName: "gateway-profile",
-      keyName: "openclaw-key",
-      dependsOn: [parameter],
-      ignoreSecurityGroupDrift: false,
-      dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
+      placement: placement({ securityGroupId: "sg-gateway", instanceProfileName: "gateway-profile", keyName: "openclaw-key", dependsOn: [parameter] }),
       ...props,
     });
     return { instanceId: gateway.instance.id, publicIp: gateway.publicIp };
@@ -66,12 +61,7 @@ describe("GatewayHost", () => {
         elasticIp: false,
         renderUserData: () => "#!/bin/bash\n",
         ami: "ami-0123456789abcdef0",
-      subnetId: "subnet-1",
-        securityGroupId: "sg-gateway",
-        instanceProfileName: "gateway-profile",
-        dependsOn: [],
-        ignoreSecurityGroupDrift: false,
-        dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
+        placement: placement({ securityGroupId: "sg-gateway", instanceProfileName: "gateway-profile" }),
       });
       return { privateIp: gateway.privateIp };
     });

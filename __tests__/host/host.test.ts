@@ -5,19 +5,16 @@ import { TerraformIterator, TerraformLocal } from "cdktf";
 import { encodeUserData, Host, hclStringLiteral, terraformTemplateLiteral, type HostProps } from "../../src/host/host";
 import { propertiesOf } from "../helpers";
 import { referenceToOnly, synthConstruct } from "../constructs/bare-stack";
+import { placement } from "./placement";
 
 /** An x86 host with a 20 GB root volume, plainly given ids. */
 const hostProps: HostProps = {
   name: "h",
   instance: { instanceType: "t3.small", rootVolumeGb: 20 },
   ami: "ami-0123456789abcdef0",
-  subnetId: "subnet-1",
-  securityGroupIds: ["sg-1"],
-  instanceProfileName: "profile",
+  placement: placement(),
   userDataBase64: encodeUserData("h", "#cloud-config\n{}\n"),
-  ignoreSecurityGroupDrift: false,
   dataVolume: { sizeGb: 10 },
-  dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
 };
 
 const synthHost = (overrides: Partial<HostProps> = {}) =>
@@ -54,7 +51,7 @@ describe("Host", () => {
   it("given a key pair, something to wait for and the emulator accommodation, when synthesized, then the instance has the key, waits, and ignores security group drift", () => {
     const { tf } = synthConstruct((stack) => {
       const parameter = new SsmParameter(stack, "parameter", { name: "/p", type: "String", value: "pending" });
-      new Host(stack, "host", { ...hostProps, keyName: "openclaw-key", dependsOn: [parameter], ignoreSecurityGroupDrift: true });
+      new Host(stack, "host", { ...hostProps, placement: placement({ keyName: "openclaw-key", dependsOn: [parameter], ignoreSecurityGroupDrift: true }) });
     });
     const [instance] = propertiesOf(tf, "aws_instance");
     expect(instance).toMatchObject({ key_name: "openclaw-key", lifecycle: { ignore_changes: ["ami", "vpc_security_group_ids"] } });

@@ -5,6 +5,7 @@ import type { NodeRecord } from "../../src/config/hosts";
 import { NodeHosts, type NodeHostsProps } from "../../src/node/node-hosts";
 import { userDataText } from "../helpers";
 import { synthConstruct } from "../constructs/bare-stack";
+import { placement } from "../host/placement";
 
 const record = (name: string, instanceType: string, architecture: Architecture): NodeRecord => ({
   name,
@@ -28,19 +29,14 @@ const props: NodeHostsProps = {
   ]),
   namePlaceholder: PLACEHOLDER,
   ami: (node) => `ami-${node.instance.architecture}`,
-  subnetId: "subnet-1",
-  securityGroupId: "sg-node",
-  instanceProfileName: "${aws_iam_instance_profile.node_profile[each.key].name}",
-  dependsOn: [],
-  ignoreSecurityGroupDrift: false,
-  dataVolumePolicy: { availabilityZone: "us-east-1a", deleteOnDestroy: false, backupTag: { key: "OpenClawDataVolume", value: "openclaw" } },
+  placement: placement({ securityGroupId: "sg-node", instanceProfileName: "${aws_iam_instance_profile.node_profile[each.key].name}" }),
 };
 
 describe("NodeHosts", () => {
   it("given two nodes, when synthesized, then each is a host of its own settings, named by its node, with its architecture's user data naming it", () => {
     const { tf, exposed } = synthConstruct((stack) => {
       const parameter = new SsmParameter(stack, "parameter", { name: "/p", type: "String", value: "pending" });
-      const nodes = new NodeHosts(stack, "nodes", { ...props, dependsOn: [parameter] });
+      const nodes = new NodeHosts(stack, "nodes", { ...props, placement: { ...props.placement, dependsOn: [parameter] } });
       return { each: nodes.instanceIdOfEach, arm: nodes.instanceId("arm") };
     });
     expect(Object.keys(tf.resource.aws_instance)).toEqual(['node["arm"]', 'node["node-1"]']);

@@ -10,29 +10,35 @@ import { type ForEachResources, sameKey } from "../constructs/for-each";
 /** EC2's limit on user data, counted before base64 (so after gzip). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 
+/** Where a host runs and what it may do: what the stack gives every host of a role alike. */
+export interface HostPlacement {
+  readonly subnetId: string;
+  /** What every data volume shares (zone, destroy protection, backup tag). */
+  readonly dataVolumePolicy: DataVolumePolicy;
+  readonly securityGroupId: string;
+  readonly instanceProfileName: string;
+  /** SSH key pair, when SSH is possible at all. */
+  readonly keyName?: string;
+  /** What must exist before the host boots (the parameters its boot script reads or writes). */
+  readonly dependsOn: ITerraformDependable[];
+  /** Emulator accommodation (config/emulator.ts): the instance ignores drift of its security group list. */
+  readonly ignoreSecurityGroupDrift: boolean;
+}
+
 export interface HostProps {
+  readonly placement: HostPlacement;
   /** Host name: the Name tag. */
   readonly name: string;
   /** Instance type and root volume size. */
   readonly instance: Pick<HostInstance, "instanceType" | "rootVolumeGb">;
   /** The AMI of the instance's architecture (Amis.idFor). */
   readonly ami: string;
-  /** The host's data volume, and what all data volumes share. */
+  /** The host's data volume. */
   readonly dataVolume: HostDataVolume;
-  readonly dataVolumePolicy: DataVolumePolicy;
-  readonly subnetId: string;
   /** A fixed private address in the subnet (the gateway's, which the nodes connect to). */
   readonly privateIp?: string;
-  readonly securityGroupIds: readonly string[];
-  readonly instanceProfileName: string;
-  /** SSH key pair, when SSH is possible at all. */
-  readonly keyName?: string;
   /** The user data, as `encodeUserData` writes it. */
   readonly userDataBase64: string;
-  /** What must exist before the host boots (e.g. the parameters its boot script writes). */
-  readonly dependsOn?: ITerraformDependable[];
-  /** Emulator accommodation (config/emulator.ts): the instance ignores drift of its security group list. */
-  readonly ignoreSecurityGroupDrift: boolean;
   /** One host per key: the other props then hold that map's values (`each.value.*`). */
   readonly forEach?: ForEachResources;
 }
@@ -70,16 +76,16 @@ export class Host extends Construct {
 
   constructor(scope: Construct, id: string, props: HostProps) {
     super(scope, id);
-    const { forEach } = props;
+    const { forEach, placement } = props;
     this.instance = new Instance(this, "instance", {
       forEach: forEach?.forEach,
       ami: props.ami,
       instanceType: props.instance.instanceType,
-      subnetId: props.subnetId,
+      subnetId: placement.subnetId,
       privateIp: props.privateIp,
-      vpcSecurityGroupIds: [...props.securityGroupIds],
-      iamInstanceProfile: props.instanceProfileName,
-      keyName: props.keyName,
+      vpcSecurityGroupIds: [placement.securityGroupId],
+      iamInstanceProfile: placement.instanceProfileName,
+      keyName: placement.keyName,
       // Outbound internet without a NAT gateway; nothing listens publicly unless a rule says so.
       associatePublicIpAddress: true,
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
@@ -92,16 +98,16 @@ export class Host extends Construct {
       userDataBase64: props.userDataBase64,
       userDataReplaceOnChange: true,
       tags: { Name: props.name },
-      dependsOn: props.dependsOn,
+      dependsOn: placement.dependsOn,
       // A new AL2023 release must not replace a running host at the next plan; replace it deliberately.
-      lifecycle: { ignoreChanges: props.ignoreSecurityGroupDrift ? ["ami", "vpc_security_group_ids"] : ["ami"] },
+      lifecycle: { ignoreChanges: placement.ignoreSecurityGroupDrift ? ["ami", "vpc_security_group_ids"] : ["ami"] },
     });
     if (forEach) this.instance.overrideLogicalId(forEach.resourceName);
 
     this.dataVolume = new DataVolume(this, "data", {
       hostName: props.name,
       volume: props.dataVolume,
-      policy: props.dataVolumePolicy,
+      policy: placement.dataVolumePolicy,
       instanceId: forEach ? sameKey(this.instance, "id") : this.instance.id,
       deviceName: HOST_LAYOUT.dataDevice,
       forEach,

@@ -1,12 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformLocal, type ITerraformDependable } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import type { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Architecture } from "../config/aws-facts";
 import type { NodeRecord } from "../config/hosts";
-import type { DataVolumePolicy } from "../host/data-volume";
 import { atKey, perKeyOf, sameKey } from "../constructs/for-each";
-import { checkUserDataSize, Host, terraformTemplateLiteral } from "../host/host";
+import { checkUserDataSize, Host, terraformTemplateLiteral, type HostPlacement } from "../host/host";
 
 export interface NodeHostsProps {
   /** Every node's record: its names, instance settings, pairing and node-list parameters. */
@@ -19,18 +18,8 @@ export interface NodeHostsProps {
   readonly namePlaceholder: string;
   /** The AMI of a node's architecture (Amis.idFor). */
   readonly ami: (node: NodeRecord) => string;
-  readonly subnetId: string;
-  /** What every data volume shares (zone, destroy protection, backup tag). */
-  readonly dataVolumePolicy: DataVolumePolicy;
-  readonly securityGroupId: string;
-  /** Each node's instance profile, keyed like the nodes (Iam.nodeInstanceProfileName). */
-  readonly instanceProfileName: string;
-  /** SSH key pair, when SSH is possible at all. */
-  readonly keyName?: string;
-  /** The shared parameters the nodes wait for. */
-  readonly dependsOn: ITerraformDependable[];
-  /** Emulator accommodation (config/emulator.ts). */
-  readonly ignoreSecurityGroupDrift: boolean;
+  /** Their subnet, security group, instance profile, ... (HostPlacement): the same for every node. */
+  readonly placement: HostPlacement;
 }
 
 /** Terraform name of the node resources: `aws_instance.node["<node name>"]`, `aws_ebs_volume.node_data[...]`. */
@@ -91,18 +80,12 @@ export class NodeHosts extends Construct {
     }).overrideLogicalId(`${NODE_RESOURCE_NAME}_list_entry`);
 
     this.instances = new Host(this, "host", {
+      placement: props.placement,
       name: hostName,
       instance: { instanceType: each.getString("instance_type"), rootVolumeGb: each.getNumber("root_volume_gb") },
       ami: each.getString("ami"),
       dataVolume: { sizeGb: each.getNumber("data_volume_gb") },
-      dataVolumePolicy: props.dataVolumePolicy,
-      subnetId: props.subnetId,
-      securityGroupIds: [props.securityGroupId],
-      instanceProfileName: props.instanceProfileName,
-      keyName: props.keyName,
       userDataBase64: `\${base64gzip(replace(local.${userData.friendlyUniqueId}[each.value.architecture], ${JSON.stringify(props.namePlaceholder)}, each.key))}`,
-      dependsOn: props.dependsOn,
-      ignoreSecurityGroupDrift: props.ignoreSecurityGroupDrift,
       forEach: { forEach: each, resourceName: NODE_RESOURCE_NAME },
     }).instance;
     this.instanceIdOfEach = sameKey(this.instances, "id");

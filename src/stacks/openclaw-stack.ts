@@ -170,7 +170,6 @@ export class OpenClawStack extends TerraformStack {
       tls: config.gateway.tls,
       placeholder: PARAMETER_PLACEHOLDER,
     });
-    const hostDependencies = [...parameters.resources, ...secrets.resources];
 
     const keyPair =
       config.keyPair.mode === "none"
@@ -193,18 +192,20 @@ export class OpenClawStack extends TerraformStack {
       });
     }
     const amis = new Amis(this, "amis");
+    // What every host shares; each role adds its security group and instance profile.
+    const placement = {
+      subnetId: network.hostSubnetId,
+      dataVolumePolicy,
+      keyName: keyPair?.keyName,
+      dependsOn: [...parameters.resources, ...secrets.resources],
+      ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
+    };
     const gateway = new GatewayHost(this, "gateway", {
       host: hosts.gateway,
       ami: amis.idFor(hosts.gateway.instance.architecture),
       elasticIp: config.gateway.elasticIp,
       renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress, installFiles.bucket, guardrail)).userData,
-      subnetId: network.hostSubnetId,
-      dataVolumePolicy,
-      securityGroupId: securityGroups.gatewayGroupId,
-      instanceProfileName: iam.gatewayInstanceProfileName,
-      keyName: keyPair?.keyName,
-      dependsOn: hostDependencies,
-      ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
+      placement: { ...placement, securityGroupId: securityGroups.gatewayGroupId, instanceProfileName: iam.gatewayInstanceProfileName },
     });
     let nodes: NodeHosts | undefined;
     if (hosts.nodes.length > 0) {
@@ -213,13 +214,8 @@ export class OpenClawStack extends TerraformStack {
         ami: (node) => amis.idFor(node.instance.architecture),
         userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp, installFiles.bucket),
         namePlaceholder: NODE_NAME_PLACEHOLDER,
-        subnetId: network.hostSubnetId,
-        dataVolumePolicy,
-        securityGroupId: securityGroups.nodeGroupId!,
-        instanceProfileName: iam.nodeInstanceProfileName!,
-        keyName: keyPair?.keyName,
-        dependsOn: hostDependencies,
-        ignoreSecurityGroupDrift: accommodations.ignoreSecurityGroupDrift,
+        // The instance profile is each node's own (a reference keyed like the nodes).
+        placement: { ...placement, securityGroupId: securityGroups.nodeGroupId!, instanceProfileName: iam.nodeInstanceProfileName! },
       });
       // A 0.1.0 deployment's node resources move to their per-key addresses (node-moves.ts).
       this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
