@@ -12,6 +12,7 @@ module.exports = {
   ...base,
   testMatch: [
     "<rootDir>/__tests__/{config,constructs,host,gateway,node,monitoring,stacks,cost,policy}/**/*.test.ts",
+    "<rootDir>/__tests__/aws-environment.test.ts",
   ],
   testPathIgnorePatterns: ["/node_modules/", "\\.(emulator|terraform|openclaw)\\.test\\.ts$"],
   globalSetup: undefined,

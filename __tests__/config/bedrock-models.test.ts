@@ -3,6 +3,7 @@
  * windows, read from the plugin fixture: skipped, saying so, without it), and the ARNs IAM grants.
  */
 import { execFileSync } from "node:child_process";
+import { AwsEnvironment } from "../../src/aws-environment";
 import { BEDROCK_MODELS, bedrockGuardrailArn, bedrockModelArns, foundationModelOf } from "../../src/config/bedrock-models";
 import { bedrockPluginFixture, bedrockPluginSkipReason } from "../hosts/bedrock-plugin-fixture";
 
@@ -27,7 +28,7 @@ withFixture(`every known model's context window is the Bedrock plugin's own${ski
 });
 
 test("a profile is granted in the Bedrock region and its foundation model in any region; a guardrail by its id", () => {
-  const account = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
+  const account = new AwsEnvironment("aws", "us-east-1", "123456789012");
   expect(bedrockModelArns(account, "us.anthropic.claude-sonnet-5")).toEqual([
     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-5",
     "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-5",

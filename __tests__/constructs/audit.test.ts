@@ -4,13 +4,11 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { Audit, type AuditProps } from "../../src/constructs/audit";
 import { configWith, propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { referenceToOnly, synthConstruct, TEST_ENVIRONMENT } from "./bare-stack";
 
 const props: AuditProps = {
   trailName: "openclaw-trail",
-  accountId: "123456789012",
-  region: "us-east-1",
-  partition: "aws",
+  environment: TEST_ENVIRONMENT,
   retentionDays: configWith().audit.retentionDays,
   deleteLogsOnDestroy: false,
   loggingOff: false,

@@ -1,15 +1,13 @@
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { Backup, DLM_ACTIONS, type BackupProps } from "../../src/constructs/backup";
 import { propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { referenceToOnly, synthConstruct, TEST_ENVIRONMENT } from "./bare-stack";
 
 const props: BackupProps = {
   roleName: "openclaw-dlm-role",
   targetTag: { key: "OpenClawDataVolume", value: "openclaw" },
   retention: 7,
-  partition: "aws",
-  region: "us-east-1",
-  accountId: "123456789012",
+  environment: TEST_ENVIRONMENT,
 };
 
 const synthBackup = (overrides: Partial<BackupProps> = {}) => synthConstruct((stack) => void new Backup(stack, "backup", { ...props, ...overrides }));

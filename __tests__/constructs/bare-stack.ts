@@ -5,6 +5,7 @@
  * tests' business (__tests__/stacks/).
  */
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsEnvironment } from "../../src/aws-environment";
 import { expandForEach } from "../../src/cost/for-each";
 import type { Synthesized, TerraformJson } from "../helpers";
 
@@ -39,3 +40,6 @@ export function referenceToOnly(tf: TerraformJson, type: string, attribute: stri
   if (names.length !== 1) throw new Error(`expected one ${type}, found ${names.length}`);
   return `\${${type}.${names[0]}.${attribute}}`;
 }
+
+/** The partition, region and account construct tests deploy into, as plain values. */
+export const TEST_ENVIRONMENT = new AwsEnvironment("aws", "us-east-1", "123456789012");

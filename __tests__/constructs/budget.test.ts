@@ -1,14 +1,13 @@
 import { Budget, budgetArn, type BudgetProps } from "../../src/constructs/budget";
 import { propertiesOf } from "../helpers";
-import { synthConstruct } from "./bare-stack";
+import { synthConstruct, TEST_ENVIRONMENT } from "./bare-stack";
 
 const props: BudgetProps = {
   name: "openclaw",
   monthlyUsd: 150,
   costAllocationTag: { key: "Stack", value: "openclaw" },
   topicArn: "arn:aws:sns:us-east-1:123456789012:openclaw-alarms",
-  partition: "aws",
-  accountId: "123456789012",
+  environment: TEST_ENVIRONMENT,
 };
 
 function synthBudget(overrides: Partial<BudgetProps> = {}) {

@@ -1,7 +1,7 @@
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { anyEndpoint, Endpoints, type EndpointsProps } from "../../src/constructs/endpoints";
 import { configWith, propertiesOf } from "../helpers";
-import { synthConstruct } from "./bare-stack";
+import { synthConstruct, TEST_ENVIRONMENT } from "./bare-stack";
 
 const ALL_ON = configWith().endpoints;
 
@@ -9,10 +9,9 @@ const props: EndpointsProps = {
   vpcId: "vpc-1",
   subnetId: "subnet-private",
   securityGroupId: "sg-endpoints",
-  region: "us-east-1",
+  environment: TEST_ENVIRONMENT,
   services: ALL_ON,
   namePrefix: "openclaw",
-  accountId: "123456789012",
 };
 
 const synthEndpoints = (overrides: Partial<EndpointsProps> = {}) =>
@@ -55,6 +54,6 @@ describe("Endpoints", () => {
   });
 
   it("given region eu-west-1, when synthesized, then the service names follow it", () => {
-    expect(serviceNames(synthEndpoints({ region: "eu-west-1" }).tf)).toContain("com.amazonaws.eu-west-1.ssm");
+    expect(serviceNames(synthEndpoints({ environment: TEST_ENVIRONMENT.inRegion("eu-west-1") }).tf)).toContain("com.amazonaws.eu-west-1.ssm");
   });
 });

@@ -2,7 +2,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { CLOUDWATCH_AGENT, Iam, SSM_AGENT, type IamProps } from "../../src/constructs/iam";
 import { propertiesOf, resourcesOf, type TerraformJson } from "../helpers";
-import { synthConstruct } from "./bare-stack";
+import { synthConstruct, TEST_ENVIRONMENT } from "./bare-stack";
 
 interface Statement {
   Sid: string;
@@ -73,7 +73,7 @@ const props: IamProps = {
   gatewayInstallFileArns: [GATEWAY_HOST_FILES],
   hostLogGroupArns: LOG_GROUPS,
   keyArn: KEY,
-  region: "us-east-1",
+  environment: TEST_ENVIRONMENT,
   nodes: [nodeRole("node", "openclaw-node-ec2-role")],
   nodeResourceName: "node",
   bedrockModelArns: [
@@ -81,7 +81,6 @@ const props: IamProps = {
     "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
   ],
   marketplace: true,
-  partition: "aws",
   gatewayTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/openclaw/gateway/token-??????",
 };
 

@@ -6,7 +6,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Network } from "../../src/constructs/network";
 import { configWith, propertiesOf, resourcesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "./bare-stack";
+import { referenceToOnly, synthConstruct, TEST_ENVIRONMENT } from "./bare-stack";
 
 /** The Network of `props`, exposing the ids it hands to the stack. */
 function synthNetwork(props: ConstructorParameters<typeof Network>[2]) {
@@ -20,7 +20,7 @@ const FLOW_LOG_GROUP = { name: "/openclaw/vpc-flow-logs", retentionDays: 30, key
 
 describe("Network", () => {
   describe("given the default network settings (seed 002: mode create), when synthesized", () => {
-    const { json, tf, exposed } = synthNetwork({ network: configWith().network, availabilityZone: "us-east-1a", namePrefix: "openclaw", flowLogGroup: FLOW_LOG_GROUP, accountId: "123456789012" });
+    const { json, tf, exposed } = synthNetwork({ network: configWith().network, availabilityZone: "us-east-1a", namePrefix: "openclaw", flowLogGroup: FLOW_LOG_GROUP, environment: TEST_ENVIRONMENT });
 
     it("then it creates the VPC with DNS, a public and a private subnet and an internet gateway, no NAT", () => {
       expect(json).toHaveResourceWithProperties(Vpc, {
@@ -82,7 +82,7 @@ describe("Network", () => {
   });
 
   describe("given mode default (seed 000) in us-east-1b, when synthesized", () => {
-    const { json, tf, exposed } = synthNetwork({ network: { mode: "default" }, availabilityZone: "us-east-1b", namePrefix: "openclaw", flowLogGroup: FLOW_LOG_GROUP, accountId: "123456789012" });
+    const { json, tf, exposed } = synthNetwork({ network: { mode: "default" }, availabilityZone: "us-east-1b", namePrefix: "openclaw", flowLogGroup: FLOW_LOG_GROUP, environment: TEST_ENVIRONMENT });
 
     it("then it creates nothing and looks up the account's default VPC and the zone's default subnet", () => {
       expect(json).not.toHaveResource(Vpc);

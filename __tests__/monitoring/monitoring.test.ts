@@ -3,7 +3,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { hostMetrics, Monitoring, type MonitoringProps } from "../../src/monitoring/monitoring";
 import { configWith, propertiesOf } from "../helpers";
-import { referenceToOnly, synthConstruct } from "../constructs/bare-stack";
+import { referenceToOnly, synthConstruct, TEST_ENVIRONMENT } from "../constructs/bare-stack";
 
 const defaults = configWith().monitoring;
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -12,14 +12,12 @@ const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234
 const props: MonitoringProps = {
   alarmPrefix: "OpenClaw",
   topicName: "openclaw-alarms",
-  accountId: "123456789012",
+  environment: TEST_ENVIRONMENT,
   healthNamespace: "OpenClaw/openclaw-gw",
   keyArn: KEY,
   applicationLogGroup: "/openclaw/application",
   systemLogGroup: "/openclaw/system",
   logRetentionDays: defaults.logRetentionDays,
-  region: "us-east-1",
-  partition: "aws",
   hosts: [
     { label: "GW", instanceId: "i-gw", instanceType: "t3.medium", metricsNamespace: "OpenClaw/openclaw-gw", memoryAlarm: true, health: { metricName: "GatewayHealthy", hostName: "openclaw-gw", description: "the gateway's /healthz failed" } },
     { label: "Node", instanceId: "i-node", instanceType: "t3.small", metricsNamespace: "OpenClaw/openclaw-node", memoryAlarm: false, health: { metricName: "NodeConnected", hostName: "openclaw-node", description: "not connected to the gateway" } },

@@ -9,6 +9,8 @@
  * maxTokens: the plugin's output cap for the Claude 5 family (128,000); for the others 8192, the value
  * OpenClaw's docs use, which OpenClaw treats as "no cap of our own" for adaptive-thinking models.
  */
+import type { AwsEnvironment } from "../aws-environment";
+
 export interface BedrockModel {
   readonly name: string;
   readonly contextWindow: number;
@@ -57,27 +59,19 @@ export function isInferenceProfile(modelId: string): boolean {
   return foundationModelOf(modelId) !== modelId;
 }
 
-/** Where the model lives, for its ARNs. */
-export interface BedrockAccount {
-  readonly partition: string;
-  /** Region of the bedrock-runtime endpoint the gateway calls. */
-  readonly region: string;
-  readonly accountId: string;
-}
-
 /**
- * The ARNs invoking a model needs: a cross-region profile is invoked in its own region and routes to the
+ * The ARNs invoking a model needs, in the environment of the bedrock-runtime endpoint the gateway calls: a cross-region profile is invoked in its own region and routes to the
  * foundation model in any of its destination regions; a foundation model is invoked where it is.
  */
-export function bedrockModelArns({ partition, region, accountId }: BedrockAccount, modelId: string): string[] {
-  if (!isInferenceProfile(modelId)) return [`arn:${partition}:bedrock:${region}::foundation-model/${modelId}`];
+export function bedrockModelArns(bedrock: AwsEnvironment, modelId: string): string[] {
+  if (!isInferenceProfile(modelId)) return [bedrock.arn("bedrock", `foundation-model/${modelId}`, { account: "" })];
   return [
-    `arn:${partition}:bedrock:${region}:${accountId}:inference-profile/${modelId}`,
-    `arn:${partition}:bedrock:*::foundation-model/${foundationModelOf(modelId)}`,
+    bedrock.arn("bedrock", `inference-profile/${modelId}`),
+    bedrock.arn("bedrock", `foundation-model/${foundationModelOf(modelId)}`, { region: "*", account: "" }),
   ];
 }
 
 /** The ARN of a guardrail by its id: what `bedrock:ApplyGuardrail` is granted on. */
-export function bedrockGuardrailArn({ partition, region, accountId }: BedrockAccount, guardrailId: string): string {
-  return `arn:${partition}:bedrock:${region}:${accountId}:guardrail/${guardrailId}`;
+export function bedrockGuardrailArn(bedrock: AwsEnvironment, guardrailId: string): string {
+  return bedrock.arn("bedrock", `guardrail/${guardrailId}`);
 }

@@ -4,12 +4,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PrivateBucket } from "./private-bucket";
+import type { AwsEnvironment } from "../aws-environment";
 
 export interface AuditProps {
   readonly trailName: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+  /** The stack's partition, region and account. */
+  readonly environment: AwsEnvironment;
   /** Days log files are kept in the bucket. */
   readonly retentionDays: number;
   /** CloudWatch Logs group the trail is also sent to (searchable, alarmable), and its retention. */
@@ -33,11 +33,12 @@ export class Audit extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditProps) {
     super(scope, id);
-    const trailArn = `arn:${props.partition}:cloudtrail:${props.region}:${props.accountId}:trail/${props.trailName}`;
+    const { environment } = props;
+    const trailArn = environment.arn("cloudtrail", `trail/${props.trailName}`);
     const sourceArn = { "aws:SourceArn": trailArn };
     // "Default": the bucket's resources keep the logical ids they had before the bucket was its own construct.
     const bucket = new PrivateBucket(this, "Default", {
-      bucket: `${props.trailName}-${props.accountId}-${props.region}`,
+      bucket: `${props.trailName}-${environment.accountId}-${environment.region}`,
       versioned: true,
       tlsOnly: true,
       forceDestroy: props.deleteLogsOnDestroy,
@@ -56,7 +57,7 @@ export class Audit extends Construct {
           Effect: "Allow",
           Principal: { Service: "cloudtrail.amazonaws.com" },
           Action: "s3:PutObject",
-          Resource: `${bucketArn}/AWSLogs/${props.accountId}/*`,
+          Resource: `${bucketArn}/AWSLogs/${environment.accountId}/*`,
           Condition: { StringEquals: { ...sourceArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
         },
       ],

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsEnvironment } from "../aws-environment";
 
 /**
  * The part of AWS's AWSDataLifecycleManagerServiceRole (v10) that a snapshot schedule of volumes with a
@@ -23,9 +24,8 @@ export interface BackupProps {
   readonly targetTag: { readonly key: string; readonly value: string };
   /** Snapshots kept per volume. */
   readonly retention: number;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
+  /** The stack's partition, region and account. */
+  readonly environment: AwsEnvironment;
 }
 
 /** The tag the policy adds to every snapshot it makes (tagsToAdd), beside the volume's own (copyTags). */
@@ -46,7 +46,7 @@ export class Backup extends Construct {
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
     const volumeTag = { [props.targetTag.key]: props.targetTag.value };
-    const snapshots = `arn:${props.partition}:ec2:${props.region}::snapshot/*`;
+    const snapshots = props.environment.arn("ec2", "snapshot/*", { account: "" });
     const tagged = (tag: Record<string, string>) => ({
       StringEquals: Object.fromEntries(Object.entries(tag).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
     });
@@ -71,7 +71,7 @@ export class Backup extends Construct {
             Sid: "SnapshotStackVolumes",
             Effect: "Allow",
             Action: DLM_ACTIONS.create,
-            Resource: `arn:${props.partition}:ec2:${props.region}:${props.accountId}:volume/*`,
+            Resource: props.environment.arn("ec2", "volume/*"),
             Condition: tagged(volumeTag),
           },
           { Sid: "NewSnapshots", Effect: "Allow", Action: DLM_ACTIONS.create, Resource: snapshots },

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+import type { AwsEnvironment } from "../aws-environment";
 
 export interface BudgetProps {
   /** The budget's name, unique in the account (the stack's prefix). */
@@ -14,8 +15,7 @@ export interface BudgetProps {
   /** The SNS topic the notifications go to (its policy must let budgets.amazonaws.com publish). */
   readonly topicArn: string;
   /** For the budget's ARN, which the topic policy names. */
-  readonly partition: string;
-  readonly accountId: string;
+  readonly environment: AwsEnvironment;
 }
 
 /** The notifications: 80 % of the limit spent, and the month's forecast over the limit. */
@@ -56,6 +56,6 @@ export class Budget extends Construct {
 }
 
 /** A budget's ARN from its name, as AWS Budgets writes it. */
-export function budgetArn({ partition, accountId, name }: Pick<BudgetProps, "partition" | "accountId" | "name">): string {
-  return `arn:${partition}:budgets::${accountId}:budget/${name}`;
+export function budgetArn({ environment, name }: Pick<BudgetProps, "environment" | "name">): string {
+  return environment.arn("budgets", `budget/${name}`, { region: "" });
 }

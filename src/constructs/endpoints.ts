@@ -1,15 +1,15 @@
 import { Construct } from "constructs";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import type { OpenClawConfig } from "../config/schema";
+import type { AwsEnvironment } from "../aws-environment";
 
 export interface EndpointsProps {
   readonly vpcId: string;
   readonly subnetId: string;
   /** Group that admits 443 from the hosts only. */
   readonly securityGroupId: string;
-  readonly region: string;
-  /** The account: only its principals may call through the endpoints. */
-  readonly accountId: string;
+  /** The stack's region (the endpoints' services) and account (only its principals may call through them). */
+  readonly environment: AwsEnvironment;
   /** Which endpoints to create. */
   readonly services: OpenClawConfig["endpoints"];
   readonly namePrefix: string;
@@ -40,7 +40,7 @@ export class Endpoints extends Construct {
           Principal: "*",
           Action: "*",
           Resource: "*",
-          Condition: { StringEquals: { "aws:PrincipalAccount": props.accountId } },
+          Condition: { StringEquals: { "aws:PrincipalAccount": props.environment.accountId } },
         },
       ],
     });
@@ -48,7 +48,7 @@ export class Endpoints extends Construct {
       if (!props.services[setting as keyof typeof ENDPOINT_SERVICES]) continue;
       new VpcEndpoint(this, service, {
         vpcId: props.vpcId,
-        serviceName: `com.amazonaws.${props.region}.${service}`,
+        serviceName: `com.amazonaws.${props.environment.region}.${service}`,
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
         subnetIds: [props.subnetId],

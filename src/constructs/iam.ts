@@ -4,6 +4,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { type ForEachResources, perKeyOf, sameKey } from "./for-each";
+import type { AwsEnvironment } from "../aws-environment";
 
 /** What the Bedrock provider calls for its model: Converse/ConverseStream are authorized as these. */
 export const BEDROCK_INVOKE_ACTIONS = [
@@ -97,8 +98,8 @@ export interface IamProps {
   readonly hostLogGroupArns: readonly string[];
   /** The stack's KMS key, which encrypts every secret of the stack. */
   readonly keyArn: string;
-  /** The region, in which the key is used only through SSM and Secrets Manager. */
-  readonly region: string;
+  /** The stack's region, in which the key is used only through SSM and Secrets Manager. */
+  readonly environment: AwsEnvironment;
   /** ARN (pattern) of the gateway token's secret: the gateway's alone. */
   readonly gatewayTokenSecretArn: string;
   /** One narrower role per node host, made per key: `aws_iam_role.<nodeResourceName>["<node>"]`. */
@@ -113,8 +114,6 @@ export interface IamProps {
   /** ARN of the guardrail the gateway's model calls carry (`openclaw.guardrail`), if any. */
   readonly guardrailArn?: string;
   readonly marketplace: boolean;
-  /** AWS partition, e.g. "aws" (a Terraform reference). */
-  readonly partition: string;
   /** ARNs of the objects every host downloads at boot (OpenClaw's lock): readable by every host role. */
   readonly installFileArns: readonly string[];
   /** ARNs of the objects only the gateway downloads (its host-files object): readable by its role alone. */
@@ -145,7 +144,7 @@ export class Iam extends Construct {
 
   constructor(scope: Construct, id: string, props: IamProps) {
     super(scope, id);
-    const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.region}.amazonaws.com`) });
+    const viaService = (...services: string[]) => ({ "kms:ViaService": services.map((service) => `${service}.${props.environment.region}.amazonaws.com`) });
     const hostStatements = (host: HostIdentity): Statement[] => [
       { Sid: "SsmAgent", Effect: "Allow", Action: SSM_AGENT.actions, Resource: "*" },
       {

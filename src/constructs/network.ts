@@ -12,6 +12,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import type { OpenClawConfig } from "../config/schema";
+import type { AwsEnvironment } from "../aws-environment";
 
 export interface NetworkProps {
   /** "create": a new VPC with public and private subnets (seed 002); "default": the account's default VPC (seed 000). */
@@ -22,8 +23,8 @@ export interface NetworkProps {
   readonly namePrefix: string;
   /** The log group a created VPC's flow logs go to (`network.flowLogs` turns them on), how long they are kept, and the stack's KMS key that encrypts it. */
   readonly flowLogGroup: { readonly name: string; readonly retentionDays: number; readonly keyArn: string };
-  /** The account: only its own flow-log deliveries may assume the flow-log role. */
-  readonly accountId: string;
+  /** The stack's account: only its own flow-log deliveries may assume the flow-log role. */
+  readonly environment: AwsEnvironment;
 }
 
 /** Where the hosts and the interface endpoints live. */
@@ -129,7 +130,7 @@ export class Network extends Construct {
             Effect: "Allow",
             Principal: { Service: "vpc-flow-logs.amazonaws.com" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+            Condition: { StringEquals: { "aws:SourceAccount": props.environment.accountId } },
           },
         ],
       }),

@@ -3,13 +3,13 @@ import type { ITerraformDependable } from "cdktf";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import type { AwsEnvironment } from "../aws-environment";
 
 export interface SecretsProps {
   /** "alias/<prefix>": what hosts, scripts and outputs name the key by. */
   readonly alias: string;
-  readonly accountId: string;
-  readonly partition: string;
-  readonly region: string;
+  /** The stack's partition, region and account. */
+  readonly environment: AwsEnvironment;
   /** Name of the Secrets Manager secret the gateway keeps its token in. */
   readonly gatewayTokenSecret: string;
   /** Names of every log group of the stack: CloudWatch Logs encrypts each with the key. */
@@ -53,12 +53,12 @@ export class Secrets extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
-    const arn = (service: string, resource: string) => `arn:${props.partition}:${service}:${props.region}:${props.accountId}:${resource}`;
+    const { environment } = props;
     const statements: KeyPolicyStatement[] = [
       {
         Sid: "AccountAdministersKey",
         Effect: "Allow",
-        Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
+        Principal: { AWS: environment.arn("iam", "root", { region: "" }) },
         Action: "kms:*",
         Resource: "*",
       },
@@ -67,10 +67,10 @@ export class Secrets extends Construct {
       {
         Sid: "CloudWatchLogsStackGroups",
         Effect: "Allow",
-        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Principal: { Service: `logs.${environment.region}.amazonaws.com` },
         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: "*",
-        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": props.logGroupNames.map((name) => arn("logs", `log-group:${name}`)) } },
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": props.logGroupNames.map((name) => environment.arn("logs", `log-group:${name}`)) } },
       },
       // "Enable compatibility between event sources from AWS services and encrypted topics" (Amazon SNS
       // Developer Guide): a publishing service needs GenerateDataKey* and Decrypt; SNS names the topic in
@@ -81,13 +81,13 @@ export class Secrets extends Construct {
         Principal: { Service: props.alarmTopic.publishers },
         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
         Resource: "*",
-        Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": arn("sns", props.alarmTopic.name) } },
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": environment.arn("sns", props.alarmTopic.name) } },
       },
     ];
     if (props.trailName) {
       // "Configure AWS KMS key policies for CloudTrail" (CloudTrail User Guide): encrypt log files for
       // trails of this account, as this trail (aws:SourceArn), and describe the key.
-      const trail = { "aws:SourceArn": arn("cloudtrail", `trail/${props.trailName}`) };
+      const trail = { "aws:SourceArn": environment.arn("cloudtrail", `trail/${props.trailName}`) };
       statements.push(
         {
           Sid: "CloudTrailEncryptLogs",
@@ -96,7 +96,7 @@ export class Secrets extends Construct {
           Action: "kms:GenerateDataKey*",
           Resource: "*",
           Condition: {
-            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${props.partition}:cloudtrail:*:${props.accountId}:trail/*` },
+            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": environment.arn("cloudtrail", "trail/*", { region: "*" }) },
             StringEquals: trail,
           },
         },
@@ -125,6 +125,6 @@ export class Secrets extends Construct {
 }
 
 /** The ARN pattern of a secret by name: Secrets Manager appends "-" and six random characters. */
-export function secretArnPattern(props: Pick<SecretsProps, "partition" | "region" | "accountId">, name: string): string {
-  return `arn:${props.partition}:secretsmanager:${props.region}:${props.accountId}:secret:${name}-??????`;
+export function secretArnPattern(environment: AwsEnvironment, name: string): string {
+  return environment.arn("secretsmanager", `secret:${name}-??????`);
 }

@@ -5,6 +5,7 @@ import { openclawLockKey } from "./context";
 import type { HostFilesObject } from "./render";
 import { terraformTemplateLiteral } from "./host";
 import { PrivateBucket } from "../constructs/private-bucket";
+import type { AwsEnvironment } from "../aws-environment";
 
 export interface InstallFilesProps {
   /** The bucket's name (globally unique: it carries the account and region). */
@@ -17,8 +18,8 @@ export interface InstallFilesProps {
   readonly gatewayHostFiles: HostFilesObject;
   /** Refuse plain-HTTP requests (every target but the local emulator, which serves only HTTP). */
   readonly tlsOnly: boolean;
-  /** AWS partition, e.g. "aws" (a Terraform reference). */
-  readonly partition: string;
+  /** The stack's partition, region and account (for the objects' ARNs). */
+  readonly environment: AwsEnvironment;
 }
 
 /**
@@ -63,7 +64,8 @@ export class InstallFiles extends Construct {
       contentType: "application/json",
     });
     this.bucket = props.bucket;
-    this.lockArn = `arn:${props.partition}:s3:::${props.bucket}/${this.lockKey}`;
-    this.gatewayHostFilesArn = `arn:${props.partition}:s3:::${props.bucket}/${props.gatewayHostFiles.key}`;
+    const objectArn = (key: string) => props.environment.arn("s3", `${props.bucket}/${key}`, { region: "", account: "" });
+    this.lockArn = objectArn(this.lockKey);
+    this.gatewayHostFilesArn = objectArn(props.gatewayHostFiles.key);
   }
 }

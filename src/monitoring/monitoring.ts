@@ -6,6 +6,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { HOST_METRICS } from "../monitoring/metrics";
 import { atKey, type ForEachResources, perKeyOf } from "../constructs/for-each";
+import type { AwsEnvironment } from "../aws-environment";
 
 /**
  * The AWS services that publish to the alarm topic: CloudWatch alarms, and AWS Budgets for a budget's
@@ -97,8 +98,8 @@ export interface MonitoringProps {
   /** Starts every alarm name, e.g. "OpenClaw". */
   readonly alarmPrefix: string;
   readonly topicName: string;
-  /** The account: owns the topic; its CloudWatch alarms and its budget may publish to it. */
-  readonly accountId: string;
+  /** The stack's partition, region and account: the account owns the topic; its CloudWatch alarms and its budget may publish to it. */
+  readonly environment: AwsEnvironment;
   /** ARN of the budget that notifies the topic (AWS Budgets needs the topic policy's leave), if any. */
   readonly budgetArn?: string;
   readonly alarmEmail?: string;
@@ -109,8 +110,6 @@ export interface MonitoringProps {
   readonly applicationLogGroup: string;
   readonly systemLogGroup: string;
   readonly logRetentionDays: number;
-  readonly region: string;
-  readonly partition: string;
   readonly hosts: readonly MonitoredHost[];
   /** Hosts made per key, if any. */
   readonly fleet?: MonitoredFleet;
@@ -146,8 +145,9 @@ export class Monitoring extends Construct {
 
     const actions = {
       topicArn: topic.arn,
-      recover: `arn:${props.partition}:automate:${props.region}:ec2:recover`,
-      reboot: `arn:${props.partition}:automate:${props.region}:ec2:reboot`,
+      // EC2's alarm actions are ARNs with "ec2" where an account would be.
+      recover: props.environment.arn("automate", "recover", { account: "ec2" }),
+      reboot: props.environment.arn("automate", "reboot", { account: "ec2" }),
     };
     for (const host of props.hosts) this.hostAlarms(props, actions, host);
     if (props.fleet) {
@@ -287,7 +287,8 @@ export function fleetAlarmResourceName(resourceName: string, suffix: string): st
  * notifications", AWS Budgets User Guide), each only as the account's own.
  */
 function topicPolicy(props: MonitoringProps, topicArn: string) {
-  const account = { "aws:SourceAccount": props.accountId };
+  const { environment } = props;
+  const account = { "aws:SourceAccount": environment.accountId };
   const statement = (sid: string, service: string, sourceArn: string) => ({
     Sid: sid,
     Effect: "Allow",
@@ -302,11 +303,11 @@ function topicPolicy(props: MonitoringProps, topicArn: string) {
       {
         Sid: "AccountOwnsTopic",
         Effect: "Allow",
-        Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
+        Principal: { AWS: environment.arn("iam", "root", { region: "" }) },
         Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
         Resource: topicArn,
       },
-      statement("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", `arn:${props.partition}:cloudwatch:${props.region}:${props.accountId}:alarm:*`),
+      statement("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", environment.arn("cloudwatch", "alarm:*")),
       ...(props.budgetArn ? [statement("BudgetPublishes", "budgets.amazonaws.com", props.budgetArn)] : []),
     ],
   };

@@ -34,6 +34,7 @@ import { secretArnPattern, Secrets } from "../constructs/secrets";
 import { SecurityGroups } from "../constructs/security-groups";
 import { SharedParameters } from "../constructs/shared-parameters";
 import { localStatePath, useStateBackend } from "../constructs/state";
+import { AwsEnvironment } from "../aws-environment";
 import { addAwsProvider } from "./aws-provider";
 import { movesFromPerNodeResources } from "./node-moves";
 
@@ -65,17 +66,14 @@ export class OpenClawStack extends TerraformStack {
       target: config.target,
     });
 
-    const partition = new DataAwsPartition(this, "partition").partition;
-    const accountId = new DataAwsCallerIdentity(this, "caller").accountId;
+    const environment = new AwsEnvironment(new DataAwsPartition(this, "partition").partition, region, new DataAwsCallerIdentity(this, "caller").accountId);
     const withEndpoints = anyEndpoint(config.endpoints);
 
-    const gatewayTokenSecretArn = secretArnPattern({ partition, region, accountId }, hosts.gateway.tokenSecret);
+    const gatewayTokenSecretArn = secretArnPattern(environment, hosts.gateway.tokenSecret);
     const flowLogs = config.network.mode === "create" && config.network.flowLogs;
     const secrets = new Secrets(this, "secrets", {
       alias: names.kmsAlias,
-      accountId,
-      partition,
-      region,
+      environment,
       gatewayTokenSecret: hosts.gateway.tokenSecret,
       logGroupNames: [
         names.applicationLogGroup,
@@ -93,7 +91,7 @@ export class OpenClawStack extends TerraformStack {
       availabilityZone,
       namePrefix: names.prefix,
       flowLogGroup: { name: names.flowLogGroup, retentionDays: config.monitoring.logRetentionDays, keyArn: secrets.keyArn },
-      accountId,
+      environment,
     });
     const securityGroups = new SecurityGroups(this, "security-groups", {
       vpcId: network.vpcId,
@@ -110,22 +108,21 @@ export class OpenClawStack extends TerraformStack {
         vpcId: network.vpcId,
         subnetId: network.endpointSubnetId,
         securityGroupId: securityGroups.endpointGroupId,
-        region,
-        accountId,
+        environment,
         services: config.endpoints,
         namePrefix: names.prefix,
       });
     }
 
     const channelSecrets = channelSecretParameters(config.openclaw.channels, names.parameterPath);
-    const parameterArn = (name: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${name}`;
-    const bedrockAccount = { partition, region: config.openclaw.bedrockRegion ?? region, accountId };
+    const parameterArn = (name: string) => environment.arn("ssm", `parameter${name}`);
+    const bedrockEnvironment = environment.inRegion(config.openclaw.bedrockRegion ?? region);
     // The guardrail in front of the model: one the stack creates, or one the configuration names.
     // (The configuration refuses a guardrail without iam.bedrock.)
     const guardrailSetting = appliedGuardrail(config);
     const guardrail = guardrailSetting && "create" in guardrailSetting ? new Guardrail(this, "guardrail", { name: `${names.prefix}-guardrail` }) : undefined;
-    const guardrailArn = guardrail?.arn ?? (guardrailSetting && "id" in guardrailSetting ? bedrockGuardrailArn(bedrockAccount, guardrailSetting.id) : undefined);
-    const installBucket = installBucketName(names, accountId, region);
+    const guardrailArn = guardrail?.arn ?? (guardrailSetting && "id" in guardrailSetting ? bedrockGuardrailArn(bedrockEnvironment, guardrailSetting.id) : undefined);
+    const installBucket = installBucketName(names, environment.accountId, region);
     const installFiles = new InstallFiles(this, "install-files", {
       bucket: installBucket,
       // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
@@ -133,9 +130,9 @@ export class OpenClawStack extends TerraformStack {
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
-      partition,
+      environment,
     });
-    const logGroupArn = (name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
+    const logGroupArn = (name: string) => environment.arn("logs", `log-group:${name}`);
     const metricsNamespace = (hostName: string) => HOST_METRICS.namespace(config.monitoring.namespace, hostName);
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
@@ -145,7 +142,7 @@ export class OpenClawStack extends TerraformStack {
       pairingParameterArns: parameterArn(`${names.parameterPath}/nodes/*`),
       hostLogGroupArns: [names.applicationLogGroup, names.systemLogGroup].map(logGroupArn),
       keyArn: secrets.keyArn,
-      region,
+      environment,
       gatewayTokenSecretArn,
       nodes: hosts.nodes.map((node) => ({
         node: node.name,
@@ -157,11 +154,10 @@ export class OpenClawStack extends TerraformStack {
       })),
       nodeResourceName: NODE_RESOURCE_NAME,
       bedrockModelArns: config.iam.bedrock
-        ? bedrockModelArns(bedrockAccount, typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id)
+        ? bedrockModelArns(bedrockEnvironment, typeof config.openclaw.model === "string" ? config.openclaw.model : config.openclaw.model.id)
         : [],
       guardrailArn,
       marketplace: config.iam.marketplace,
-      partition,
       installFileArns: config.openclaw.install.method === "npm" ? [installFiles.lockArn] : [],
       gatewayInstallFileArns: [installFiles.gatewayHostFilesArn],
     });
@@ -186,9 +182,7 @@ export class OpenClawStack extends TerraformStack {
         roleName: `${names.prefix}-dlm-role`,
         targetTag: dataVolumePolicy.backupTag,
         retention: config.dataVolume.snapshotRetention,
-        partition,
-        region,
-        accountId,
+        environment,
       });
     }
     const amis = new Amis(this, "amis");
@@ -221,11 +215,11 @@ export class OpenClawStack extends TerraformStack {
       this.addOverride("moved", movesFromPerNodeResources(hosts.nodes, names.alarmPrefix));
     }
 
-    const budget = accommodations.noBudget ? undefined : { name: names.prefix, partition, accountId };
+    const budget = accommodations.noBudget ? undefined : { name: names.prefix, environment };
     const monitoring = new Monitoring(this, "monitoring", {
       alarmPrefix: names.alarmPrefix,
       topicName: names.alarmTopic,
-      accountId,
+      environment,
       budgetArn: budget && budgetArn(budget),
       alarmEmail: config.monitoring.alarmEmail,
       healthNamespace: metricsNamespace(hosts.gateway.hostName),
@@ -233,8 +227,6 @@ export class OpenClawStack extends TerraformStack {
       applicationLogGroup: names.applicationLogGroup,
       systemLogGroup: names.systemLogGroup,
       logRetentionDays: config.monitoring.logRetentionDays,
-      region,
-      partition,
       hosts: [
         {
           label: alarmLabel(hosts.gateway.name, true),
@@ -296,9 +288,7 @@ export class OpenClawStack extends TerraformStack {
     const audit = config.audit.cloudTrail
       ? new Audit(this, "audit", {
           trailName: names.trail,
-          accountId,
-          region,
-          partition,
+          environment,
           retentionDays: config.audit.retentionDays,
           logGroup: { name: names.trailLogGroup, retentionDays: config.monitoring.logRetentionDays },
           keyArn: secrets.keyArn,
