@@ -12,9 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { deploymentHosts } from "../src/config/hosts";
+import { deploymentOf } from "../src/config/hosts";
 import { loadConfig } from "../src/config/load";
-import { deploymentNames } from "../src/config/names";
 import { gatewayHostContext, renderGatewayHost } from "../src/gateway/gateway-context";
 import { nodeHostContext, renderNodeHost } from "../src/node/node-context";
 import type { RenderedHost } from "../src/host/render";
@@ -65,15 +64,15 @@ function main(): void {
   const { dir, config } = readArguments();
   const env = config ? { ...process.env, OPENCLAW_CONFIG: path.resolve(config) } : process.env;
   const validated = loadConfig({ cwd: process.cwd(), env });
-  const names = deploymentNames(validated);
-  const hosts = deploymentHosts(validated, names);
+  const deployment = deploymentOf(validated);
+  const { hosts } = deployment;
   const publicAddress = validated.gateway.elasticIp ? PLACEHOLDER_ADDRESSES.gatewayPublicAddress : undefined;
   const root = path.resolve(dir);
   const renderedHosts: [string, RenderedHost][] = [
-    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(validated, names, hosts, publicAddress, PLACEHOLDER_ADDRESSES.installBucket, PLACEHOLDER_GUARDRAIL))],
+    [hosts.gateway.hostName, renderGatewayHost(gatewayHostContext(deployment, publicAddress, PLACEHOLDER_ADDRESSES.installBucket, PLACEHOLDER_GUARDRAIL))],
     ...hosts.nodes.map((node): [string, RenderedHost] => [
       node.hostName,
-      renderNodeHost(nodeHostContext(validated, names, hosts, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress, PLACEHOLDER_ADDRESSES.installBucket)),
+      renderNodeHost(nodeHostContext(deployment, node, PLACEHOLDER_ADDRESSES.gatewayPrivateAddress, PLACEHOLDER_ADDRESSES.installBucket)),
     ]),
   ];
   for (const [host, rendered] of renderedHosts) {

@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateConfig } from "../../src/config/load";
-import { deploymentHosts, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
-import { deploymentNames, installBucketName } from "../../src/config/names";
+import { deploymentOf, isPrivilegedPort, type DeploymentHosts } from "../../src/config/hosts";
+import { installBucketName } from "../../src/config/names";
 import { ACCOUNT } from "../e2e/deployment";
 import { DEFAULT_OPENCLAW_VERSION, type OpenClawConfig } from "../../src/config/schema";
 import { openclawLockKey } from "../../src/host/context";
@@ -60,7 +60,7 @@ export function gatewayFixture(overrides: Partial<GatewayHostContext["gateway"]>
       ...overrides,
     },
     // The default model and no channels, as for the default configuration.
-    assistant: assistantContext(validateConfig({ stackName: "test" }, "fixture"), deploymentNames(validateConfig({ stackName: "test" }, "fixture"))),
+    assistant: assistantContext(deploymentOf(validateConfig({ stackName: "test" }, "fixture"))),
     health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
     ...rest,
   };
@@ -90,13 +90,12 @@ export interface HostContexts {
 
 /** Every host's context of a configuration, as the stack builds them, with these addresses. */
 export function contextsFor(config: OpenClawConfig, addresses: { gatewayPublicAddress: string; gatewayPrivateAddress: string }): HostContexts {
-  const names = deploymentNames(config);
-  const hosts = deploymentHosts(config, names);
+  const deployment = deploymentOf(config);
   const publicAddress = config.gateway.elasticIp ? addresses.gatewayPublicAddress : undefined;
-  const installBucket = installBucketName(names, ACCOUNT, config.region);
+  const installBucket = installBucketName(deployment.names, ACCOUNT, config.region);
   return {
-    gateway: gatewayHostContext(config, names, hosts, publicAddress, installBucket),
-    nodes: hosts.nodes.map((node) => nodeHostContext(config, names, hosts, node, addresses.gatewayPrivateAddress, installBucket)),
+    gateway: gatewayHostContext(deployment, publicAddress, installBucket),
+    nodes: deployment.hosts.nodes.map((node) => nodeHostContext(deployment, node, addresses.gatewayPrivateAddress, installBucket)),
   };
 }
 
@@ -110,8 +109,7 @@ export function exampleContexts(file: string, addresses = RESOLVED_ADDRESSES): H
 
 /** The host records of an example, as the stack derives them (e.g. the node-list entries Terraform creates). */
 export function exampleHosts(file: string): DeploymentHosts {
-  const config = exampleConfig(file);
-  return deploymentHosts(config, deploymentNames(config));
+  return deploymentOf(exampleConfig(file)).hosts;
 }
 
 export function exampleFiles(): string[] {

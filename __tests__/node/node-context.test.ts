@@ -1,5 +1,4 @@
-import { deploymentHosts } from "../../src/config/hosts";
-import { deploymentNames } from "../../src/config/names";
+import { deploymentOf } from "../../src/config/hosts";
 import { NODE_NAME_PLACEHOLDER, nodeHostContext, nodeUserDataTemplates, renderNodeHost } from "../../src/node/node-context";
 import { configWith } from "../helpers";
 
@@ -8,24 +7,21 @@ describe("nodeUserDataTemplates", () => {
     const config = configWith({
       nodes: [{ name: "node" }, { name: "node-2", instanceType: "t3.large" }, { name: "arm", instanceType: "t4g.small" }, { name: "ab" }],
     });
-    const names = deploymentNames(config);
-    const hosts = deploymentHosts(config, names);
+    const deployment = deploymentOf(config);
     // A computed gateway address (the default VPC's) is a cdktf token in the text.
     const gatewayAddress = "${TfToken[TOKEN.7]}";
-    const templates = nodeUserDataTemplates(config, names, hosts, gatewayAddress, "openclaw-pkg-bucket");
+    const templates = nodeUserDataTemplates(deployment, gatewayAddress, "openclaw-pkg-bucket");
     expect([...templates.keys()].sort()).toEqual(["arm64", "x86_64"]);
-    for (const node of hosts.nodes) {
+    for (const node of deployment.hosts.nodes) {
       const template = templates.get(node.instance.architecture)!;
       expect(template).toContain(`OPENCLAW_AWS_HOST_NAME='openclaw-${NODE_NAME_PLACEHOLDER}'`);
-      const real = renderNodeHost(nodeHostContext(config, names, hosts, node, gatewayAddress, "openclaw-pkg-bucket")).userData;
+      const real = renderNodeHost(nodeHostContext(deployment, node, gatewayAddress, "openclaw-pkg-bucket")).userData;
       expect(real).not.toContain(NODE_NAME_PLACEHOLDER);
       expect(template.replaceAll(NODE_NAME_PLACEHOLDER, node.name)).toBe(real);
     }
   });
 
   it("given no nodes, when rendered, then there is nothing to share", () => {
-    const config = configWith({ nodes: [] });
-    const names = deploymentNames(config);
-    expect(nodeUserDataTemplates(config, names, deploymentHosts(config, names), "10.0.1.10", "openclaw-pkg-bucket").size).toBe(0);
+    expect(nodeUserDataTemplates(deploymentOf(configWith({ nodes: [] })), "10.0.1.10", "openclaw-pkg-bucket").size).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * One record per host, derived once from the validated configuration: its names (host, IAM role,
- * alarm label), its instance settings and architecture, and the SSM parameters it shares. The stack,
+ * One record per host, derived once from the validated configuration: its names (host, IAM role),
+ * its instance settings and architecture, and the SSM parameters it shares. The stack,
  * IAM, the parameters, the host constructs and the rendering all read these records, so a host's
  * identity is never joined or split again elsewhere.
  */
 import { instanceTypeFacts, type Architecture } from "./aws-facts";
-import { hostName, nodeRoleName, type DeploymentNames } from "./names";
+import { deploymentNames, hostName, nodeRoleName, type DeploymentNames } from "./names";
 import { cidrHost, type OpenClawConfig } from "./schema";
 
 /** Value Terraform creates every shared SSM parameter with; hosts read it as "not published yet". */
@@ -160,4 +160,19 @@ export function deploymentHosts(config: OpenClawConfig, names: DeploymentNames):
       nodeList,
     },
   };
+}
+
+/**
+ * One deployment as everything downstream of the validation takes it: the configuration, the names
+ * derived from it and one record per host, derived once.
+ */
+export interface Deployment {
+  readonly config: OpenClawConfig;
+  readonly names: DeploymentNames;
+  readonly hosts: DeploymentHosts;
+}
+
+export function deploymentOf(config: OpenClawConfig): Deployment {
+  const names = deploymentNames(config);
+  return { config, names, hosts: deploymentHosts(config, names) };
 }

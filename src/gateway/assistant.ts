@@ -5,7 +5,7 @@
 import { CHANNELS, channelSecretParameters, type ChannelSecretParameter } from "../config/assistant";
 import { BEDROCK_MODELS } from "../config/bedrock-models";
 import { appliedGuardrail } from "../config/emulator";
-import type { DeploymentNames } from "../config/names";
+import type { Deployment } from "../config/hosts";
 import { isPinned, pluginPin } from "../config/pins";
 import type { OpenClawConfig } from "../config/schema";
 
@@ -28,8 +28,7 @@ const BEDROCK_PLUGIN = "@openclaw/amazon-bedrock-provider";
 /**
  * A plugin as install-plugins.sh takes it. A package whose integrity could not be pinned (the registry
  * the pins were refreshed from did not serve it: the Bedrock provider, here) is passed as UNPINNED: the
- * gateway installs it by name at its pinned version, and its boot log says so (README, "What the hosts
- * install").
+ * gateway installs it by name at its pinned version, and its boot log says so (docs/troubleshooting.md).
  */
 function pinned(pkg: string): string {
   const pin = pluginPin(pkg);
@@ -52,7 +51,7 @@ function guardrailSetting(config: OpenClawConfig, created: CreatedGuardrail | un
 }
 
 /** `created`: the guardrail the stack made, when `openclaw.guardrail` is `{ "create": true }`. */
-export function assistantContext(config: OpenClawConfig, names: DeploymentNames, created?: CreatedGuardrail): AssistantContext {
+export function assistantContext({ config, names }: Deployment, created?: CreatedGuardrail): AssistantContext {
   const { model, channels } = config.openclaw;
   const bedrock = config.iam.bedrock;
   const region = config.openclaw.bedrockRegion ?? config.region;

@@ -1,10 +1,7 @@
 /**
  * The gateway host: what its templates know, which files it gets, and its render.
  */
-import type { DeploymentHosts } from "../config/hosts";
-import { isPrivilegedPort } from "../config/hosts";
-import type { DeploymentNames } from "../config/names";
-import type { OpenClawConfig } from "../config/schema";
+import { isPrivilegedPort, type Deployment } from "../config/hosts";
 import { HOST_METRICS } from "../monitoring/metrics";
 import { hostContext, type HostContext } from "../host/context";
 import { HOST_LAYOUT } from "../host/layout";
@@ -70,16 +67,15 @@ export const GATEWAY_DOWNLOADED_FILES: readonly FileSpec[] = [
  * configuration asks for one.
  */
 export function gatewayHostContext(
-  config: OpenClawConfig,
-  names: DeploymentNames,
-  hosts: DeploymentHosts,
+  deployment: Deployment,
   publicAddress: string | undefined,
   installBucket: string,
   guardrail?: CreatedGuardrail,
 ): GatewayHostContext {
+  const { config, names, hosts } = deployment;
   const { gateway } = config;
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, hosts.gateway, installBucket),
+    ...hostContext(deployment, hosts.gateway, installBucket),
     role: "gateway",
     gateway: {
       port: gateway.port,
@@ -91,7 +87,7 @@ export function gatewayHostContext(
       tokenSecret: hosts.gateway.tokenSecret,
       kmsKey: names.kmsAlias,
     },
-    assistant: assistantContext(config, names, guardrail),
+    assistant: assistantContext(deployment, guardrail),
     health: { gatewayMetric: HOST_METRICS.gatewayMetric, nodeMetric: HOST_METRICS.nodeMetric },
   };
 }

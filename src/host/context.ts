@@ -4,10 +4,7 @@
  * synthesized.
  */
 import type { Architecture } from "../config/aws-facts";
-import type { GatewayParameters, HostRecord } from "../config/hosts";
-import { PARAMETER_PLACEHOLDER } from "../config/hosts";
-import type { DeploymentNames } from "../config/names";
-import type { OpenClawConfig } from "../config/schema";
+import { PARAMETER_PLACEHOLDER, type Deployment, type GatewayParameters, type HostRecord } from "../config/hosts";
 import { NPM_REGISTRY, OPENCLAW_PIN, openclawLockSha256, PNPM_PINS } from "../config/pins";
 import { HOST_METRICS } from "../monitoring/metrics";
 import { NODE_RUNTIMES, packageTarball, type NodeRuntime, type PackageTarball } from "./runtime";
@@ -60,13 +57,7 @@ export interface HostContext {
 }
 
 /** The deployment-wide part of a context, and this host's identity; `installBucket` holds OpenClaw's lock. */
-export function hostContext(
-  config: OpenClawConfig,
-  names: DeploymentNames,
-  gatewayParameters: GatewayParameters,
-  host: HostRecord,
-  installBucket: string,
-): HostContext {
+export function hostContext({ config, names, hosts }: Deployment, host: HostRecord, installBucket: string): HostContext {
   const install = config.openclaw.install;
   const lockSha256 = openclawLockSha256();
   return {
@@ -81,7 +72,7 @@ export function hostContext(
         : { method: "source", repository: install.repository, commit: install.ref, pnpm: packageTarball(PNPM_PINS[host.instance.architecture]) },
     installBucket,
     npmRegistry: NPM_REGISTRY,
-    parameters: { ...gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
+    parameters: { ...hosts.gatewayParameters, placeholder: PARAMETER_PLACEHOLDER },
     monitoring: {
       namespace: HOST_METRICS.namespace(config.monitoring.namespace, host.hostName),
       applicationLogGroup: names.applicationLogGroup,

@@ -2,9 +2,7 @@
  * A node host: what its templates know, which files it gets, and its render.
  */
 import type { Architecture } from "../config/aws-facts";
-import { nodeRecord, type DeploymentHosts, type NodeRecord } from "../config/hosts";
-import type { DeploymentNames } from "../config/names";
-import type { OpenClawConfig } from "../config/schema";
+import { nodeRecord, type Deployment, type NodeRecord } from "../config/hosts";
 import { hostContext, type HostContext } from "../host/context";
 import { HOST_LAYOUT } from "../host/layout";
 import { COMMON_FILES, hostScript, renderHost, systemdUnit, type FileSpec, type RenderedHost } from "../host/render";
@@ -34,18 +32,12 @@ const NODE_FILES: readonly FileSpec[] = [
 ];
 
 /** A node's context; `gatewayPrivateAddress` is where it connects (a Terraform reference at synth). */
-export function nodeHostContext(
-  config: OpenClawConfig,
-  names: DeploymentNames,
-  hosts: DeploymentHosts,
-  node: NodeRecord,
-  gatewayPrivateAddress: string,
-  installBucket: string,
-): NodeHostContext {
+export function nodeHostContext(deployment: Deployment, node: NodeRecord, gatewayPrivateAddress: string, installBucket: string): NodeHostContext {
+  const { gateway } = deployment.config;
   return {
-    ...hostContext(config, names, hosts.gatewayParameters, node, installBucket),
+    ...hostContext(deployment, node, installBucket),
     role: "node",
-    gateway: { host: gatewayPrivateAddress, port: config.gateway.port, tls: config.gateway.tls },
+    gateway: { host: gatewayPrivateAddress, port: gateway.port, tls: gateway.tls },
     pairingParameter: node.pairingParameter,
   };
 }
@@ -65,21 +57,15 @@ export const NODE_NAME_PLACEHOLDER = "openclaw-aws-node-name-placeholder";
  * one node per architecture: a template that came to use more of a node fails the synth rather than
  * give a node someone else's settings.
  */
-export function nodeUserDataTemplates(
-  config: OpenClawConfig,
-  names: DeploymentNames,
-  hosts: DeploymentHosts,
-  gatewayPrivateAddress: string,
-  installBucket: string,
-): ReadonlyMap<Architecture, string> {
+export function nodeUserDataTemplates(deployment: Deployment, gatewayPrivateAddress: string, installBucket: string): ReadonlyMap<Architecture, string> {
   const templates = new Map<Architecture, string>();
-  for (const node of hosts.nodes) {
+  for (const node of deployment.hosts.nodes) {
     const { architecture } = node.instance;
     if (templates.has(architecture)) continue;
-    const render = (record: NodeRecord) => renderNodeHost(nodeHostContext(config, names, hosts, record, gatewayPrivateAddress, installBucket)).userData;
+    const render = (record: NodeRecord) => renderNodeHost(nodeHostContext(deployment, record, gatewayPrivateAddress, installBucket)).userData;
     // The same node under the placeholder name: its settings from its record.
     const { instanceType, rootVolumeGb } = node.instance;
-    const template = render(nodeRecord(names, { name: NODE_NAME_PLACEHOLDER, instanceType, rootVolumeGb, dataVolumeGb: node.dataVolume.sizeGb }));
+    const template = render(nodeRecord(deployment.names, { name: NODE_NAME_PLACEHOLDER, instanceType, rootVolumeGb, dataVolumeGb: node.dataVolume.sizeGb }));
     if (template.replaceAll(NODE_NAME_PLACEHOLDER, node.name) !== render(node)) {
       throw new Error(
         `the user data of node ${node.name} depends on more than its name and architecture, so the nodes can no longer share one rendering per architecture: update nodeUserDataTemplates (src/node/node-context.ts)`,

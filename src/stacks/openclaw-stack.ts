@@ -6,8 +6,8 @@ import { bedrockGuardrailArn, bedrockModelArns } from "../config/bedrock-models"
 import { appliedGuardrail, emulatorAccommodations } from "../config/emulator";
 import { costOutputValue, estimateMonthlyCost } from "../cost/estimate";
 import { OPENCLAW_LOCK_FILE, openclawLockSha256 } from "../config/pins";
-import { deploymentHosts, PARAMETER_PLACEHOLDER } from "../config/hosts";
-import { DATA_VOLUME_TAG, deploymentNames, deploymentTags, installBucketName, STACK_TAG, stateRegion } from "../config/names";
+import { deploymentOf, PARAMETER_PLACEHOLDER } from "../config/hosts";
+import { DATA_VOLUME_TAG, deploymentTags, installBucketName, STACK_TAG, stateRegion } from "../config/names";
 import { bedrockSpend } from "../config/spend";
 import type { OpenClawConfig } from "../config/schema";
 import { gatewayHostContext, renderGatewayHost, renderGatewayHostFiles } from "../gateway/gateway-context";
@@ -47,8 +47,8 @@ export interface OpenClawStackProps {
 export class OpenClawStack extends TerraformStack {
   constructor(scope: Construct, id: string, { config }: OpenClawStackProps) {
     super(scope, id);
-    const names = deploymentNames(config);
-    const hosts = deploymentHosts(config, names);
+    const deployment = deploymentOf(config);
+    const { names, hosts } = deployment;
     const accommodations = emulatorAccommodations(config.target);
     const region = config.region;
     addAwsProvider(this, { region, target: config.target, tags: deploymentTags(config) });
@@ -119,7 +119,7 @@ export class OpenClawStack extends TerraformStack {
     const installFiles = new InstallFiles(this, "install-files", {
       bucket: installBucket,
       // Its files hold no Terraform reference (renderHostFiles refuses one), so no public address is needed.
-      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(config, names, hosts, undefined, installBucket, guardrail)),
+      gatewayHostFiles: renderGatewayHostFiles(gatewayHostContext(deployment, undefined, installBucket, guardrail)),
       lockFile: OPENCLAW_LOCK_FILE,
       lockSha256: openclawLockSha256(),
       tlsOnly: !accommodations.installBucketOverHttp,
@@ -191,7 +191,7 @@ export class OpenClawStack extends TerraformStack {
       host: hosts.gateway,
       ami: amis.idFor(hosts.gateway.instance.architecture),
       elasticIp: config.gateway.elasticIp,
-      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(config, names, hosts, publicAddress, installFiles.bucket, guardrail)).userData,
+      renderUserData: (publicAddress) => renderGatewayHost(gatewayHostContext(deployment, publicAddress, installFiles.bucket, guardrail)).userData,
       placement: { ...placement, securityGroupId: securityGroups.gatewayGroupId, instanceProfileName: iam.gatewayInstanceProfileName },
     });
     let nodes: NodeHosts | undefined;
@@ -199,7 +199,7 @@ export class OpenClawStack extends TerraformStack {
       nodes = new NodeHosts(this, "nodes", {
         nodes: hosts.nodes,
         ami: (node) => amis.idFor(node.instance.architecture),
-        userDataTemplates: nodeUserDataTemplates(config, names, hosts, gateway.privateIp, installFiles.bucket),
+        userDataTemplates: nodeUserDataTemplates(deployment, gateway.privateIp, installFiles.bucket),
         namePlaceholder: NODE_NAME_PLACEHOLDER,
         // The instance profile is each node's own (a reference keyed like the nodes).
         placement: { ...placement, securityGroupId: securityGroups.nodeGroupId!, instanceProfileName: iam.nodeInstanceProfileName! },
@@ -291,9 +291,7 @@ export class OpenClawStack extends TerraformStack {
       : undefined;
 
     addOutputs(this, {
-      config,
-      names,
-      hosts,
+      deployment,
       gateway,
       nodes,
       kmsAlias: secrets.alias,

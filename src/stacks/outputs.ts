@@ -4,9 +4,7 @@
  */
 import { TerraformOutput, type TerraformStack } from "cdktf";
 import { channelSecretCommand, channelSecretParameters } from "../config/assistant";
-import { isPrivilegedPort, type DeploymentHosts } from "../config/hosts";
-import type { DeploymentNames } from "../config/names";
-import type { OpenClawConfig } from "../config/schema";
+import { isPrivilegedPort, type Deployment } from "../config/hosts";
 import type { KeyPair } from "../constructs/key-pair";
 import { GATEWAY_BOOT_SCRIPT } from "../gateway/gateway-context";
 import type { GatewayHost } from "../gateway/gateway-host";
@@ -14,10 +12,8 @@ import { HOST_LAYOUT } from "../host/layout";
 import type { NodeHosts } from "../node/node-hosts";
 
 export interface DeploymentOutputsProps {
-  /** The validated configuration. */
-  readonly config: OpenClawConfig;
-  readonly names: DeploymentNames;
-  readonly hosts: DeploymentHosts;
+  /** The validated configuration, its names and host records. */
+  readonly deployment: Deployment;
   readonly gateway: GatewayHost;
   /** The node hosts, when there are nodes. */
   readonly nodes?: NodeHosts;
@@ -40,7 +36,8 @@ export const COST_OUTPUT = "monthly_cost_estimate";
 
 /** Adds the outputs to the stack (at its top level, so their names are exactly these). */
 export function addOutputs(stack: TerraformStack, props: DeploymentOutputsProps): void {
-  const { config, names, hosts, gateway, nodes, keyPair } = props;
+  const { deployment, gateway, nodes, keyPair } = props;
+  const { config, names, hosts } = deployment;
   const region = config.region;
   const output = (id: string, value: string, description: string, sensitive = false) =>
     new TerraformOutput(stack, id, { value, description, sensitive });
