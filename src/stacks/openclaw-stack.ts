@@ -24,8 +24,8 @@ import { Guardrail } from "../constructs/guardrail";
 import { InstallFiles } from "../host/install-files";
 import { Iam } from "../constructs/iam";
 import { KeyPair } from "../constructs/key-pair";
-import { alarmLabel, HOST_METRICS } from "../monitoring/metrics";
 import { ALARM_TOPIC_PUBLISHERS, Monitoring } from "../monitoring/monitoring";
+import { hostNamespace, metricsHosts, watchedGateway, watchedNodes } from "../monitoring/watched-hosts";
 import { Network } from "../constructs/network";
 import { NODE_RESOURCE_NAME, NodeHosts } from "../node/node-hosts";
 import { secretArnPattern, Secrets } from "../constructs/secrets";
@@ -126,10 +126,9 @@ export class OpenClawStack extends TerraformStack {
       environment,
     });
     const logGroupArn = (name: string) => environment.arn("logs", `log-group:${name}`);
-    const metricsNamespace = (hostName: string) => HOST_METRICS.namespace(config.monitoring.namespace, hostName);
     const iam = new Iam(this, "iam", {
       gatewayRoleName: hosts.gateway.roleName,
-      gateway: { hostName: hosts.gateway.hostName, metricsNamespace: metricsNamespace(hosts.gateway.hostName) },
+      gateway: { hostName: hosts.gateway.hostName, metricsNamespace: hostNamespace(deployment, hosts.gateway.hostName) },
       gatewayParameterArns: [parameterArn(`${names.parameterPath}/*`)],
       nodeListArn: parameterArn(hosts.gatewayParameters.nodeList),
       pairingParameterArns: parameterArn(`${names.parameterPath}/nodes/*`),
@@ -141,7 +140,7 @@ export class OpenClawStack extends TerraformStack {
         node: node.name,
         roleName: node.roleName,
         hostName: node.hostName,
-        metricsNamespace: metricsNamespace(node.hostName),
+        metricsNamespace: hostNamespace(deployment, node.hostName),
         parameterArns: [hosts.gatewayParameters.tlsFingerprint, hosts.gatewayParameters.tlsCertificate, node.pairingParameter].map(parameterArn),
         pairingParameterArn: parameterArn(node.pairingParameter),
       })),
@@ -215,33 +214,13 @@ export class OpenClawStack extends TerraformStack {
       environment,
       budgetArn: budget && budgetArn(budget),
       alarmEmail: config.monitoring.alarmEmail,
-      healthNamespace: metricsNamespace(hosts.gateway.hostName),
+      healthNamespace: hostNamespace(deployment, hosts.gateway.hostName),
       keyArn: secrets.keyArn,
       applicationLogGroup: names.applicationLogGroup,
       systemLogGroup: names.systemLogGroup,
       logRetentionDays: config.monitoring.logRetentionDays,
-      hosts: [
-        {
-          label: alarmLabel(hosts.gateway.name, true),
-          instanceId: gateway.instance.id,
-          instanceType: hosts.gateway.instance.instanceType,
-          metricsNamespace: metricsNamespace(hosts.gateway.hostName),
-          memoryAlarm: true,
-          health: { metricName: HOST_METRICS.gatewayMetric, hostName: hosts.gateway.hostName, description: "the gateway's /healthz failed" },
-        },
-      ],
-      fleet: nodes && {
-        resourceName: NODE_RESOURCE_NAME,
-        hosts: Object.fromEntries(
-          hosts.nodes.map((node) => [
-            node.name,
-            { label: alarmLabel(node.name, false), instanceType: node.instance.instanceType, hostName: node.hostName, metricsNamespace: metricsNamespace(node.hostName) },
-          ]),
-        ),
-        instanceIdOfEach: nodes.instanceIdOfEach,
-        memoryAlarm: false,
-        health: { metricName: HOST_METRICS.nodeMetric, description: "not connected to the gateway" },
-      },
+      hosts: [watchedGateway(deployment, gateway.instance.id)],
+      fleet: nodes && watchedNodes(deployment, NODE_RESOURCE_NAME, nodes.instanceIdOfEach),
     });
 
     // Spend: the month's budget, the model's token alarms, and one dashboard of it all (README, "Spend").
@@ -260,18 +239,9 @@ export class OpenClawStack extends TerraformStack {
       ? new Dashboard(this, "dashboard", {
           name: names.prefix,
           region,
-          hosts: [
-            { record: hosts.gateway, instanceId: gateway.instance.id, healthMetric: HOST_METRICS.gatewayMetric },
-            ...hosts.nodes.map((node) => ({ record: node, instanceId: nodes!.instanceId(node.name), healthMetric: HOST_METRICS.nodeMetric })),
-          ].map(({ record, instanceId, healthMetric }) => ({
-            hostName: record.hostName,
-            metrics: monitoring.metricsOf({
-              instanceId,
-              instanceType: record.instance.instanceType,
-              hostName: record.hostName,
-              metricsNamespace: metricsNamespace(record.hostName),
-              healthMetric,
-            }),
+          hosts: metricsHosts(deployment, gateway.instance.id, (name) => nodes!.instanceId(name)).map((host) => ({
+            hostName: host.hostName,
+            metrics: monitoring.metricsOf(host),
           })),
           bedrock,
           alarmArns: [...monitoring.alarmArns, ...(bedrockAlarms ? bedrockAlarms.alarmArns : [])],
