@@ -9,6 +9,10 @@ module.exports = {
   // A hang guard, not a speed check: a loaded 2-core machine must meet it with room to spare.
   testTimeout: 180_000,
   reporters: ["default", "<rootDir>/__tests__/jest-summary-reporter.cjs"],
+  // Most long suites wait on something real (Terraform and moto, a container's boot, npm, a browser), so
+  // three at a time on 2 cores finish sooner than one; every suite owns its emulator, folders and ports.
+  maxWorkers: 3,
+  testSequencer: "<rootDir>/__tests__/heavy-first-sequencer.cjs",
   // Offline Terraform CLI config + one moto_server for the plans and deployments (stopped by PID after).
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
