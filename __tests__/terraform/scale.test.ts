@@ -13,8 +13,9 @@ import { applyTerraformEnv } from "../../scripts/lib/terraform-env";
 
 const NODE_COUNT = 250;
 
-// Measured on 2 cores: about 125 s in all, nearly all of it terraform init + plan of the 3,500 resource
-// instances (the synth takes about a second: the nodes are resources made per key).
+// Measured alone on 2 cores (2026-12-05): the plan of the 3,073 resource instances takes 110 s (141 CPU-s,
+// nearly all in Terraform itself; 16 CPU-s at 50 nodes, so it grows faster than the node count); the synth
+// takes about a second (the nodes are resources made per key).
 jest.setTimeout(600_000);
 
 const endpoint = process.env.OPENCLAW_TEST_ENDPOINT;
