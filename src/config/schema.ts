@@ -407,8 +407,9 @@ const configObject = z.strictObject({
 
   /**
    * Zero or more node hosts that connect to the gateway (tested up to 250), each `<prefix>-<name>` with its
-   * own data volume. Terraform's plan grows faster than the node count: about 10 s for one node and two
-   * minutes for 250 on 2 cores. @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100, dataVolumeGb: 10 }]
+   * own data volume. Terraform's plan grows faster than the node count: on 2 cores, against the local emulator
+   * with nothing deployed yet, about 10 s for one node and two minutes for 250 (real AWS adds the API calls
+   * of every refresh). @default [{ name: "node", instanceType: "t3.small", rootVolumeGb: 100, dataVolumeGb: 10 }]
    */
   nodes: z.array(nodeHost).prefault([{ name: "node" }]),
 
