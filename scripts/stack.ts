@@ -8,17 +8,17 @@
 //   npm run destroy -- --keep-data|--delete-data [--auto-approve]
 //   npm run terraform -- <args>                         # terraform <args> in cdktf.out/stacks/<stack>, after a synth
 //
-// Each prints the cdktf or terraform command it runs, and runs it on this terminal. On the first run the
-// stack's provider lock file is written with `terraform init -backend=false` (cdktf would otherwise run
-// `terraform providers lock`, which ignores a provider mirror). When a command fails while the state is
-// locked, the lock is named with the command that releases it.
+// Each prints the cdktf or terraform command it runs, and runs it on this terminal; cdktf runs with
+// --skip-provider-lock (its `terraform providers lock` ignores a provider mirror: Terraform's init writes
+// the lock file). When a command fails while the state is locked, the lock is named with the command that
+// releases it.
 import fs from "node:fs";
 import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_CONFIG_FILE, loadConfig, readConfigFile } from "../src/config/load";
 import { deploymentNames } from "../src/config/names";
 import type { OpenClawConfig } from "../src/config/schema";
-import { CDKTF_BIN, ensureLockFile, runCdktf, runTerraform, stackDir } from "./lib/cdktf";
+import { CDKTF_BIN, runCdktf, runTerraform, SKIP_PROVIDER_LOCK, stackDir } from "./lib/cdktf";
 import { Failure, runCli } from "./lib/cli";
 import { importCommand, leftovers, resourcesToKeep, type ShownState } from "./lib/destroy-plan";
 import { runAttached, tail } from "./lib/process";
@@ -86,7 +86,6 @@ class Stack {
       return 0;
     }
     log(`Creating the state bucket ${bucket} with the bootstrap stack ${this.stateStack} (its own state: terraform.${this.stateStack}.tfstate at the project root).`);
-    await ensureLockFile(this.stateStack, { env: this.env, outdir: OUTDIR });
     const code = await this.cdktf(["deploy", this.stateStack, "--auto-approve"]);
     if (code === 0) log(`\nState bucket ${bucket} created. ${shared}`);
     return code;
@@ -94,14 +93,12 @@ class Stack {
 
   async diff(args: string[]): Promise<number> {
     await this.requireStateBucket();
-    await ensureLockFile(this.name, { env: this.env, outdir: OUTDIR });
     return this.cdktf(["diff", this.name, ...args]);
   }
 
   async deploy(args: string[]): Promise<number> {
     requireApproval("deploy", args);
     await this.requireStateBucket();
-    await ensureLockFile(this.name, { env: this.env, outdir: OUTDIR });
     return this.cdktf(["deploy", this.name, ...args]);
   }
 
@@ -152,17 +149,17 @@ class Stack {
     return code;
   }
 
-  /** `cdktf <args>` on this terminal; a failure with the state locked is explained. */
+  /** `cdktf <args> --skip-provider-lock` (deploy, destroy, diff) on this terminal; a failure with the state locked is explained. */
   private async cdktf(args: string[]): Promise<number> {
-    log(`> cdktf ${args.join(" ")}`);
-    const code = await runAttached(CDKTF_BIN, args, { env: this.env });
+    const full = [...args, SKIP_PROVIDER_LOCK];
+    log(`> cdktf ${full.join(" ")}`);
+    const code = await runAttached(CDKTF_BIN, full, { env: this.env });
     if (code !== 0) await this.explainLock();
     return code;
   }
 
   /** The stack synthesized from the configuration as it is now, its folder initialized (backend and providers). */
   private async prepareTerraform(): Promise<void> {
-    await ensureLockFile(this.name, { env: this.env, outdir: OUTDIR });
     const synth = await runCdktf(["synth"], { env: this.env, onOutput: () => {} });
     if (synth.code !== 0) throw new Failure(`${tail(synth.output)}\n\ncdktf synth failed (exit ${synth.code})`);
     await this.terraformQuiet(["init", "-input=false", "-no-color"]);

@@ -1,10 +1,9 @@
-// The project's cdktf and terraform runs, for any target (real AWS or the local emulator): synth with a
-// provider lock file made offline, deploy, destroy, plan, and reading what they leave (outputs, state).
+// The project's cdktf and terraform runs, for any target (real AWS or the local emulator): deploy, destroy
+// and plan, offline too, and reading what they leave (outputs, state).
 // The environment (credentials, endpoints, the offline CLI configuration) is the caller's.
 import fs from "node:fs";
 import path from "node:path";
-import { Failure } from "./cli";
-import { run, tail, type RunOptions, type RunResult } from "./process";
+import { run, type RunOptions, type RunResult } from "./process";
 import { PROJECT_ROOT } from "./terraform-env";
 
 /** The cdktf CLI of the project. */
@@ -32,37 +31,23 @@ export interface StackRunOptions extends Omit<RunOptions, "env" | "cwd"> {
 }
 
 /**
- * Makes sure the stack's folder has a provider lock file before cdktf runs there. Without one, cdktf runs
- * `terraform providers lock -platform=linux_amd64` after init, which asks the public registry (that command
- * ignores the CLI configuration's mirror) and fails offline. `terraform init -backend=false` writes the
- * lock file from the mirror, and needs no state bucket yet.
+ * Added to every cdktf deploy, destroy and diff of the project: otherwise, when a stack's folder has no
+ * provider lock file yet, cdktf runs `terraform providers lock` after init, which asks the public registry
+ * (that command ignores the CLI configuration's mirror) and fails offline. The `terraform init` cdktf runs
+ * writes the lock file itself, from the registry's checksums online and from the mirror offline.
  */
-export async function ensureLockFile(stack: string, { env, outdir }: StackRunOptions): Promise<void> {
-  const dir = stackDir(outdir, stack);
-  if (fs.existsSync(path.join(dir, ".terraform.lock.hcl"))) return;
-  const synth = await runCdktf(["synth", "--output", outdir], { env, onOutput: () => {} });
-  if (synth.code !== 0) throw new Failure(`${tail(synth.output)}\n\ncdktf synth failed (exit ${synth.code})`);
-  const init = await runTerraform(["init", "-backend=false", "-input=false", "-no-color"], { env, cwd: dir });
-  if (init.code !== 0) {
-    const offline = /could not connect to registry\.terraform\.io/.test(init.output)
-      ? "\nThe Terraform registry is out of reach: offline, point TF_CLI_CONFIG_FILE at a provider mirror (README, Deploy to a real AWS account: Offline)."
-      : "";
-    throw new Failure(`${tail(init.output)}\n\nterraform init -backend=false in ${dir} failed (exit ${init.code})${offline}`);
-  }
-}
+export const SKIP_PROVIDER_LOCK = "--skip-provider-lock";
 
 /** `cdktf deploy <stack> --auto-approve`, the outputs (sensitive ones too) written to `outputsFile` when given. */
-export async function deployStack(stack: string, { outputsFile, ...options }: StackRunOptions & { outputsFile?: string }): Promise<RunResult> {
-  await ensureLockFile(stack, options);
-  const args = ["deploy", stack, "--auto-approve", "--output", options.outdir];
+export function deployStack(stack: string, { outputsFile, ...options }: StackRunOptions & { outputsFile?: string }): Promise<RunResult> {
+  const args = ["deploy", stack, "--auto-approve", SKIP_PROVIDER_LOCK, "--output", options.outdir];
   if (outputsFile) args.push("--outputs-file", outputsFile, "--outputs-file-include-sensitive-outputs");
   return runCdktf(args, options);
 }
 
 /** `cdktf destroy <stack> --auto-approve`. */
-export async function destroyStack(stack: string, options: StackRunOptions): Promise<RunResult> {
-  await ensureLockFile(stack, options);
-  return runCdktf(["destroy", stack, "--auto-approve", "--output", options.outdir], options);
+export function destroyStack(stack: string, options: StackRunOptions): Promise<RunResult> {
+  return runCdktf(["destroy", stack, "--auto-approve", SKIP_PROVIDER_LOCK, "--output", options.outdir], options);
 }
 
 /** `terraform plan -detailed-exitcode` in a deployed stack's folder: 0 = no changes, 2 = changes, 1 = error. */
