@@ -1,8 +1,8 @@
 /**
- * Terraform itself accepts what the app synthesizes: `terraform validate` (toBeValidTerraform) and
- * `terraform plan` (toPlanSuccessfully) with hashicorp/aws 5.100.0 from the offline mirror, against the
- * moto_server of global-setup.ts (a plan reads the caller identity, the AMI parameters and, for the
- * default VPC, the account's network).
+ * Terraform itself accepts what the app synthesizes: `terraform plan` (toPlanSuccessfully, which validates
+ * first; toBeValidTerraform for what only real AWS gets) with hashicorp/aws 5.100.0 from the offline
+ * mirror, against the moto_server of global-setup.ts (a plan reads the caller identity, the AMI parameters
+ * and, for the default VPC, the account's network).
  *
  * keyPair "generate" needs the hashicorp/tls provider, which is NOT in the offline mirror: such configs
  * (examples/gateway-node.json: SSH allowed, so a generated key by default) are checked here at synth
@@ -17,7 +17,7 @@ import { OpenClawStack } from "../../src/stacks/openclaw-stack";
 import { generateSshKeyPair } from "../../scripts/lib/ssh-key";
 import { applyTerraformEnv, PROJECT_ROOT } from "../../scripts/lib/terraform-env";
 
-// validate or plan: init + provider start + plan; 40-50 s each on 2 cores.
+// A plan: init + provider start + plan; 40-50 s each on 2 cores.
 jest.setTimeout(180_000);
 
 const endpoint = process.env.OPENCLAW_TEST_ENDPOINT;
@@ -90,14 +90,10 @@ describe.each(cases)("$name", ({ raw, generatesKey }) => {
   const planned = generatesKey ? withImportedKey(raw) : raw;
   const label = generatesKey ? "with an imported key instead" : "as written";
 
-  test(`is valid Terraform (${label})`, () => {
+  // A plan validates first: an invalid configuration fails it too.
+  test(`is valid Terraform and plans successfully against the emulator (${label})`, () => {
     const { dir, tf } = fullSynth(planned);
     expect(tf.terraform.required_providers).not.toHaveProperty("tls");
-    expect(dir).toBeValidTerraform();
-  });
-
-  test(`plans successfully against the emulator (${label})`, () => {
-    const { dir } = fullSynth(planned);
     expect(dir).toPlanSuccessfully();
   });
 });
