@@ -6,6 +6,10 @@
  * boot script, which tests/hosts and the default deployment's user data check cover.
  * examples/multi-node.json is deployed by the deploy guide's test (guide.test.ts), as the README's
  * guide configures it, with every check it had here.
+ * examples/private-gateway.json is planned (terraform/plan.test.ts) and its shape checked at synth level
+ * (stacks/openclaw-stack.test.ts), not deployed: what its deployment proved, the others' prove. The
+ * default deployment deploys its own VPC, endpoints and trail, plans again cleanly and destroys them; the
+ * guide's second stack deploys and destroys a gateway without nodes.
  */
 import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
@@ -14,9 +18,9 @@ import type { Instance } from "@aws-sdk/client-ec2";
 import { renderGatewayHost } from "../../src/gateway/gateway-context";
 import { renderNodeHost } from "../../src/node/node-context";
 import { contextsFor } from "../hosts/fixtures";
-import { clients, instanceNamed, instancesNamed, rootVolumeOf, rulesOf, securityGroupId, userDataOf } from "./aws";
+import { clients, instanceNamed, instancesNamed, rulesOf, securityGroupId, userDataOf } from "./aws";
 import type { LocalDeployment } from "../../scripts/lib/local-deployment";
-import { openDeployment, REGION } from "./deployment";
+import { openDeployment } from "./deployment";
 
 jest.setTimeout(15 * 60_000);
 
@@ -70,58 +74,6 @@ async function expectUserData(deployment: LocalDeployment, gateway: Instance, no
     expect(await userDataOf(aws.ec2, node.InstanceId!)).toBe(renderNodeHost(contexts.nodes[index]).userData);
   }
 }
-
-describe("examples/private-gateway.json: loopback gateway on Graviton, no nodes, no public address, endpoints only", () => {
-  const state = lifecycle("private-gateway");
-  const prefix = "openclaw-private-gateway";
-
-  test("one t4g.medium (arm64) gateway without key, EIP or public ingress; user data as rendered", async () => {
-    const deployment = state.deployment!;
-    const gateway = await instanceNamed(aws.ec2, `${prefix}-gw`);
-    expect(gateway.InstanceType).toBe("t4g.medium");
-    expect(gateway.Architecture).toBe("arm64");
-    expect(gateway.KeyName).toBeUndefined();
-    expect(gateway.MetadataOptions?.HttpTokens).toBe("required");
-    expect(await rootVolumeOf(aws.ec2, gateway)).toEqual(expect.objectContaining({ volume: expect.objectContaining({ VolumeType: "gp3", Size: 100, Encrypted: true }) }));
-    const outputs = deployment.outputs();
-    expect(outputs.gateway_public_ip).toBeUndefined();
-    expect(outputs.gateway_url).toBeUndefined();
-    expect(outputs.gateway_port_forward_command).toContain('"portNumber":["18789"]');
-    const groups = await groupNames([`${prefix}-sg`, `${prefix}-endpoints-sg`, `${prefix}-node-sg`]);
-    expect(Object.values(groups).sort()).toEqual([`${prefix}-endpoints-sg`, `${prefix}-sg`]);
-    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-sg`), groups)).toEqual(["out tcp 443 to 0.0.0.0/0", "out tcp 80 to 0.0.0.0/0"]);
-    expect(await rulesOf(aws.ec2, idOf(groups, `${prefix}-endpoints-sg`), groups)).toEqual([`in tcp 443 from ${prefix}-sg`]);
-    await expectUserData(deployment, gateway, []);
-  });
-
-  test("its own VPC with the four private-DNS endpoints; Bedrock with Marketplace only via Bedrock; CloudTrail", async () => {
-    const vpcs = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Name", Values: [`${prefix}-vpc`] }] }));
-    expect(vpcs.Vpcs?.map((vpc) => vpc.CidrBlock)).toEqual(["10.0.0.0/16"]);
-    const endpoints = await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcs.Vpcs![0].VpcId!] }] }));
-    expect(endpoints.VpcEndpoints!.map((endpoint) => [endpoint.ServiceName, endpoint.PrivateDnsEnabled]).sort()).toEqual(
-      ["bedrock-runtime", "ec2messages", "ssm", "ssmmessages"].map((service) => [`com.amazonaws.${REGION}.${service}`, true]),
-    );
-    const policy = await policyOf(`${prefix}-ec2-role`);
-    const marketplace = policy.Statement.find((statement) => statement.Sid === "MarketplaceViaBedrock");
-    expect(marketplace?.Condition).toEqual({ StringEquals: { "aws:CalledViaLast": "bedrock.amazonaws.com" } });
-    const trails = await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }));
-    expect(trails.trailList).toHaveLength(1);
-  });
-
-  test("a second plan is clean; destroy leaves nothing (but the trail, on moto only)", async () => {
-    const deployment = state.deployment!;
-    await expectCleanPlan(deployment);
-    await deployment.destroy();
-    state.destroyed = true;
-    expect(await deployment.resourceCount()).toBe(0);
-    expect(await instancesNamed(aws.ec2, `${prefix}-gw`)).toEqual([]);
-    expect((await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Name", Values: [`${prefix}-vpc`] }] }))).Vpcs).toEqual([]);
-    // moto's DeleteTrail ignores the ARN the provider sends: the trail outlives the destroy on the emulator only.
-    expect((await aws.cloudtrail.send(new DescribeTrailsCommand({ trailNameList: [`${prefix}-trail`] }))).trailList!.map((trail) => trail.Name)).toEqual([
-      `${prefix}-trail`,
-    ]);
-  });
-});
 
 describe("examples/gateway-node.json: seed 000 in the default VPC, public gateway, SSH (key switched to import)", () => {
   const state = lifecycle("gateway-node");
