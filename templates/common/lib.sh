@@ -243,10 +243,11 @@ waiting() {
   sleep "${poll:-10}"
 }
 
-# openclaw_rpc ARGS...: the OpenClaw CLI as this host runs it (paths from host.env), for a call the gateway
-# answers (nodes status, gateway call), with a 30 s budget instead of OpenClaw's 10 s default: a loaded
-# host (a busy agent, the gateway warming up after a restart) can take longer to answer, and the timers
-# that ask run once a minute and can wait.
+# openclaw_rpc BUDGET_MS ARGS...: the OpenClaw CLI as this host runs it (paths from host.env), for a call
+# the gateway answers (nodes status, gateway call), waiting at most BUDGET_MS for the answer: each timer
+# sets the budget its unit's TimeoutStartSec leaves room for.
 openclaw_rpc() {
-  "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" "$@" --timeout 30000
+  local budget=$1
+  shift
+  "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" "$@" --timeout "$budget"
 }

@@ -21,7 +21,8 @@ if curl -fsk -m 10 -o /dev/null "${scheme}://127.0.0.1:${OPENCLAW_AWS_GATEWAY_PO
 nodes=$(aws ssm get-parameters-by-path --region "$AWS_DEFAULT_REGION" --path "$OPENCLAW_AWS_PARAM_NODE_LIST" \
   --query 'Parameters[].Value' --output json) || die "cannot read the node list under ${OPENCLAW_AWS_PARAM_NODE_LIST}"
 status='{}'
-if [[ $(jq 'length' <<<"$nodes") -gt 0 ]] && ! status=$(openclaw_rpc nodes status --json 2>/dev/null); then
+# OpenClaw's default 10 s: with the curl above and the two AWS calls, the run fits the unit's 50 s.
+if [[ $(jq 'length' <<<"$nodes") -gt 0 ]] && ! status=$(openclaw_rpc 10000 nodes status --json 2>/dev/null); then
   log "cannot read node status from the gateway: every node counts as not connected"
   status='{}'
 fi

@@ -29,6 +29,9 @@ OPENCLAW_AWS_TAG=gateway-pairing
 enable_error_trap
 
 max_age="${OPENCLAW_AWS_JOIN_CODE_MAX_AGE:-480}"
+# 30 s for each gateway call rather than OpenClaw's 10 s default: a loaded host (a busy agent, the gateway
+# warming up after a restart) can take longer to answer, and the unit allows 300 s.
+rpc_budget_ms=30000
 batch="${OPENCLAW_AWS_PAIRING_BATCH:-10}"
 nodes=$(aws ssm get-parameters-by-path --region "$AWS_DEFAULT_REGION" --path "$OPENCLAW_AWS_PARAM_NODE_LIST" \
   --query 'Parameters[].Value' --output json) || die "cannot read the node list under ${OPENCLAW_AWS_PARAM_NODE_LIST}"
@@ -48,7 +51,7 @@ devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEV
 # a few tries, rather than a failed run; only the answer of the try that worked is kept.
 node_status() {
   local answer
-  answer=$(openclaw_rpc nodes status --json) || return 1
+  answer=$(openclaw_rpc "$rpc_budget_ms" nodes status --json) || return 1
   printf '%s' "$answer"
 }
 status=$(retry 5 6 node_status) || die "cannot read node status from the gateway"
@@ -61,7 +64,7 @@ while read -r name; do
   [[ -f "$stamp" ]] || continue
   while read -r _ id && ((looked++ < batch)); do
     [[ -n "$id" ]] || continue
-    device=$(openclaw_rpc gateway call device.pair.setupStatus --json --params "{\"setupId\":\"${id}\"}" |
+    device=$(openclaw_rpc "$rpc_budget_ms" gateway call device.pair.setupStatus --json --params "{\"setupId\":\"${id}\"}" |
       jq -r '(.completion // .deliveryUncertain).deviceId // empty') || die "cannot ask the gateway about a join code of '${name}'"
     if [[ -n "$device" ]]; then
       devices=$(jq -c --arg n "$name" --arg d "$device" '.[$n] = $d' <<<"$devices")
@@ -104,7 +107,7 @@ fi
 while IFS=$'\t' read -r _ name parameter; do
   [[ -n "$name" ]] || continue
   stamp=$(stamp_of "$name")
-  code=$(openclaw_rpc gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"joinUrl":true}') ||
+  code=$(openclaw_rpc "$rpc_budget_ms" gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"joinUrl":true}') ||
     die "minting a join code failed"
   join_url=$(jq -r '.joinUrl // empty' <<<"$code")
   [[ -n "$join_url" ]] || die "the gateway returned no join URL"
