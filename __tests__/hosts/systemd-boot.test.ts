@@ -402,12 +402,18 @@ if (skipReason) {
      * layout of the versions before issue 17 (EARLIER_LAYOUT), so the new gateway migrates it.
      */
     describe("a replaced gateway on the same data volume, of the earlier layout", () => {
-      let before: { fingerprint?: string; node?: NodeStatus };
+      let before: { fingerprint?: string; node?: NodeStatus; nodeUnitRuns?: string };
       let replacement: BootedHost;
+      /** The invocation ids of the node's units: a unit started again (and so `openclaw connect` run again) gets a new one. */
+      const nodeUnitRuns = () => node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service", "openclaw-node.service"]);
 
       test("a fresh gateway container boots on the same data image and becomes healthy", async () => {
         await pairedAt;
-        before = { fingerprint: await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT), node: (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName) };
+        before = {
+          fingerprint: await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT),
+          node: (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName),
+          nodeUnitRuns: await nodeUnitRuns(),
+        };
         expect(before.node?.nodeId).toBeTruthy();
         await gateway.container.stop();
         await stopProcess(gateway.services, 5_000);
@@ -439,8 +445,12 @@ if (skipReason) {
         }, 5000);
         expect(reconnected.nodeId).toBe(before.node?.nodeId);
         process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
-        // No new join code was needed.
-        expect(await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)).toBe(false);
+        // No new join code was needed: neither node unit ran again, so the node never ran `openclaw connect`.
+        expect(await nodeUnitRuns()).toBe(before.nodeUnitRuns);
+        // A code the gateway's pairing timer minted while the node was away (it may, once a minute) is withdrawn
+        // by its next run now that the node is connected.
+        await waitFor("the gateway to withdraw a join code minted while the node reconnected", PAIRING_TIMEOUT_MS, async () =>
+          (await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)) ? undefined : true, 5000);
       });
     });
 
