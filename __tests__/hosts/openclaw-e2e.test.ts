@@ -16,6 +16,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DescribeParametersCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient, type ParameterType } from "@aws-sdk/client-ssm";
 import { renderGatewayHost } from "../../src/gateway/gateway-context";
 import { renderNodeHost } from "../../src/node/node-context";
 import type { RenderedHost } from "../../src/host/render";
@@ -97,6 +100,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   let nd: FakeHost;
   let port: number;
   let awsEnv: NodeJS.ProcessEnv;
+  let aws: { ssm: SSMClient; secrets: SecretsManagerClient; cloudwatch: CloudWatchClient };
   let moto: Started | undefined;
   let gateway: Started | undefined;
   let node: Started | undefined;
@@ -128,16 +132,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
       .map((word) => host.map(word));
   }
 
-  function ssmGet(name: string): string {
-    const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--with-decryption", "--query", "Parameter.Value", "--output", "text"], { env: awsEnv });
-    if (r.status !== 0) throw new Error(`ssm get ${name}: ${r.stderr}`);
-    return r.stdout.replace(/\n$/, "");
+  async function ssmGet(name: string): Promise<string> {
+    return (await aws.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter!.Value!;
   }
 
-  function secretGet(id: string): string {
-    const r = run("aws", ["secretsmanager", "get-secret-value", "--region", "us-east-1", "--secret-id", id, "--query", "SecretString", "--output", "text"], { env: awsEnv });
-    if (r.status !== 0) throw new Error(`secretsmanager get ${id}: ${r.stderr}`);
-    return r.stdout.replace(/\n$/, "");
+  async function secretGet(id: string): Promise<string> {
+    return (await aws.secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!;
   }
 
   /** The node as the gateway lists it, once it is paired and connected; undefined until then. */
@@ -148,15 +148,35 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return found?.paired && found?.connected ? found : undefined;
   }
 
-  function ssmExists(name: string): boolean {
-    const r = run("aws", ["ssm", "get-parameter", "--region", "us-east-1", "--name", name, "--query", "Parameter.Name", "--output", "text"], { env: awsEnv });
-    if (r.status !== 0 && !/ParameterNotFound/.test(r.stderr)) throw new Error(`ssm get ${name}: ${r.stderr}`);
-    return r.status === 0;
+  async function ssmExists(name: string): Promise<boolean> {
+    try {
+      await aws.ssm.send(new GetParameterCommand({ Name: name }));
+      return true;
+    } catch (error) {
+      if (error instanceof ParameterNotFound) return false;
+      throw error;
+    }
   }
 
-  function ssmCreate(name: string, type: string, value: string): void {
-    const r = run("aws", ["ssm", "put-parameter", "--region", "us-east-1", "--name", name, "--type", type, "--value", value], { env: awsEnv });
-    if (r.status !== 0) throw new Error(`ssm put ${name}: ${r.stderr}`);
+  async function ssmCreate(name: string, type: ParameterType, value: string): Promise<void> {
+    await aws.ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: value }));
+  }
+
+  /** A metric's datapoints (one statistic) for one host over the last ten minutes. */
+  async function metricValues(namespace: string, metric: string, host: string, statistic: "Minimum" | "Maximum"): Promise<number[]> {
+    const now = Date.now();
+    const { Datapoints } = await aws.cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: namespace,
+        MetricName: metric,
+        Dimensions: [{ Name: "Host", Value: host }],
+        Statistics: [statistic],
+        Period: 60,
+        StartTime: new Date(now - 600_000),
+        EndTime: new Date(now + 60_000),
+      }),
+    );
+    return (Datapoints ?? []).map((point) => point[statistic]!);
   }
 
   function script(host: FakeHost, name: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -186,6 +206,10 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_EC2_METADATA_DISABLED: "true",
     };
+    // What the test itself reads and writes goes through the SDK in this process; the hosts' scripts use
+    // the real aws CLI (awsEnv). A CLI run per look-up costs about a CPU second.
+    const sdk = { endpoint: awsEnv.AWS_ENDPOINT_URL, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+    aws = { ssm: new SSMClient(sdk), secrets: new SecretsManagerClient(sdk), cloudwatch: new CloudWatchClient(sdk) };
     await waitFor("moto_server", 120_000, async () => {
       try {
         await fetch(`http://127.0.0.1:${motoPort}/moto-api/`);
@@ -203,13 +227,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     params = { fingerprint: p.tlsFingerprint, certificate: p.tlsCertificate, placeholder: p.placeholder };
     tokenSecret = contexts.gateway.gateway.tokenSecret;
     // As Terraform creates it: the secret with no value.
-    const created = run("aws", ["secretsmanager", "create-secret", "--region", "us-east-1", "--name", tokenSecret], { env: awsEnv });
-    if (created.status !== 0) throw new Error(`secretsmanager create ${tokenSecret}: ${created.stderr}`);
-    ssmCreate(p.tlsFingerprint, "String", p.placeholder);
-    ssmCreate(p.tlsCertificate, "String", p.placeholder);
+    await aws.secrets.send(new CreateSecretCommand({ Name: tokenSecret }));
+    await ssmCreate(p.tlsFingerprint, "String", p.placeholder);
+    await ssmCreate(p.tlsCertificate, "String", p.placeholder);
     const [listed] = exampleHosts("gateway-node.json").nodes;
     expect(listed.pairingParameter).toBe(pairingParam);
-    ssmCreate(listed.listParameter, "String", JSON.stringify(listed.listEntry));
+    await ssmCreate(listed.listParameter, "String", JSON.stringify(listed.listEntry));
 
     gw = new FakeHost(path.join(work, "gw"), renderGatewayHost(contexts.gateway));
     nd = new FakeHost(path.join(work, "node"), renderNodeHost(contexts.nodes[0]));
@@ -247,7 +270,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("makes the certificate, publishes fingerprint and certificate to SSM and the token to its secret, idempotently", () => {
+  it("makes the certificate, publishes fingerprint and certificate to SSM and the token to its secret, idempotently", async () => {
     const env: NodeJS.ProcessEnv = { ...awsEnv, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
     const hostEnv = parseEnvFile(fs.readFileSync(env.OPENCLAW_AWS_ENV_FILE!, "utf8"));
     // As boot-gateway.sh does: SANs are the private IP (IMDS) and the Elastic IP.
@@ -267,12 +290,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const publish = script(gw, "gateway-publish.sh", [], env);
     expect(publish.stderr).toMatch(/generating a new gateway token/);
     expect(publish.status).toBe(0);
-    token = secretGet(tokenSecret);
+    token = await secretGet(tokenSecret);
     expect(token).toMatch(/^[0-9a-f]{48}$/);
     expect(publish.stdout + publish.stderr).not.toContain(token);
     const fingerprint = run("openssl", ["x509", "-in", certFile, "-noout", "-fingerprint", "-sha256"]).stdout.trim().split("=")[1];
-    expect(ssmGet(params.fingerprint)).toBe(fingerprint);
-    expect(ssmGet(params.certificate)).toBe(fs.readFileSync(certFile, "utf8").trim());
+    expect(await ssmGet(params.fingerprint)).toBe(fingerprint);
+    expect(await ssmGet(params.certificate)).toBe(fs.readFileSync(certFile, "utf8").trim());
     const tokenFile = gw.file("/etc/openclaw-aws/gateway-token.env");
     expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(tokenFile, "utf8")).toBe(`OPENCLAW_GATEWAY_TOKEN=${token}\n`);
@@ -285,7 +308,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(again.stderr).toMatch(/using the gateway token already stored/);
     expect(again.stderr).toMatch(/tls-fingerprint is up to date/);
     expect(fs.readFileSync(certFile, "utf8")).toBe(before);
-    expect(secretGet(tokenSecret)).toBe(token);
+    expect(await secretGet(tokenSecret)).toBe(token);
   });
 
   it("starts the gateway from the rendered unit and config; the token is not on its command line", async () => {
@@ -325,13 +348,13 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const trust = run(trustScript, [], { env: nodePairingEnv, timeout: 120_000 });
     expect(trust.stderr).toMatch(/gateway certificate fingerprint/);
     expect(trust.status).toBe(0);
-    const fingerprint = ssmGet(params.fingerprint);
+    const fingerprint = await ssmGet(params.fingerprint);
     expect(fs.readFileSync(nd.file("/etc/openclaw-aws/gateway.env"), "utf8")).toBe(`OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT='${fingerprint}'\n`);
     expect(fingerprintOf(fs.readFileSync(nd.file("/etc/openclaw-aws/gateway.crt"), "utf8"))).toBe(fingerprint);
     // A certificate that is not the one of the published fingerprint is refused.
     const otherCert = path.join(work, "other-cert");
     expect(run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=other", "-keyout", `${otherCert}.key`, "-out", `${otherCert}.pem`]).status).toBe(0);
-    ssmCreate("/openclaw/test/other-cert", "String", fs.readFileSync(`${otherCert}.pem`, "utf8"));
+    await ssmCreate("/openclaw/test/other-cert", "String", fs.readFileSync(`${otherCert}.pem`, "utf8"));
     const otherEnv = path.join(work, "node-other-cert.env");
     const nodeHostEnv = fs.readFileSync(nodePairingEnv.OPENCLAW_AWS_ENV_FILE!, "utf8");
     fs.writeFileSync(otherEnv, nodeHostEnv.replace(/^OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE='.*'$/m, "OPENCLAW_AWS_PARAM_GATEWAY_TLS_CERTIFICATE='/openclaw/test/other-cert'"));
@@ -348,7 +371,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const minted = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
     expect(minted.stderr).toMatch(/published a fresh join code/);
     expect(minted.status).toBe(0);
-    const joinUrl = ssmGet(pairingParam);
+    const joinUrl = await ssmGet(pairingParam);
     expect(joinUrl).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${port}/j/\\S+$`));
     expect(minted.stdout + minted.stderr).not.toContain(joinUrl);
     expect(minted.stdout + minted.stderr).not.toContain(token);
@@ -374,7 +397,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
 
   it("runs the node from the rendered unit; the gateway sees it paired and connected and invokes a command", async () => {
     const env = unitEnv(nd, "/etc/systemd/system/openclaw-node.service");
-    expect(env.OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT).toBe(ssmGet(params.fingerprint));
+    expect(env.OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT).toBe(await ssmGet(params.fingerprint));
     expect(env.OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
     const argv = unitArgv(nd, "/etc/systemd/system/openclaw-node.service", env);
     expect(argv.slice(2)).toEqual(["node", "run", "--host", "127.0.0.1", "--port", String(port), "--tls", "--tls-fingerprint", env.OPENCLAW_AWS_GATEWAY_TLS_FINGERPRINT, "--display-name", nodeName]);
@@ -401,25 +424,18 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(withdraw.status).toBe(0);
     expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
     // The join code's SecureString is gone, not reset: it exists only while a code is outstanding.
-    expect(ssmExists(pairingParam)).toBe(false);
+    expect(await ssmExists(pairingParam)).toBe(false);
   });
 
-  it("publishes the gateway's and the node's health as CloudWatch metrics", () => {
+  it("publishes the gateway's and the node's health as CloudWatch metrics", async () => {
     const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
     const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", env);
     const published = run(argv[0], argv.slice(1), { env, timeout: 120_000 });
     expect(published.status).toBe(0);
     expect(published.stderr).toMatch(/published 2 health values \(gateway healthy: 1\)/);
-    const value = (metric: string, host: string) => {
-      const now = Date.now();
-      const r = run("aws", ["cloudwatch", "get-metric-statistics", "--region", "us-east-1", "--namespace", env.OPENCLAW_AWS_METRICS_NAMESPACE!, "--metric-name", metric,
-        "--dimensions", `Name=Host,Value=${host}`, "--statistics", "Minimum", "--period", "60",
-        "--start-time", new Date(now - 600_000).toISOString(), "--end-time", new Date(now + 60_000).toISOString(), "--output", "json"], { env: awsEnv });
-      expect(r.status).toBe(0);
-      return (JSON.parse(r.stdout).Datapoints as { Minimum: number }[]).map((point) => point.Minimum);
-    };
-    expect(value("GatewayHealthy", env.OPENCLAW_AWS_HOST_NAME!)).toEqual([1]);
-    expect(value("NodeConnected", nodeName)).toEqual([1]);
+    const namespace = env.OPENCLAW_AWS_METRICS_NAMESPACE!;
+    expect(await metricValues(namespace, "GatewayHealthy", env.OPENCLAW_AWS_HOST_NAME!, "Minimum")).toEqual([1]);
+    expect(await metricValues(namespace, "NodeConnected", nodeName, "Minimum")).toEqual([1]);
   });
 
   it("rotates the gateway token; the paired node reconnects with its device token, no new join code", async () => {
@@ -428,13 +444,13 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     fs.mkdirSync(shims, { recursive: true });
     fs.writeFileSync(path.join(shims, "systemctl"), `#!/bin/sh\necho "$@" >> ${path.join(work, "systemctl.log")}\n`, { mode: 0o755 });
     const env: NodeJS.ProcessEnv = { ...awsEnv, PATH: `${shims}:${awsEnv.PATH}`, OPENCLAW_AWS_ENV_FILE: gw.file("/etc/openclaw-aws/host.env") };
-    const before = secretGet(tokenSecret);
+    const before = await secretGet(tokenSecret);
     const rotated = script(gw, "gateway-rotate-token.sh", [], env);
     // Like the boot scripts, it logs through the boot log (tee to stdout).
     expect(rotated.stdout + rotated.stderr).toMatch(/the gateway runs with the new token/);
     expect(rotated.status).toBe(0);
     expect(fs.readFileSync(path.join(work, "systemctl.log"), "utf8")).toBe("restart openclaw-gateway.service\n");
-    token = secretGet(tokenSecret);
+    token = await secretGet(tokenSecret);
     expect(token).toMatch(/^[0-9a-f]{48}$/);
     expect(token).not.toBe(before);
     expect(rotated.stdout + rotated.stderr).not.toContain(token);
@@ -465,19 +481,22 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     // The node never had the gateway token, old or new.
     expect(unitEnv(nd, "/etc/systemd/system/openclaw-node.service").OPENCLAW_GATEWAY_TOKEN).toBeUndefined();
     // No join code was needed: none exists for it.
-    expect(ssmExists(pairingParam)).toBe(false);
+    expect(await ssmExists(pairingParam)).toBe(false);
   });
 
-  it("mints at most 10 join codes a run, the nodes that waited longest first", () => {
+  it("mints at most 10 join codes a run, the nodes that waited longest first", async () => {
     // Twelve more listed nodes that never connect (Terraform's list entries, simulated hosts).
     const nodeList = exampleHosts("gateway-node.json").gatewayParameters.nodeList;
     const waiting = Array.from({ length: 12 }, (_, index) => `sim-${String(index + 1).padStart(2, "0")}`);
     for (const name of waiting) {
-      ssmCreate(`${nodeList}/${name}`, "String", JSON.stringify({ displayName: `openclaw-${name}`, pairingParameter: `/openclaw/sim/nodes/${name}/pairing` }));
+      await ssmCreate(`${nodeList}/${name}`, "String", JSON.stringify({ displayName: `openclaw-${name}`, pairingParameter: `/openclaw/sim/nodes/${name}/pairing` }));
     }
     const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
     const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", env);
-    const minted = () => waiting.filter((name) => ssmExists(`/openclaw/sim/nodes/${name}/pairing`));
+    const minted = async () => {
+      const outstanding = await Promise.all(waiting.map((name) => ssmExists(`/openclaw/sim/nodes/${name}/pairing`)));
+      return waiting.filter((_, index) => outstanding[index]);
+    };
 
     const started = Date.now();
     const first = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
@@ -485,17 +504,17 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(first.status).toBe(0);
     expect(first.stderr).toMatch(/12 nodes wait for a join code; minting 10 now/);
     expect(first.stderr.match(/published a fresh join code/g)).toHaveLength(10);
-    expect(minted()).toHaveLength(10);
+    expect(await minted()).toHaveLength(10);
     // The connected node gets nothing.
-    expect(ssmExists(pairingParam)).toBe(false);
+    expect(await ssmExists(pairingParam)).toBe(false);
 
     // Next run: the two that waited, and nobody whose code is still fresh.
     const second = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
     expect(second.status).toBe(0);
     expect(second.stderr.match(/published a fresh join code/g)).toHaveLength(2);
-    expect(minted()).toHaveLength(12);
-    const type = run("aws", ["ssm", "describe-parameters", "--region", "us-east-1", "--parameter-filters", "Key=Name,Values=/openclaw/sim/nodes/sim-01/pairing", "--query", "Parameters[0].Type", "--output", "text"], { env: awsEnv });
-    expect(type.stdout.trim()).toBe("SecureString");
+    expect(await minted()).toHaveLength(12);
+    const described = await aws.ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Values: ["/openclaw/sim/nodes/sim-01/pairing"] }] }));
+    expect(described.Parameters?.[0]?.Type).toBe("SecureString");
     process.stdout.write(`a pairing run minting 10 join codes took ${firstMs} ms\n`);
   });
 
@@ -503,7 +522,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     // The victim: sim-01, listed and waiting (its host is down), a code outstanding for it.
     const victim = "openclaw-sim-01";
     const victimPairing = "/openclaw/sim/nodes/sim-01/pairing";
-    expect(ssmExists(victimPairing)).toBe(true);
+    expect(await ssmExists(victimPairing)).toBe(true);
     const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
     const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
     // The attacker: the agent on the real node's host (it may read that node's parameter, as the node's role
@@ -516,7 +535,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(minted.stderr).toMatch(new RegExp(`node '${nodeName}' is not connected: published a fresh join code`));
     const impostorDir = nd.file("/var/lib/openclaw/impostor");
     fs.mkdirSync(impostorDir, { recursive: true });
-    fs.writeFileSync(path.join(impostorDir, "join-target"), `${ssmGet(pairingParam)}\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(impostorDir, "join-target"), `${await ssmGet(pairingParam)}\n`, { mode: 0o600 });
     const nodeEnv = unitEnv(nd, "/etc/systemd/system/openclaw-node.service");
     const impostor = startProcess("impostor", tc.node, [path.join(tc.packageDir, "openclaw.mjs"), "connect", "--target-file", path.join(impostorDir, "join-target"), "--display-name", victim], {
       env: { ...nodeEnv, HOME: impostorDir, OPENCLAW_STATE_DIR: impostorDir, NODE_EXTRA_CA_CERTS: nd.file("/etc/openclaw-aws/gateway.crt") },
@@ -534,19 +553,14 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const run2 = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 240_000 });
     expect(run2.status).toBe(0);
     expect(run2.stderr).not.toMatch(new RegExp(`node '${victim}'.*(joined|withdrew)`));
-    expect(ssmExists(victimPairing)).toBe(true);
+    expect(await ssmExists(victimPairing)).toBe(true);
     const devices = JSON.parse(fs.readFileSync(gw.file("/var/lib/openclaw/aws-pairing/devices.json"), "utf8"));
     expect(devices[victim]).toBeUndefined();
     expect(Object.values(devices)).not.toContain(posing.nodeId);
     const healthEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
     const healthArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", healthEnv);
     expect(run(healthArgv[0], healthArgv.slice(1), { env: healthEnv, timeout: 120_000 }).status).toBe(0);
-    const now = Date.now();
-    const stats = run("aws", ["cloudwatch", "get-metric-statistics", "--region", "us-east-1", "--namespace", healthEnv.OPENCLAW_AWS_METRICS_NAMESPACE!, "--metric-name", "NodeConnected",
-      "--dimensions", `Name=Host,Value=${victim}`, "--statistics", "Maximum", "--period", "60",
-      "--start-time", new Date(now - 600_000).toISOString(), "--end-time", new Date(now + 60_000).toISOString(), "--output", "json"], { env: awsEnv });
-    expect(stats.status).toBe(0);
-    const maxima = (JSON.parse(stats.stdout).Datapoints as { Maximum: number }[]).map((point) => point.Maximum);
+    const maxima = await metricValues(healthEnv.OPENCLAW_AWS_METRICS_NAMESPACE!, "NodeConnected", victim, "Maximum");
     expect(maxima.length).toBeGreaterThan(0);
     expect(maxima.every((value) => value === 0)).toBe(true);
     await stopProcess(impostor);
