@@ -208,7 +208,11 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     };
     // What the test itself reads and writes goes through the SDK in this process; the hosts' scripts use
     // the real aws CLI (awsEnv). A CLI run per look-up costs about a CPU second.
-    const sdk = { endpoint: awsEnv.AWS_ENDPOINT_URL, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+    const sdk = {
+      endpoint: awsEnv.AWS_ENDPOINT_URL,
+      region: awsEnv.AWS_DEFAULT_REGION,
+      credentials: { accessKeyId: awsEnv.AWS_ACCESS_KEY_ID!, secretAccessKey: awsEnv.AWS_SECRET_ACCESS_KEY! },
+    };
     aws = { ssm: new SSMClient(sdk), secrets: new SecretsManagerClient(sdk), cloudwatch: new CloudWatchClient(sdk) };
     await waitFor("moto_server", 120_000, async () => {
       try {

@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { RenderedHost } from "../../src/host/render";
+import type { HostFile, RenderedHost } from "../../src/host/render";
 import { renderGatewayHost } from "../../src/gateway/gateway-context";
 import { renderNodeHost } from "../../src/node/node-context";
 import { exampleContexts, exampleFiles, gatewayFixture, nodeFixture } from "./fixtures";
@@ -54,15 +54,16 @@ function shellcheck(dir: string, files: string[]) {
 }
 
 /**
- * shellcheck's verdict on a host's scripts, once per distinct set: most hosts get byte-identical scripts
- * (their values come from host.env), and the same bytes get the same verdict (about 4 CPU-s a run).
+ * shellcheck's verdict on a host's scripts (written under `dir`), once per distinct set: most hosts get
+ * byte-identical scripts (their values come from host.env), and the same bytes get the same verdict (about
+ * 4 CPU-s a run).
  */
 const verdicts = new Map<string, ReturnType<typeof shellcheck>>();
-function shellcheckOnce(dir: string, host: Host, scripts: string[]) {
+function shellcheckOnce(dir: string, scripts: readonly HostFile[]) {
   const hash = crypto.createHash("sha256");
-  for (const file of host.rendered.files.filter((f) => isScript(f.content))) hash.update(`${file.path}\0${file.content}\0`);
+  for (const file of scripts) hash.update(`${file.path}\0${file.content}\0`);
   const key = hash.digest("hex");
-  if (!verdicts.has(key)) verdicts.set(key, shellcheck(dir, scripts));
+  if (!verdicts.has(key)) verdicts.set(key, shellcheck(dir, scripts.map((file) => path.join(dir, file.path))));
   return verdicts.get(key)!;
 }
 
@@ -77,13 +78,14 @@ describe("shell scripts", () => {
 
   it.each(hosts.map((h) => [h.label, h] as const))("%s: every script passes shellcheck and bash -n", (_label, host) => {
     const dir = hostDir(host);
-    const scripts = host.rendered.files.filter((f) => isScript(f.content)).map((f) => path.join(dir, f.path));
+    const scriptFiles = host.rendered.files.filter((f) => isScript(f.content));
+    const scripts = scriptFiles.map((f) => path.join(dir, f.path));
     expect(scripts.length).toBeGreaterThanOrEqual(6);
     for (const script of scripts) {
       const syntax = run("bash", ["-n", script]);
       expect({ script, stderr: syntax.stderr, status: syntax.status }).toEqual({ script, stderr: "", status: 0 });
     }
-    const result = shellcheckOnce(dir, host, scripts);
+    const result = shellcheckOnce(dir, scriptFiles);
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
