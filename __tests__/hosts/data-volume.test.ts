@@ -171,7 +171,7 @@ maybe("data-volume.sh on a real block device", () => {
     const files = ["openclaw.json", "workspace/MEMORY.md", "state/openclaw.sqlite", "npm/projects/p/index.js", "aws/openclaw.applied.json", "aws/tls/gateway.key"];
     const migrated = instance(loop, [
       `cd ${stateDir}; for f in ${files.join(" ")}; do stat -c "%n %u:%g" "$f"; done; stat -c "%n %u:%g" aws/tls/gateway.crt`,
-      `stat -c '%u:%g %a' ${volumeDir} ${tlsDir} ${tlsDir}/gateway.key ${tlsDir}/gateway.crt ${appliedFile}; ls -A ${volumeDir}`,
+      `stat -c '%u:%g %a' ${volumeDir} ${tlsDir} ${tlsDir}/gateway.key ${tlsDir}/gateway.crt ${appliedFile} ${volumeDir}/lost+found; ls -A ${volumeDir}`,
       `openssl x509 -noout -fingerprint -sha256 -in ${tlsDir}/gateway.crt; cat ${appliedFile}; cat ${stateDir}/workspace/MEMORY.md`,
     ].join("; "));
     expect(migrated.stderr).toMatch(/migrating the data volume from the earlier layout \(its root was the state dir, of uid 990\)/);
@@ -182,7 +182,8 @@ maybe("data-volume.sh on a real block device", () => {
     // Everything the old uid owned is the fixed uid's now, in the state folder; root's certificate stays root's.
     for (const file of files) expect(lines).toContain(`${file} ${UID}:${UID}`);
     expect(lines).toContain("aws/tls/gateway.crt 0:0");
-    expect(migrated.stdout).toContain(`0:0 755\n0:${UID} 750\n0:${UID} 640\n0:0 644\n0:0 644\nlost+found\nopenclaw\nopenclaw.applied.json\ntls\n`);
+    // lost+found, which the earlier layout gave to the service user too, is root's again (e2fsck's, at the root).
+    expect(migrated.stdout).toContain(`0:0 755\n0:${UID} 750\n0:${UID} 640\n0:0 644\n0:0 644\n0:0 700\nlost+found\nopenclaw\nopenclaw.applied.json\ntls\n`);
     expect(migrated.stdout).toContain(`${tls.fingerprint}\n${applied}\nmemory\n`);
 
     // The next instance on it: the new layout, nothing to migrate, the key kept.
@@ -199,7 +200,7 @@ maybe("data-volume.sh on a real block device", () => {
       return files.map((file) => `${file} ${stat(file)} ${crypto.createHash("sha256").update(content(file)).digest("hex")}`).join("\n");
     }
 
-    it("symlink to a root-only key (with a certificate for it), symlink to a root folder, hard link to a root file, oversized applied config, colliding names: none followed or adopted", () => {
+    it("symlink to a root-only key (with a certificate for it), symlink to a root folder, hard link to a root file, oversized applied config, colliding names, a link as lost+found: none followed or adopted", () => {
       // A PEM key only root may read (an SSH host key, say), and a certificate made for it: read as root and
       // checked only as "a key matching its certificate", it would have been copied where the service reads.
       const secret = tlsPair(path.join(work, "root-only"));
@@ -222,13 +223,16 @@ maybe("data-volume.sh on a real block device", () => {
         `printf '%s' '${oversized}' > aws/openclaw.applied.json && chown ${OLD_UID}:${OLD_UID} aws/openclaw.applied.json`,
         // colliding-names: entries named like the new layout's and the migration's own.
         `mkdir tls openclaw .migrating.x && chown ${OLD_UID}:${OLD_UID} tls openclaw .migrating.x`,
+        // lost-found-link: lost+found (which stays at the root) as a link to root's folder.
+        `rmdir lost+found && ln -s ${outsideDir} lost+found && chown -h ${OLD_UID}:${OLD_UID} lost+found`,
       ].join("; "));
-      const migrated = instance(loop, `cd ${stateDir}; stat -c '%n %u:%g' root-owned aws/root-hardlink root-dir-link tls openclaw .migrating.x; ls -A ${volumeDir}`);
+      const migrated = instance(loop, `cd ${stateDir}; stat -c '%n %u:%g' root-owned aws/root-hardlink root-dir-link tls openclaw .migrating.x lost+found; ls -A ${volumeDir}`);
       expect(migrated.stderr).toMatch(/migrating the data volume from the earlier layout/);
       expect(migrated.stderr).toMatch(/no TLS key matching its certificate to keep: the gateway makes a new one/);
       expect(migrated.stderr).not.toMatch(/kept the applied config/);
       expect(migrated.status).toBe(0);
-      expect(migrated.stdout).toBe(`root-owned 0:0\naws/root-hardlink 0:0\nroot-dir-link ${UID}:${UID}\ntls ${UID}:${UID}\nopenclaw ${UID}:${UID}\n.migrating.x ${UID}:${UID}\nlost+found\nopenclaw\n`);
+      // The link named lost+found moved with the old user's entries (into the state folder, not followed).
+      expect(migrated.stdout).toBe(`root-owned 0:0\naws/root-hardlink 0:0\nroot-dir-link ${UID}:${UID}\ntls ${UID}:${UID}\nopenclaw ${UID}:${UID}\n.migrating.x ${UID}:${UID}\nlost+found ${UID}:${UID}\nopenclaw\n`);
       expect(fs.existsSync(path.join(host, HOST_LAYOUT.tlsKey))).toBe(false);
       expect(rootFiles(outside)).toBe(before);
     });

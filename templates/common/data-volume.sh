@@ -75,12 +75,19 @@ adopt_gateway_files() {
 }
 
 migrate() {
-  local staging
+  local staging keep=()
   log "migrating the data volume from the earlier layout (its root was the state dir, of uid $1)"
   chown root:root "$volume"
   chmod 0755 "$volume"
+  # lost+found stays at the root for e2fsck, root's again (the earlier layout gave it to the service user);
+  # anything else of that name is the old user's and moves with the rest (e2fsck makes a new one).
+  if [[ -d "${volume}/lost+found" && ! -L "${volume}/lost+found" ]]; then keep=(! -name lost+found); fi
   staging=$(mktemp -d "${volume}/.migrating.XXXXXX")
-  find "$volume" -mindepth 1 -maxdepth 1 ! -name lost+found ! -path "$staging" -exec mv -t "$staging" -- {} +
+  find "$volume" -mindepth 1 -maxdepth 1 "${keep[@]}" ! -path "$staging" -exec mv -t "$staging" -- {} +
+  if ((${#keep[@]} > 0)); then
+    chown -h root:root "${volume}/lost+found"
+    chmod 0700 "${volume}/lost+found"
+  fi
   chown "$owner" "$staging"
   chmod 0750 "$staging"
   mv -T "$staging" "$state"
