@@ -64,11 +64,13 @@ const skipReason = nspawnUnavailable();
 /** The service user's uid on the instance that wrote an earlier-layout volume (useradd's pick there). */
 const EARLIER_UID = 990;
 /**
- * A volume of this version, put back into the layout that data-volume.sh, gateway-cert.sh and
+ * A volume of this version (what the service user planted in its state folder too), put back into the layout that data-volume.sh, gateway-cert.sh and
  * boot-gateway.sh left before issue 17: the volume's root is the state dir, all of it the service user's
  * (its uid on that instance), but aws/tls (root's folder and certificate; the key the service user's).
  */
 const EARLIER_LAYOUT = [
+  // Run as root on this machine: refuse to follow a link the service user planted where it moves files.
+  'for dir in openclaw/aws openclaw/aws/tls; do if [ -L "$dir" ]; then echo "refusing: $dir is a link" >&2; exit 1; fi; done',
   "shopt -s dotglob",
   "mv openclaw/* . && rmdir openclaw",
   "mkdir -p aws/tls && mv tls/gateway.key tls/gateway.crt aws/tls/ && rmdir tls",
@@ -76,14 +78,6 @@ const EARLIER_LAYOUT = [
   `chown -R ${EARLIER_UID}:${EARLIER_UID} . && chown root:root aws/tls aws/tls/gateway.crt`,
   "chmod 0600 aws/tls/gateway.key && chmod 0644 aws/tls/gateway.crt && chmod 0755 aws/tls && chmod 0750 .",
 ].join("; ");
-
-/**
- * Tricks the service user cannot plant on a gateway that migrated a volume of the earlier layout: their
- * folder, aws/tls in the state dir, is the earlier layout's and root's (EARLIER_LAYOUT), and the migration
- * leaves it there, since it must neither delete nor chown through the service user's tree as root. A trick
- * refused is as safe as one planted and ignored.
- */
-const TRICKS_IN_ROOTS_LEFTOVER_FOLDER = new Set(["symlink-tls-key", "symlink-tls-certificate"]);
 
 /**
  * A root path as AWS runs it (channels_apply_command through the SSM agent, a systemd service): with
@@ -395,90 +389,29 @@ if (skipReason) {
 
     describeBedrockPhase(() => ({ gateway, phase: bedrock, healthy: healthyAt }));
 
-    /**
-     * The upgrade case: a replaced gateway (a fresh root, a new instance id) on the same data volume keeps
-     * its state: the volume is kept, not formatted again; the TLS key (so the fingerprint the node pins),
-     * the device pairings and the live config are on it. The volume is first put back, by hand, into the
-     * layout of the versions before issue 17 (EARLIER_LAYOUT), so the new gateway migrates it.
-     */
-    describe("a replaced gateway on the same data volume, of the earlier layout", () => {
-      let before: { fingerprint?: string; node?: NodeStatus; nodeUnitRuns?: string };
-      let replacement: BootedHost;
-      /** The invocation ids of the node's units: a unit started again (and so `openclaw connect` run again) gets a new one. */
-      const nodeUnitRuns = () => node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service", "openclaw-node.service"]);
-
-      test("a fresh gateway container boots on the same data image and becomes healthy", async () => {
-        await pairedAt;
-        before = {
-          fingerprint: await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT),
-          node: (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName),
-          nodeUnitRuns: await nodeUnitRuns(),
-        };
-        expect(before.node?.nodeId).toBeTruthy();
-        await gateway.container.stop();
-        await stopProcess(gateway.services, 5_000);
-        dataImage.edit(EARLIER_LAYOUT);
-        replacement = await bootInstance({ rendered: gateway.rendered, address: gateway.address, namespace: gateway.namespace }, "gateway-2", dataImage.attach());
-        await expectCloudInitDone(replacement);
-        const bootLog = await replacement.container.run(["cat", "/var/log/openclaw-boot.log"]);
-        expect(bootLog).toMatch(/has a filesystem: keeping it/);
-        expect(bootLog).not.toMatch(/is blank: formatting it/);
-        expect(bootLog).toMatch(new RegExp(`migrating the data volume from the earlier layout \\(its root was the state dir, of uid ${EARLIER_UID}\\)`));
-        expect(bootLog).toMatch(/kept the gateway's TLS key and certificate/);
-        expect(bootLog).toMatch(/kept the applied config/);
-        // Every file of the service user's is the fixed uid's now; the volume's root and the TLS folder root's.
-        expect((await replacement.container.run(["find", "/var/lib/openclaw", "-xdev", "-uid", String(EARLIER_UID)])).trim()).toBe("");
-        expect(await replacement.container.run(["stat", "-c", "%n %U:%G %a", "/var/lib/openclaw-aws", "/var/lib/openclaw-aws/tls", "/var/lib/openclaw-aws/tls/gateway.key"])).toBe(
-          "/var/lib/openclaw-aws root:root 755\n/var/lib/openclaw-aws/tls root:openclaw 750\n/var/lib/openclaw-aws/tls/gateway.key root:openclaw 640\n",
-        );
-        gateway = replacement;
-        process.stdout.write(`systemd-boot: replaced gateway boot-to-cloud-init-done ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
-      });
-
-      test("keeps the TLS fingerprint and the node's pairing (the node reconnects with its device token)", async () => {
-        expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(before.fingerprint);
-        const reconnected = await waitFor("the node to reconnect to the replaced gateway", 3 * 60_000, async () => {
-          const result = await replacement.container.exec(["/usr/local/bin/openclaw", "nodes", "status", "--connected", "--json"], 60_000);
-          if (result.code !== 0) return undefined;
-          const nodes = (JSON.parse(result.stdout) as { nodes?: NodeStatus[] }).nodes ?? [];
-          return nodes.find((n) => n.displayName === node.rendered.hostName && n.connected);
-        }, 5000);
-        expect(reconnected.nodeId).toBe(before.node?.nodeId);
-        process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
-        // No new join code was needed: neither node unit ran again, so the node never ran `openclaw connect`.
-        expect(await nodeUnitRuns()).toBe(before.nodeUnitRuns);
-        // A code the gateway's pairing timer minted while the node was away (it may, once a minute) is withdrawn
-        // by its next run now that the node is connected.
-        await waitFor("the gateway to withdraw a join code minted while the node reconnected", PAIRING_TIMEOUT_MS, async () =>
-          (await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)) ? undefined : true, 5000);
-      });
-    });
+    /** Root's view of each host before the attacker planted anything (attacker.ts snapshot). */
+    const beforeAttack = new Map<BootedHost, Map<string, string>>();
 
     /**
      * Issue 17: the service user (OpenClaw's agent) as an attacker on both hosts. It plants every trick of
      * attacker.ts; then every root path runs: on the gateway the boot again (channels_apply_command), the
-     * token rotation, the pairing and health timers, `sudo openclaw` at a root terminal, and a new instance on
-     * the same data volume; on the node the boot again, `sudo openclaw` at a root terminal, and its units restarted
-     * (node-trust.sh, root's step before the node). It passes only if no payload ran as root and nothing outside the state dir
-     * changed owner, mode or content.
+     * token rotation, the pairing and health timers and `sudo openclaw` at a root terminal; on the node the
+     * boot again, `sudo openclaw` at a root terminal, and its units restarted (node-trust.sh, root's step
+     * before the node). It passes only if no payload ran as root and nothing outside the state dir changed
+     * owner, mode or content. The replaced gateway below then boots on the planted volume.
      */
     describe("the service user as an attacker (issue 17)", () => {
-      const before = new Map<BootedHost, Map<string, string>>();
-
       test("plants every trick as the service user", async () => {
         for (const host of [gateway, node]) {
-          before.set(host, await snapshot(host.container));
+          beforeAttack.set(host, await snapshot(host.container));
           const planted = await plantTricks(host.container, host.rendered.role);
           process.stdout.write(`systemd-boot: attacker on ${host.rendered.hostName}: ${JSON.stringify(planted)}\n`);
-          // Every trick is in place, but the hard links to root's files (fs.protected_hardlinks refuses them, or
-          // they would cross from the bind-mounted state folder to another mount) and, on the gateway, the
-          // tricks whose folder is the earlier layout's, root's, left in the state dir by the migration.
-          const leftover = host === gateway ? TRICKS_IN_ROOTS_LEFTOVER_FOLDER : new Set<string>();
-          if (host === gateway) expect(await host.container.run(["stat", "-c", "%U", "/var/lib/openclaw/aws/tls"])).toBe("root\n");
+          // Every trick is in place but the hard links to root's files: fs.protected_hardlinks refuses them, or
+          // they would cross from the bind-mounted state folder to another mount.
           for (const [trick, outcome] of Object.entries(planted)) {
-            const refusal = trick.startsWith("hardlink-") ? /^refused: .*(Operation not permitted|Invalid cross-device link)$/ : leftover.has(trick) ? /^refused: .*Permission denied$/ : undefined;
-            const refused = trick.startsWith("hardlink-") || leftover.has(trick);
-            expect([trick, refusal ? outcome.replace(refusal, "refused") : outcome]).toEqual([trick, refused ? "refused" : "planted"]);
+            const refused = trick.startsWith("hardlink-");
+            const shown = refused ? outcome.replace(/^refused: .*(Operation not permitted|Invalid cross-device link)$/, "refused") : outcome;
+            expect([trick, shown]).toEqual([trick, refused ? "refused" : "planted"]);
           }
         }
       });
@@ -520,7 +453,7 @@ if (skipReason) {
           expect(traces.asRoot).toEqual([]);
           // The payloads were live: OpenClaw ran them, as the service user only.
           expect(traces.nodeOptionsUids).toEqual([String(HOST_LAYOUT.serviceUid)]);
-          expect(changes(before.get(host)!, await snapshot(host.container), allowed)).toEqual([]);
+          expect(changes(beforeAttack.get(host)!, await snapshot(host.container), allowed)).toEqual([]);
         }
         expect(await gateway.container.run(["stat", "-c", "%U:%G %a", "/etc/openclaw-aws/gateway-token.env"])).toBe("root:root 600\n");
         // The CloudWatch agent (root) reads only files of root's in folders of root's that no one else may write.
@@ -532,19 +465,72 @@ if (skipReason) {
           if (own.code === 0) expect([file, own.stdout.trim()]).toEqual([file, "root regular file"]);
         }
       });
+    });
 
-      test("a new gateway instance on the same data volume (planted state dir and all) keeps its key and runs no payload as root", async () => {
-        const fingerprint = await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT);
-        const rootSide = [...before.get(gateway)!].filter(([file]) => file.startsWith("/var/lib/openclaw-aws/"));
-        await gateway.container.stop();
-        await stopProcess(gateway.services, 5_000);
-        gateway = await bootInstance({ rendered: gateway.rendered, address: gateway.address, namespace: gateway.namespace }, "gateway-3", dataImage.attach());
-        await expectCloudInitDone(gateway);
-        expect((await payloadTraces(gateway.container)).asRoot).toEqual([]);
-        const now = await snapshot(gateway.container);
+    /**
+     * The upgrade case: a replaced gateway (a fresh root, a new instance id) on the same data volume keeps
+     * its state: the volume is kept, not formatted again; the TLS key (so the fingerprint the node pins),
+     * the device pairings and the live config are on it. The volume, the attacker's tricks in it, is first
+     * put back, by hand, into the layout of the versions before issue 17 (EARLIER_LAYOUT), so the new
+     * gateway's boot migrates it as root over what the service user planted: no payload may run as root,
+     * and what root keeps on the volume comes back as it was before the attack.
+     */
+    describe("a replaced gateway on the same data volume, of the earlier layout, planted by the attacker", () => {
+      let before: { fingerprint?: string; node?: NodeStatus; nodeUnitRuns?: string };
+      let replacement: BootedHost;
+      /** The invocation ids of the node's units: a unit started again (and so `openclaw connect` run again) gets a new one. */
+      const nodeUnitRuns = () => node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service", "openclaw-node.service"]);
+
+      test("a fresh gateway container boots on the same data image, migrates it, runs no payload as root and becomes healthy", async () => {
+        await pairedAt;
+        const attacked = gateway;
+        before = {
+          fingerprint: await ssmValue(attacked.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT),
+          node: (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName),
+          nodeUnitRuns: await nodeUnitRuns(),
+        };
+        expect(before.node?.nodeId).toBeTruthy();
+        await attacked.container.stop();
+        await stopProcess(attacked.services, 5_000);
+        dataImage.edit(EARLIER_LAYOUT);
+        replacement = await bootInstance({ rendered: attacked.rendered, address: attacked.address, namespace: attacked.namespace }, "gateway-2", dataImage.attach());
+        gateway = replacement;
+        await expectCloudInitDone(replacement);
+        const bootLog = await replacement.container.run(["cat", "/var/log/openclaw-boot.log"]);
+        expect(bootLog).toMatch(/has a filesystem: keeping it/);
+        expect(bootLog).not.toMatch(/is blank: formatting it/);
+        expect(bootLog).toMatch(new RegExp(`migrating the data volume from the earlier layout \\(its root was the state dir, of uid ${EARLIER_UID}\\)`));
+        expect(bootLog).toMatch(/kept the gateway's TLS key and certificate/);
+        expect(bootLog).toMatch(/kept the applied config/);
+        // Every file of the service user's is the fixed uid's now; the volume's root and the TLS folder root's.
+        expect((await replacement.container.run(["find", "/var/lib/openclaw", "-xdev", "-uid", String(EARLIER_UID)])).trim()).toBe("");
+        expect(await replacement.container.run(["stat", "-c", "%n %U:%G %a", "/var/lib/openclaw-aws", "/var/lib/openclaw-aws/tls", "/var/lib/openclaw-aws/tls/gateway.key"])).toBe(
+          "/var/lib/openclaw-aws root:root 755\n/var/lib/openclaw-aws/tls root:openclaw 750\n/var/lib/openclaw-aws/tls/gateway.key root:openclaw 640\n",
+        );
+        // The earlier layout's TLS folder stays in the state dir (root never deletes or chowns through the
+        // service user's tree): root's, so the service user can plant nothing in it.
+        expect(await replacement.container.run(["stat", "-c", "%U:%G %a", "/var/lib/openclaw/aws/tls"])).toBe("root:root 755\n");
+        // The migration and the boot ran as root over the planted state: no payload ran as root, and what root
+        // keeps on the volume (TLS key and certificate, applied config) is as it was before the attack.
+        expect((await payloadTraces(replacement.container)).asRoot).toEqual([]);
+        const now = await snapshot(replacement.container);
+        const rootSide = [...beforeAttack.get(attacked)!].filter(([file]) => file.startsWith("/var/lib/openclaw-aws/"));
         expect(rootSide.filter(([file, was]) => now.get(file) !== was && file !== "/var/lib/openclaw-aws/openclaw")).toEqual([]);
-        expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(fingerprint);
-        await waitFor("the node to reconnect to the new gateway", PAIRING_TIMEOUT_MS, async () => (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.connected), 5000);
+        process.stdout.write(`systemd-boot: replaced gateway boot-to-cloud-init-done ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s\n`);
+      });
+
+      test("keeps the TLS fingerprint and the node's pairing (the node reconnects with its device token)", async () => {
+        expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(before.fingerprint);
+        const reconnected = await waitFor("the node to reconnect to the replaced gateway", 3 * 60_000, async () =>
+          (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.connected), 5000);
+        expect(reconnected.nodeId).toBe(before.node?.nodeId);
+        process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
+        // No new join code was needed: neither node unit ran again, so the node never ran `openclaw connect`.
+        expect(await nodeUnitRuns()).toBe(before.nodeUnitRuns);
+        // A code the gateway's pairing timer minted while the node was away (it may, once a minute) is withdrawn
+        // by its next run now that the node is connected.
+        await waitFor("the gateway to withdraw a join code minted while the node reconnected", PAIRING_TIMEOUT_MS, async () =>
+          (await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)) ? undefined : true, 5000);
       });
     });
   });
