@@ -140,11 +140,11 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return (await aws.secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!;
   }
 
-  /** The node as the gateway lists it, once it is paired and connected; undefined until then. */
-  function pairedAndConnected() {
-    const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
+  /** The node called `name` as the gateway lists it (node.list, as its timers ask), once it is paired and connected; undefined until then. */
+  function pairedAndConnected(name = nodeName) {
+    const r = gatewayCli(["gateway", "call", "node.list", "--json"]);
     if (r.status !== 0) return undefined;
-    const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === nodeName);
+    const found = (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === name);
     return found?.paired && found?.connected ? found : undefined;
   }
 
@@ -548,9 +548,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     // For OpenClaw the attack works: a paired, connected device by the victim's name.
     const posing = await waitFor("the impostor to be paired and connected under the victim's name", 180_000, () => {
       if (impostor.child.exitCode !== null) throw new Error(`the impostor exited ${impostor.child.exitCode}:\n${impostor.output()}`);
-      const r = gatewayCli(["nodes", "status", "--connected", "--json"]);
-      const found = r.status === 0 ? (JSON.parse(r.stdout).nodes ?? []).find((n: { displayName: string }) => n.displayName === victim) : undefined;
-      return found?.paired && found?.connected ? found : undefined;
+      return pairedAndConnected(victim);
     }, 3000);
 
     // The gateway's timers do not take it for the victim: its code stays outstanding, its metric 0.

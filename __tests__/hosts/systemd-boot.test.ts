@@ -102,7 +102,7 @@ interface BootedHost extends LanPlace {
   readonly container: Container;
 }
 
-/** What `openclaw nodes status --json` says about a node. */
+/** What the gateway's node.list (`openclaw nodes status --json`) says about a node. */
 interface NodeStatus {
   displayName?: string;
   nodeId?: string;
@@ -177,10 +177,11 @@ if (skipReason) {
       return { rendered, address, namespace: lan.addHost({ name: rendered.hostName, address }) };
     }
 
+    /** The nodes connected to the gateway, through the `openclaw` wrapper: node.list, as the gateway's timers ask it. */
     async function gatewayNodes(): Promise<NodeStatus[]> {
-      const result = await gateway.container.exec(["/usr/local/bin/openclaw", "nodes", "status", "--connected", "--json"], 60_000);
+      const result = await gateway.container.exec(["/usr/local/bin/openclaw", "gateway", "call", "node.list", "--json"], 60_000);
       if (result.code !== 0) return [];
-      return (JSON.parse(result.stdout) as { nodes?: NodeStatus[] }).nodes ?? [];
+      return ((JSON.parse(result.stdout) as { nodes?: NodeStatus[] }).nodes ?? []).filter((n) => n.connected);
     }
 
     async function ssmValue(name: string): Promise<string | undefined> {

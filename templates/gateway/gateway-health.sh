@@ -3,7 +3,8 @@
 # metrics, every minute (openclaw-gateway-health.timer), in OPENCLAW_AWS_METRICS_NAMESPACE:
 #   - {{health.gatewayMetric}} (Host=<gateway>): 1 when the gateway answers /healthz, else 0;
 #   - {{health.nodeMetric}} (Host=<node>): 1 for each listed node whose device the gateway reports paired
-#     and connected (`openclaw nodes status --json`), else 0 (also when the gateway cannot be asked). A
+#     and connected (its node.list, what `openclaw nodes status --json` prints), else 0 (also when the
+#     gateway cannot be asked). A
 #     node's device is the one that redeemed its join code (OPENCLAW_AWS_NODE_DEVICES, kept by
 #     gateway-pairing.sh), never one that only presents its name.
 # The alarms treat missing data as breaching: a host that stops reporting is unhealthy too.
@@ -22,7 +23,7 @@ nodes=$(aws ssm get-parameters-by-path --region "$AWS_DEFAULT_REGION" --path "$O
   --query 'Parameters[].Value' --output json) || die "cannot read the node list under ${OPENCLAW_AWS_PARAM_NODE_LIST}"
 status='{}'
 # OpenClaw's default 10 s: with the curl above and the two AWS calls, the run fits the unit's 50 s.
-if [[ $(jq 'length' <<<"$nodes") -gt 0 ]] && ! status=$(openclaw_rpc 10000 nodes status --json 2>/dev/null); then
+if [[ $(jq 'length' <<<"$nodes") -gt 0 ]] && ! status=$(openclaw_rpc 10000 gateway call node.list --json 2>/dev/null); then
   log "cannot read node status from the gateway: every node counts as not connected"
   status='{}'
 fi

@@ -51,7 +51,7 @@ devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEV
 # a few tries, rather than a failed run; only the answer of the try that worked is kept.
 node_status() {
   local answer
-  answer=$(openclaw_rpc "$rpc_budget_ms" nodes status --json) || return 1
+  answer=$(openclaw_rpc "$rpc_budget_ms" gateway call node.list --json) || return 1
   printf '%s' "$answer"
 }
 status=$(retry 5 6 node_status) || die "cannot read node status from the gateway"
