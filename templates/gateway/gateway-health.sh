@@ -4,9 +4,8 @@
 #   - {{health.gatewayMetric}} (Host=<gateway>): 1 when the gateway answers /healthz, else 0;
 #   - {{health.nodeMetric}} (Host=<node>): 1 for each listed node whose device the gateway reports paired
 #     and connected (its node.list, what `openclaw nodes status --json` prints), else 0 (also when the
-#     gateway cannot be asked). A
-#     node's device is the one that redeemed its join code (OPENCLAW_AWS_NODE_DEVICES, kept by
-#     gateway-pairing.sh), never one that only presents its name.
+#     gateway cannot be asked). A node's device is the one that redeemed its join code
+#     (OPENCLAW_AWS_NODE_DEVICES, kept by gateway-pairing.sh), never one that only presents its name.
 # The alarms treat missing data as breaching: a host that stops reporting is unhealthy too.
 # shellcheck source=/dev/null
 source "${OPENCLAW_AWS_ENV_FILE:-"{{layout.hostEnv}}"}"
