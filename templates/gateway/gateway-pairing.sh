@@ -48,13 +48,14 @@ install -d -m 0700 "$state_dir"
 stamp_of() { printf '%s/%s.minted' "$state_dir" "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_')"; }
 devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
 # Right after a restart (a boot, a token rotation) the gateway answers /healthz a little before its RPC:
-# a few tries, rather than a failed run; only the answer of the try that worked is kept.
+# a few tries, rather than a failed run; only the answer of the try that worked is kept. Ten tries 6 s apart
+# (about two minutes with the calls): node.list's CLI fails fast while the gateway is not up yet.
 node_status() {
   local answer
   answer=$(openclaw_rpc "$rpc_budget_ms" gateway call node.list --json) || return 1
   printf '%s' "$answer"
 }
-status=$(retry 5 6 node_status) || die "cannot read node status from the gateway"
+status=$(retry 10 6 node_status) || die "cannot read node status from the gateway"
 now=$(date +%s)
 
 # The names connected devices that are no node's present: the codes of those nodes, newest first.
