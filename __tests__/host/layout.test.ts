@@ -160,7 +160,11 @@ describe("HOST_LAYOUT", () => {
         expect(execStart.startsWith(`${HOST_LAYOUT.node} ${HOST_LAYOUT.openclawEntry} `) || execStart.startsWith(`${HOST_LAYOUT.libDir}/`)).toBe(true);
         // The one step as root ("+"): the node's trust in the gateway, written where the service user cannot.
         expect([unit.path, settings.ExecStartPre ?? []]).toEqual([unit.path, unit.path.endsWith("/openclaw-node-pairing.service") ? [`+${HOST_LAYOUT.libDir}/node-trust.sh`] : []]);
-        if (settings.ReadWritePaths) expect(settings.ReadWritePaths).toEqual([`${HOST_LAYOUT.stateDir} ${HOST_LAYOUT.appLogDir}`]);
+        // Node.js's compile cache is the service user's (it could plant code in it): in no unit with a root step.
+        const compileCache = (settings.Environment ?? []).includes(`NODE_COMPILE_CACHE=${HOST_LAYOUT.compileCacheDir}`);
+        expect([unit.path, compileCache]).toEqual([unit.path, settings.ExecStartPre === undefined]);
+        const writable = [HOST_LAYOUT.stateDir, HOST_LAYOUT.appLogDir, ...(compileCache ? [HOST_LAYOUT.compileCacheDir] : [])];
+        if (settings.ReadWritePaths) expect(settings.ReadWritePaths).toEqual([writable.join(" ")]);
         if (settings.WorkingDirectory) expect(settings.WorkingDirectory).toEqual([HOST_LAYOUT.stateDir]);
       }
     });

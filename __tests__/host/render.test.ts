@@ -104,7 +104,8 @@ describe("renderGatewayHost", () => {
       "EnvironmentFile=/etc/openclaw-aws/gateway-token.env",
       "NoNewPrivileges=yes",
       "ProtectSystem=strict",
-      "ReadWritePaths=/var/lib/openclaw /var/log/openclaw",
+      "ReadWritePaths=/var/lib/openclaw /var/log/openclaw /var/cache/openclaw",
+      "Environment=NODE_COMPILE_CACHE=/var/cache/openclaw",
     ]) {
       expect(unit.split("\n")).toContain(line);
     }

@@ -185,7 +185,7 @@ const VOLATILE = [
   "/proc", "/sys", "/dev", "/run", "/tmp", "/var/tmp",
   // Logs: written by everything; the files root writes there are checked on their own.
   "/var/log",
-  // systemd's, cloud-init's, rsyslog's, apt's own state and caches.
+  // systemd's, cloud-init's, rsyslog's, apt's own state and caches, and the service user's compile cache.
   "/var/lib/systemd", "/var/lib/cloud", "/var/lib/rsyslog", "/var/cache",
   // The state dir: the service user's own (what it does there is the point of the test).
   "/var/lib/openclaw",

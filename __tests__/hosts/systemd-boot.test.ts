@@ -339,6 +339,9 @@ if (skipReason) {
         expect(await host.container.run(["grep", "^NoNewPrivs:", `/proc/${pid}/status`])).toMatch(/NoNewPrivs:\s+1/);
         const mounts = await host.container.run(["cat", `/proc/${pid}/mountinfo`]);
         expect(mounts).toMatch(/^\S+ \S+ \S+ \S+ \/(usr)? ro\b/m);
+        // Node.js's compile cache: the service user's, in a folder of root's, and in use (OpenClaw's code compiled).
+        expect(await host.container.run(["stat", "-c", "%n %U:%G %a", "/var/cache", HOST_LAYOUT.compileCacheDir])).toBe(`/var/cache root:root 755\n${HOST_LAYOUT.compileCacheDir} openclaw:openclaw 700\n`);
+        expect(Number(await host.container.run(["bash", "-c", `find ${HOST_LAYOUT.compileCacheDir} -type f | wc -l`]))).toBeGreaterThan(0);
       }
     });
 

@@ -79,6 +79,13 @@ export const HOST_LAYOUT = {
   appLogDir: APP_LOG_DIR,
   appLog: `${APP_LOG_DIR}/openclaw.log`,
   /**
+   * Node.js's compile cache for the service user's OpenClaw processes (NODE_COMPILE_CACHE, on the root
+   * volume): the boot's CLI runs fill it, so the gateway's start and every timer's CLI run skip compiling
+   * OpenClaw again (a gateway start 21 CPU-s instead of 31, a timer's call 1 CPU-s less, measured). The
+   * service user writes it, so only its processes may read it: root never runs Node.js with it.
+   */
+  compileCacheDir: "/var/cache/openclaw",
+  /**
    * The OpenClaw services' output (their journal, through rsyslog): a file of root's in a folder of root's,
    * which the CloudWatch agent (root) ships as the application log instead of anything the service user can replace.
    */

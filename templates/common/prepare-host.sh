@@ -38,6 +38,9 @@ fi
 [[ "$(id -u "$OPENCLAW_AWS_USER"):$(id -g "$OPENCLAW_AWS_USER")" == "${uid}:${uid}" ]] || die "${OPENCLAW_AWS_USER} is not ${uid}:${uid}"
 "${OPENCLAW_AWS_LIB_DIR}/data-volume.sh"
 install -d -m 0750 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_APP_LOG_DIR"
+# Node.js's compile cache for the service user's OpenClaw runs (in /var/cache, root's: the user cannot
+# replace the folder). Only that user's processes read it: it could plant code in it.
+install -d -m 0700 -o "$OPENCLAW_AWS_USER" -g "$OPENCLAW_AWS_USER" "$OPENCLAW_AWS_COMPILE_CACHE"
 
 # Swap on hosts with less than 4 GiB of memory (the gateway alone uses about 750 MB plus workers).
 memory_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)

@@ -52,7 +52,7 @@ write_file "$applied" 0644 "" <"$OPENCLAW_AWS_MANAGED_CONFIG"
 log "validating ${OPENCLAW_AWS_CONFIG_PATH}"
 runuser -u "$OPENCLAW_AWS_USER" -- env OPENCLAW_AWS_PRIVATE_IP="$private_ip" HOME="$OPENCLAW_AWS_STATE_DIR" \
   OPENCLAW_STATE_DIR="$OPENCLAW_AWS_STATE_DIR" OPENCLAW_CONFIG_PATH="$OPENCLAW_AWS_CONFIG_PATH" \
-  OPENCLAW_NO_AUTO_UPDATE=1 "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" config validate
+  OPENCLAW_NO_AUTO_UPDATE=1 NODE_COMPILE_CACHE="$OPENCLAW_AWS_COMPILE_CACHE" "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" config validate
 
 systemctl daemon-reload
 systemctl enable openclaw-gateway.service openclaw-gateway-pairing.timer openclaw-gateway-health.timer
