@@ -194,8 +194,9 @@ describe("Iam", () => {
     const [[gatewayProfile]] = resourcesOf(tf, "aws_iam_instance_profile").filter(([, profile]) => profile.name === "openclaw-ec2-role");
     expect(exposed).toEqual({
       gateway: `\${aws_iam_instance_profile.${gatewayProfile}.name}`,
-      nodes: "${aws_iam_instance_profile.node_profile[each.key].name}",
+      nodes: "${local.aws_iam_instance_profile_node_profile_name_by_key[each.key]}",
     });
+    expect(tf.locals?.aws_iam_instance_profile_node_profile_name_by_key).toBe("${{ for key, val in aws_iam_instance_profile.node_profile: key => val.name }}");
     expect(tf.resource.aws_iam_instance_profile['node_profile["arm"]'].name).toBe("openclaw-arm-ec2-role");
   });
 

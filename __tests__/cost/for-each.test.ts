@@ -33,6 +33,21 @@ describe("expandForEach", () => {
     });
   });
 
+  it("given a copy's attribute read through a local of every copy's attribute, when expanded, then it is that copy's attribute", () => {
+    const expanded = expandForEach({
+      locals: { nodes: { a: {}, b: {} }, aws_instance_node_id_by_key: "${{ for key, val in aws_instance.node: key => val.id }}", other: "${{ a = 1 }}" },
+      resource: {
+        aws_volume_attachment: {
+          node: { for_each: "${local.nodes}", instance_id: "${local.aws_instance_node_id_by_key[each.key]}", other: "${local.other[each.key]}" },
+        },
+      },
+    });
+    expect(expanded.resource?.aws_volume_attachment).toEqual({
+      'node["a"]': { instance_id: '${aws_instance.node["a"].id}', other: '${local.other["a"]}' },
+      'node["b"]': { instance_id: '${aws_instance.node["b"].id}', other: '${local.other["b"]}' },
+    });
+  });
+
   it("given a for_each it cannot read (a computed map), when expanded, then the resource is left as it is", () => {
     const resource = { aws_instance: { node: { for_each: "${data.x.y}", instance_type: "${each.value.type}" } } };
     expect(expandForEach({ resource }).resource).toEqual(resource);

@@ -57,7 +57,9 @@ describe("NodeHosts", () => {
     expect(tf.resource.aws_instance['node["arm"]']).toMatchObject({ ami: "ami-arm64", instance_type: "t4g.small" });
     // Each architecture's user data is in the plan once, whatever the number of nodes.
     expect(Object.keys(tf.locals?.node_user_data as object)).toEqual(["arm64", "x86_64"]);
-    expect(exposed).toEqual({ each: "${aws_instance.node[each.key].id}", arm: '${aws_instance.node["arm"].id}' });
+    // For the same key, through a local of every copy's id: Terraform evaluates it once, not once per copy.
+    expect(exposed).toEqual({ each: "${local.aws_instance_node_id_by_key[each.key]}", arm: '${aws_instance.node["arm"].id}' });
+    expect(tf.locals?.aws_instance_node_id_by_key).toBe("${{ for key, val in aws_instance.node: key => val.id }}");
   });
 
   it("given two nodes, when synthesized, then each has a node-list entry telling the gateway its display name and pairing parameter, and its own data volume attached", () => {

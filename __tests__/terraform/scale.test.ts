@@ -13,9 +13,9 @@ import { applyTerraformEnv } from "../../scripts/lib/terraform-env";
 
 const NODE_COUNT = 250;
 
-// Measured alone on 2 cores (2026-12-05): the plan of the 3,073 resource instances takes 110 s (141 CPU-s,
-// nearly all in Terraform itself; 16 CPU-s at 50 nodes, so it grows faster than the node count); the synth
-// takes about a second (the nodes are resources made per key).
+// Measured on 2 cores (2026-12-06): the plan of the 3,073 resource instances takes about 65 s (72 CPU-s,
+// 440 MiB, nearly all in Terraform itself; 151 CPU-s and 1.2 GiB when each node's resources named
+// `aws_instance.node[each.key]`, see sameKey); the synth takes about a second (the nodes are resources made per key).
 jest.setTimeout(600_000);
 
 const endpoint = process.env.OPENCLAW_TEST_ENDPOINT;

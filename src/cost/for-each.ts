@@ -1,7 +1,9 @@
 /**
  * A synthesized Terraform JSON document with each `for_each` resource written out once per key, as
  * Terraform plans it: `aws_instance.node` over `local.nodes` becomes `aws_instance.node["node-1"]`, ...,
- * with `each.key` and `each.value.<field>` put in. What the estimate prices, and what a test reads, is then
+ * with `each.key` and `each.value.<field>` put in, and a local that maps every copy of a resource to an
+ * attribute (`{ for key, val in aws_instance.node: key => val.id }`), read at a key, written as that copy's
+ * attribute (`aws_instance.node["node-1"].id`). What the estimate prices, and what a test reads, is then
  * every copy with its own literal settings. A `for_each` over anything but a literal map or a local
  * holding one is left as it is (its copies are unknown until Terraform runs).
  */
@@ -19,9 +21,12 @@ const WHOLE_VALUE = /^\$\{each\.value((?:\.\w+)*)\}$/;
 const VALUE_IN_TEXT = /\$\{each\.value((?:\.\w+)*)\}/g;
 const IN_EXPRESSION = /\beach\.(?:key\b|value((?:\.\w+)+))/g;
 const LOCAL_MAP = /^\$\{local\.([\w-]+)\}$/;
+const ATTRIBUTE_BY_KEY = /^\$\{\{ for key, val in (\w+\.[\w-]+): key => val\.(\w+) \}\}$/;
+const LOCAL_AT_KEY = /\blocal\.([\w-]+)\[("(?:[^"\\]|\\.)*")\]/g;
 
 export function expandForEach<T extends ForEachDocument>(document: T): T {
   if (!document.resource) return document;
+  const byKey = attributeByKeyLocals(document);
   const resource: Record<string, Record<string, unknown>> = {};
   for (const [type, byName] of Object.entries(document.resource)) {
     resource[type] = {};
@@ -32,10 +37,20 @@ export function expandForEach<T extends ForEachDocument>(document: T): T {
         resource[type][name] = properties;
         continue;
       }
-      for (const [key, value] of Object.entries(map)) resource[type][`${name}[${JSON.stringify(key)}]`] = substitute(rest as Json, key, value as Json);
+      for (const [key, value] of Object.entries(map)) resource[type][`${name}[${JSON.stringify(key)}]`] = substitute(rest as Json, key, value as Json, byKey);
     }
   }
   return { ...document, resource };
+}
+
+/** The locals that map every copy of a resource to an attribute: name -> [resource address, attribute]. */
+function attributeByKeyLocals(document: ForEachDocument): ReadonlyMap<string, readonly [string, string]> {
+  const found = new Map<string, readonly [string, string]>();
+  for (const [name, value] of Object.entries(document.locals ?? {})) {
+    const match = typeof value === "string" ? ATTRIBUTE_BY_KEY.exec(value) : null;
+    if (match) found.set(name, [match[1], match[2]]);
+  }
+  return found;
 }
 
 function forEachMap(document: ForEachDocument, forEach: unknown): Record<string, unknown> | undefined {
@@ -54,10 +69,10 @@ function field(value: Json, path: string): Json | undefined {
   return current;
 }
 
-function substitute(node: Json, key: string, value: Json): Json {
-  if (Array.isArray(node)) return node.map((item) => substitute(item, key, value));
+function substitute(node: Json, key: string, value: Json, byKey: ReadonlyMap<string, readonly [string, string]>): Json {
+  if (Array.isArray(node)) return node.map((item) => substitute(item, key, value, byKey));
   if (node !== null && typeof node === "object") {
-    return Object.fromEntries(Object.entries(node).map(([name, item]) => [name, substitute(item, key, value)]));
+    return Object.fromEntries(Object.entries(node).map(([name, item]) => [name, substitute(item, key, value, byKey)]));
   }
   if (typeof node !== "string" || !node.includes("each.")) return node;
   const whole = WHOLE_VALUE.exec(node);
@@ -74,6 +89,11 @@ function substitute(node: Json, key: string, value: Json): Json {
       .replace(IN_EXPRESSION, (expression, path: string | undefined) => {
         const found = path === undefined ? key : field(value, path);
         return found === undefined ? expression : JSON.stringify(found);
+      })
+      // A copy's attribute through its local: local.aws_instance_node_id_by_key["node-1"].
+      .replace(LOCAL_AT_KEY, (expression, name: string, at: string) => {
+        const found = byKey.get(name);
+        return found ? `${found[0]}[${at}].${found[1]}` : expression;
       })
   );
 }
