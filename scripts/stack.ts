@@ -18,7 +18,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_CONFIG_FILE, loadConfig, readConfigFile } from "../src/config/load";
 import { deploymentNames } from "../src/config/names";
 import type { OpenClawConfig } from "../src/config/schema";
-import { CDKTF_BIN, runCdktf, runTerraform, SKIP_PROVIDER_LOCK, stackDir } from "./lib/cdktf";
+import { CDKTF_BIN, providerInstallHint, runCdktf, runTerraform, SKIP_PROVIDER_LOCK, stackDir } from "./lib/cdktf";
 import { Failure, runCli } from "./lib/cli";
 import { importCommand, leftovers, resourcesToKeep, type ShownState } from "./lib/destroy-plan";
 import { runAttached, tail } from "./lib/process";
@@ -154,7 +154,12 @@ class Stack {
     const full = [...args, SKIP_PROVIDER_LOCK];
     log(`> cdktf ${full.join(" ")}`);
     const code = await runAttached(CDKTF_BIN, full, { env: this.env });
-    if (code !== 0) await this.explainLock();
+    if (code !== 0) {
+      const stack = args[1] ?? this.name;
+      const hint = providerInstallHint(stackDir(OUTDIR, stack), this.env);
+      if (hint) log(`\n${hint}`);
+      await this.explainLock();
+    }
     return code;
   }
 
@@ -170,7 +175,8 @@ class Stack {
     const result = await runTerraform(args, { env: this.env, cwd: this.dir });
     if (result.code !== 0) {
       await this.explainLock();
-      throw new Failure(`${tail(result.output)}\n\nterraform ${args[0]} ${args[1] ?? ""} in ${this.dir} failed (exit ${result.code})`);
+      const hint = providerInstallHint(this.dir, this.env);
+      throw new Failure(`${tail(result.output)}\n\nterraform ${args[0]} ${args[1] ?? ""} in ${this.dir} failed (exit ${result.code})${hint ? `\n${hint}` : ""}`);
     }
     return result;
   }

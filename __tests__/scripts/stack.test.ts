@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { providerInstallHint } from "../../scripts/lib/cdktf";
 import { importCommand, resourcesToKeep, type ShownState } from "../../scripts/lib/destroy-plan";
 import { lockHint } from "../../scripts/lib/state-bucket";
 import { PROJECT_ROOT } from "../../scripts/lib/terraform-env";
@@ -62,6 +63,26 @@ describe("lockHint", () => {
       "If no other deploy, diff or destroy of this stack is running (an interrupted run leaves its lock behind), release it with:",
       "  npm run terraform -- force-unlock -force 3cd2ce50-0974-f980-59c3-e17f245eef97",
     ]);
+  });
+});
+
+describe("providerInstallHint", () => {
+  it("given a synthesized stack whose init installed no provider, then it names TF_CLI_CONFIG_FILE and the README's offline commands; given providers or no synth, nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-hint-"));
+    try {
+      expect(providerInstallHint(dir, {})).toBeUndefined(); // no synth: the synth's own error says why
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), "{}");
+      const unset = providerInstallHint(dir, {})!.split("\n");
+      expect(unset[0]).toBe(`Terraform installed no provider in ${dir}: TF_CLI_CONFIG_FILE is not set, and the Terraform registry is out of reach or refused it.`);
+      expect(unset.slice(2)).toEqual(['  export TF_CLI_CONFIG_FILE="$PWD/.cache/terraform/cli.tfrc"', "  node --import tsx scripts/lib/terraform-env.ts"]);
+      // The README's offline block is those two commands, word for word.
+      expect(fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8")).toMatch(/<!-- guide-test: offline -->\n```sh\nexport TF_CLI_CONFIG_FILE="\$PWD\/\.cache\/terraform\/cli\.tfrc" .*\nnode --import tsx scripts\/lib\/terraform-env\.ts /);
+      expect(providerInstallHint(dir, { TF_CLI_CONFIG_FILE: "/x/cli.tfrc" })).toContain("TF_CLI_CONFIG_FILE (/x/cli.tfrc) names no mirror holding it");
+      fs.mkdirSync(path.join(dir, ".terraform", "providers"), { recursive: true });
+      expect(providerInstallHint(dir, {})).toBeUndefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

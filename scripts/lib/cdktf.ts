@@ -38,6 +38,21 @@ export interface StackRunOptions extends Omit<RunOptions, "env" | "cwd"> {
  */
 export const SKIP_PROVIDER_LOCK = "--skip-provider-lock";
 
+/**
+ * After a failed run in a synthesized stack's folder: when Terraform's init installed no provider there
+ * (offline, the registry is out of reach, or the mirror lacks the provider), the fix; otherwise nothing.
+ */
+export function providerInstallHint(dir: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (!fs.existsSync(path.join(dir, "cdk.tf.json")) || fs.existsSync(path.join(dir, ".terraform", "providers"))) return undefined;
+  const config = env.TF_CLI_CONFIG_FILE ? `TF_CLI_CONFIG_FILE (${env.TF_CLI_CONFIG_FILE}) names no mirror holding it` : "TF_CLI_CONFIG_FILE is not set";
+  return [
+    `Terraform installed no provider in ${dir}: ${config}, and the Terraform registry is out of reach or refused it.`,
+    "Offline, point Terraform at a provider mirror, in every new shell (README, Deploy to a real AWS account: Offline):",
+    '  export TF_CLI_CONFIG_FILE="$PWD/.cache/terraform/cli.tfrc"',
+    "  node --import tsx scripts/lib/terraform-env.ts",
+  ].join("\n");
+}
+
 /** `cdktf deploy <stack> --auto-approve`, the outputs (sensitive ones too) written to `outputsFile` when given. */
 export function deployStack(stack: string, { outputsFile, ...options }: StackRunOptions & { outputsFile?: string }): Promise<RunResult> {
   const args = ["deploy", stack, "--auto-approve", SKIP_PROVIDER_LOCK, "--output", options.outdir];
