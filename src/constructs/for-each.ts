@@ -23,10 +23,11 @@ export interface ForEachResources {
  */
 export function sameKey(resource: TerraformResource, attribute: string): string {
   const id = `${attribute}-by-key`;
-  const local =
-    (resource.node.tryFindChild(id) as TerraformLocal | undefined) ??
-    new TerraformLocal(resource, id, TerraformIterator.fromResources(resource).forExpressionForMap("key", `val.${attribute}`));
-  local.overrideLogicalId(`${resource.terraformResourceType}_${resource.friendlyUniqueId}_${attribute}_by_key`);
+  let local = resource.node.tryFindChild(id) as TerraformLocal | undefined;
+  if (!local) {
+    local = new TerraformLocal(resource, id, TerraformIterator.fromResources(resource).forExpressionForMap("key", `val.${attribute}`));
+    local.overrideLogicalId(`${resource.terraformResourceType}_${resource.friendlyUniqueId}_${attribute}_by_key`);
+  }
   return Token.asString(ref(`local.${local.friendlyUniqueId}[each.key]`, TerraformStack.of(resource)));
 }
 

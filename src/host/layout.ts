@@ -80,9 +80,10 @@ export const HOST_LAYOUT = {
   appLog: `${APP_LOG_DIR}/openclaw.log`,
   /**
    * Node.js's compile cache for the service user's OpenClaw processes (NODE_COMPILE_CACHE, on the root
-   * volume): the boot's CLI runs fill it, so the gateway's start and every timer's CLI run skip compiling
-   * OpenClaw again (a gateway start 21 CPU-s instead of 31, a timer's call 1 CPU-s less, measured). The
-   * service user writes it, so only its processes may read it: root never runs Node.js with it.
+   * volume) instead of each unit's private /tmp, which every start emptied: what the boot's CLI runs
+   * compiled, the gateway's first start reuses; a restart takes about 21 CPU-s instead of 31 and a timer's
+   * CLI call about 1 CPU-s less (measured). The service user writes it, so only its processes may read it:
+   * root never runs Node.js with it.
    */
   compileCacheDir: "/var/cache/openclaw",
   /**
