@@ -380,7 +380,7 @@ test("log groups (hosts, trail copy, flow logs) keep 30 days under the stack's k
     "OpenClaw-GW-StatusCheck": { metric: "AWS/EC2/StatusCheckFailed", instance: gw, actions: [topic] },
     "OpenClaw-GW-SystemCheck-Recover": { metric: "AWS/EC2/StatusCheckFailed_System", instance: gw, actions: [recover, topic] },
     "OpenClaw-GW-InstanceCheck-Reboot": { metric: "AWS/EC2/StatusCheckFailed_Instance", instance: gw, actions: [reboot, topic] },
-    // The application's own health, published by the gateway's health timer into the gateway's namespace (dimension Host, no instance).
+    // The application's own health, published by the gateway's watch timer into the gateway's namespace (dimension Host, no instance).
     "OpenClaw-GW-Unhealthy": { metric: "OpenClaw/openclaw-gw/GatewayHealthy", instance: undefined, actions: [topic] },
     "OpenClaw-Node-CPU-High": { metric: "AWS/EC2/CPUUtilization", instance: nd, actions: [topic] },
     "OpenClaw-Node-StatusCheck": { metric: "AWS/EC2/StatusCheckFailed", instance: nd, actions: [topic] },

@@ -128,10 +128,8 @@ describe("HOST_LAYOUT", () => {
     it("then every unit runs as the service user from the table's state dir, with the table's environment files and binaries", () => {
       const units = [...unitsOf(gateway), ...unitsOf(node)];
       expect(units.map((unit) => path.posix.basename(unit.path)).sort()).toEqual([
-        "openclaw-gateway-health.service",
-        "openclaw-gateway-health.timer",
-        "openclaw-gateway-pairing.service",
-        "openclaw-gateway-pairing.timer",
+        "openclaw-gateway-watch.service",
+        "openclaw-gateway-watch.timer",
         "openclaw-gateway.service",
         "openclaw-node-pairing.service",
         "openclaw-node.service",

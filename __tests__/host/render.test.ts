@@ -52,8 +52,8 @@ describe("renderGatewayHost", () => {
         "/etc/openclaw/openclaw.json",
         "/etc/openclaw-aws/amazon-cloudwatch-agent.json",
         "/etc/systemd/system/openclaw-gateway.service",
-        "/etc/systemd/system/openclaw-gateway-pairing.service",
-        "/etc/systemd/system/openclaw-gateway-pairing.timer",
+        "/etc/systemd/system/openclaw-gateway-watch.service",
+        "/etc/systemd/system/openclaw-gateway-watch.timer",
         "/usr/local/lib/openclaw-aws/boot-gateway.sh",
       ]),
     );
@@ -119,7 +119,7 @@ describe("renderGatewayHost", () => {
     // Join codes are SecureStrings under the stack's key.
     expect(env).toContain("OPENCLAW_AWS_KMS_KEY='alias/openclaw-test'\n");
     expect(rendered.files.map((f) => f.path)).not.toContain("/etc/openclaw-aws/nodes.tsv");
-    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/gateway-pairing.sh")).toContain('--path "$OPENCLAW_AWS_PARAM_NODE_LIST"');
+    expect(fileContent(rendered, "/usr/local/lib/openclaw-aws/gateway-watch.sh")).toContain('--path "$OPENCLAW_AWS_PARAM_NODE_LIST"');
   });
 
   it("collects the OpenClaw services' output, /var/log/messages and the boot log: only files of root's, the agent running as root", () => {

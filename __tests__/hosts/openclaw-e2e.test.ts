@@ -6,7 +6,7 @@
  *   - the rendered gateway-cert.sh makes the certificate, gateway-publish.sh publishes fingerprint and
  *     certificate to SSM and puts the token into its secret (the real `aws` calls, AWS_ENDPOINT_URL -> moto);
  *   - the gateway runs from the rendered unit's ExecStart/Environment and openclaw.json;
- *   - the rendered gateway-pairing.sh mints a join code into the node's parameter, the rendered
+ *   - the rendered gateway-watch.sh mints a join code into the node's parameter, the rendered
  *     node-pairing.sh redeems it, the node runs from the rendered unit's ExecStart;
  *   - the gateway then reports the node paired and connected, and runs system.which on it, withdraws
  *     the used join code, and with more nodes waiting mints at most 10 codes a run, longest waiting first.
@@ -140,7 +140,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return (await aws.secrets.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!;
   }
 
-  /** The node called `name` as the gateway lists it (node.list, as its timers ask), once it is paired and connected; undefined until then. */
+  /** The node called `name` as the gateway lists it (node.list, as its watch timer asks), once it is paired and connected; undefined until then. */
   function pairedAndConnected(name = nodeName) {
     const r = gatewayCli(["gateway", "call", "node.list", "--json"]);
     if (r.status !== 0) return undefined;
@@ -162,8 +162,8 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     await aws.ssm.send(new PutParameterCommand({ Name: name, Type: type, Value: value }));
   }
 
-  /** A metric's datapoints (one statistic) for one host over the last ten minutes. */
-  async function metricValues(namespace: string, metric: string, host: string, statistic: "Minimum" | "Maximum"): Promise<number[]> {
+  /** A metric's datapoints (one statistic) for one host since `since` (default: the last ten minutes). */
+  async function metricValues(namespace: string, metric: string, host: string, statistic: "Minimum" | "Maximum", since?: number): Promise<number[]> {
     const now = Date.now();
     const { Datapoints } = await aws.cloudwatch.send(
       new GetMetricStatisticsCommand({
@@ -172,7 +172,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
         Dimensions: [{ Name: "Host", Value: host }],
         Statistics: [statistic],
         Period: 60,
-        StartTime: new Date(now - 600_000),
+        StartTime: new Date(since ?? now - 600_000),
         EndTime: new Date(now + 60_000),
       }),
     );
@@ -184,7 +184,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   }
 
   function gatewayCli(args: string[]) {
-    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
     return run(tc.node, [path.join(tc.packageDir, "openclaw.mjs"), ...args], { env, cwd: gw.file("/var/lib/openclaw"), timeout: 60_000 });
   }
 
@@ -370,9 +370,9 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const nodePairing = startProcess("node-pairing", argv[0], argv.slice(1), { env: nodePairingEnv });
     await waitFor("node-pairing to wait for its join code", 180_000, () => (/waiting for a join code/.test(nodePairing.output()) ? true : undefined));
 
-    const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
-    const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
-    const minted = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
+    const watchEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
+    const watchArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", watchEnv);
+    const minted = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 120_000 });
     expect(minted.stderr).toMatch(/published a fresh join code/);
     expect(minted.status).toBe(0);
     const joinUrl = await ssmGet(pairingParam);
@@ -421,10 +421,10 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(gateway!.output()).not.toMatch(/Missing env var/);
     expect(node.output()).not.toMatch(/Missing env var/);
 
-    // The gateway's next pairing run sees the node connected and withdraws the used join code.
-    const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
-    const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
-    const withdraw = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 120_000 });
+    // The gateway's next round sees the node connected and withdraws the used join code.
+    const watchEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
+    const watchArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", watchEnv);
+    const withdraw = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 120_000 });
     expect(withdraw.status).toBe(0);
     expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
     // The join code's SecureString is gone, not reset: it exists only while a code is outstanding.
@@ -432,14 +432,16 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   });
 
   it("publishes the gateway's and the node's health as CloudWatch metrics", async () => {
-    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
-    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", env);
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", env);
+    // The rounds of the pairing test published values too (the node not yet connected): only this round's count.
+    const since = Date.now();
     const published = run(argv[0], argv.slice(1), { env, timeout: 120_000 });
     expect(published.status).toBe(0);
     expect(published.stderr).toMatch(/published 2 health values \(gateway healthy: 1\)/);
     const namespace = env.OPENCLAW_AWS_METRICS_NAMESPACE!;
-    expect(await metricValues(namespace, "GatewayHealthy", env.OPENCLAW_AWS_HOST_NAME!, "Minimum")).toEqual([1]);
-    expect(await metricValues(namespace, "NodeConnected", nodeName, "Minimum")).toEqual([1]);
+    expect(await metricValues(namespace, "GatewayHealthy", env.OPENCLAW_AWS_HOST_NAME!, "Minimum", since)).toEqual([1]);
+    expect(await metricValues(namespace, "NodeConnected", nodeName, "Minimum", since)).toEqual([1]);
   });
 
   it("rotates the gateway token; the paired node reconnects with its device token, no new join code", async () => {
@@ -495,8 +497,8 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     for (const name of waiting) {
       await ssmCreate(`${nodeList}/${name}`, "String", JSON.stringify({ displayName: `openclaw-${name}`, pairingParameter: `/openclaw/sim/nodes/${name}/pairing` }));
     }
-    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
-    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", env);
+    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
+    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", env);
     const minted = async () => {
       const outstanding = await Promise.all(waiting.map((name) => ssmExists(`/openclaw/sim/nodes/${name}/pairing`)));
       return waiting.filter((_, index) => outstanding[index]);
@@ -519,7 +521,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(await minted()).toHaveLength(12);
     const described = await aws.ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Values: ["/openclaw/sim/nodes/sim-01/pairing"] }] }));
     expect(described.Parameters?.[0]?.Type).toBe("SecureString");
-    process.stdout.write(`a pairing run minting 10 join codes took ${firstMs} ms\n`);
+    process.stdout.write(`a round minting 10 join codes took ${firstMs} ms\n`);
   });
 
   it("knows a node by the device that redeemed its code: a device presenting another node's name neither takes its pairing nor hides its alarm", async () => {
@@ -527,14 +529,14 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const victim = "openclaw-sim-01";
     const victimPairing = "/openclaw/sim/nodes/sim-01/pairing";
     expect(await ssmExists(victimPairing)).toBe(true);
-    const gwPairingEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service");
-    const gwArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-pairing.service", gwPairingEnv);
+    const watchEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
+    const watchArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", watchEnv);
     // The attacker: the agent on the real node's host (it may read that node's parameter, as the node's role
     // may). It stops its node until the gateway hands the node a fresh code, and redeems that code with a new
     // device identity of its own, presenting the victim's name.
     await stopProcess(node!);
     await waitFor("the node to be seen disconnected", 60_000, () => (pairedAndConnected() ? undefined : true), 2000);
-    const minted = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 240_000 });
+    const minted = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 240_000 });
     expect(minted.status).toBe(0);
     expect(minted.stderr).toMatch(new RegExp(`node '${nodeName}' is not connected: published a fresh join code`));
     const impostorDir = nd.file("/var/lib/openclaw/impostor");
@@ -551,18 +553,17 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
       return pairedAndConnected(victim);
     }, 3000);
 
-    // The gateway's timers do not take it for the victim: its code stays outstanding, its metric 0.
-    const run2 = run(gwArgv[0], gwArgv.slice(1), { env: gwPairingEnv, timeout: 240_000 });
+    // The gateway's rounds do not take it for the victim: its code stays outstanding, its metric 0.
+    const run2 = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 240_000 });
     expect(run2.status).toBe(0);
     expect(run2.stderr).not.toMatch(new RegExp(`node '${victim}'.*(joined|withdrew)`));
     expect(await ssmExists(victimPairing)).toBe(true);
     const devices = JSON.parse(fs.readFileSync(gw.file("/var/lib/openclaw/aws-pairing/devices.json"), "utf8"));
     expect(devices[victim]).toBeUndefined();
     expect(Object.values(devices)).not.toContain(posing.nodeId);
-    const healthEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-health.service");
-    const healthArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-health.service", healthEnv);
-    expect(run(healthArgv[0], healthArgv.slice(1), { env: healthEnv, timeout: 120_000 }).status).toBe(0);
-    const maxima = await metricValues(healthEnv.OPENCLAW_AWS_METRICS_NAMESPACE!, "NodeConnected", victim, "Maximum");
+    // A round publishes health before its pairing work: one more round counts what run2's pairing work knew.
+    expect(run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 240_000 }).status).toBe(0);
+    const maxima = await metricValues(watchEnv.OPENCLAW_AWS_METRICS_NAMESPACE!, "NodeConnected", victim, "Maximum");
     expect(maxima.length).toBeGreaterThan(0);
     expect(maxima.every((value) => value === 0)).toBe(true);
     await stopProcess(impostor);

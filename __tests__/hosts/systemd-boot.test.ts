@@ -178,7 +178,7 @@ if (skipReason) {
       return { rendered, address, namespace: lan.addHost({ name: rendered.hostName, address }) };
     }
 
-    /** The nodes connected to the gateway, through the `openclaw` wrapper: node.list, as the gateway's timers ask it. */
+    /** The nodes connected to the gateway, through the `openclaw` wrapper: node.list, as the gateway's watch timer asks it. */
     async function gatewayNodes(): Promise<NodeStatus[]> {
       const result = await gateway.container.exec(["/usr/local/bin/openclaw", "gateway", "call", "node.list", "--json"], 60_000);
       if (result.code !== 0) return [];
@@ -320,7 +320,7 @@ if (skipReason) {
 
     test("the units run under their sandbox, as the service user, and no unit failed", async () => {
       const checks: [BootedHost, string[]][] = [
-        [gateway, ["openclaw-gateway.service", "openclaw-gateway-pairing.timer", "rsyslog.service"]],
+        [gateway, ["openclaw-gateway.service", "openclaw-gateway-watch.timer", "rsyslog.service"]],
         [node, ["openclaw-node.service", "rsyslog.service"]],
       ];
       for (const [host, units] of checks) {
@@ -400,7 +400,7 @@ if (skipReason) {
     /**
      * Issue 17: the service user (OpenClaw's agent) as an attacker on both hosts. It plants every trick of
      * attacker.ts; then every root path runs: on the gateway the boot again (channels_apply_command), the
-     * token rotation, the pairing and health timers and `sudo openclaw` at a root terminal; on the node the
+     * token rotation, the watch timer's round and `sudo openclaw` at a root terminal; on the node the
      * boot again, `sudo openclaw` at a root terminal, and its units restarted (node-trust.sh, root's step
      * before the node). It passes only if no payload ran as root and nothing outside the state dir changed
      * owner, mode or content. The replaced gateway below then boots on the planted volume.
@@ -421,13 +421,13 @@ if (skipReason) {
         }
       });
 
-      test("the gateway's root paths: the boot again, the token rotation, the pairing and health timers, sudo openclaw at a root terminal", async () => {
+      test("the gateway's root paths: the boot again, the token rotation, the watch timer's round, sudo openclaw at a root terminal", async () => {
         for (const step of [`${gateway.rendered.env.OPENCLAW_AWS_LIB_DIR}/boot-gateway.sh`, `${gateway.rendered.env.OPENCLAW_AWS_LIB_DIR}/gateway-rotate-token.sh`]) {
           const ran = await gateway.container.exec(asRootPath([step]), 15 * 60_000);
           expect({ step, code: ran.code, tail: ran.code === 0 ? "" : `${ran.stdout}${ran.stderr}`.slice(-3000) }).toEqual({ step, code: 0, tail: "" });
         }
-        const timers = await gateway.container.exec(["systemctl", "start", "openclaw-gateway-pairing.service", "openclaw-gateway-health.service"], 10 * 60_000);
-        expect(timers.code === 0 ? "" : `${timers.stdout}${timers.stderr}${await diagnostics(gateway)}`).toBe("");
+        const round = await gateway.container.exec(["systemctl", "start", "openclaw-gateway-watch.service"], 10 * 60_000);
+        expect(round.code === 0 ? "" : `${round.stdout}${round.stderr}${await diagnostics(gateway)}`).toBe("");
         // Whatever the agent pushed into a terminal stayed in runuser's own: the root shell read nothing.
         expect(await wrapperAtRootTerminal(gateway.container, "nodes status --json")).not.toMatch(/ROOT READ/);
       });
@@ -532,7 +532,7 @@ if (skipReason) {
         process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
         // No new join code was needed: neither node unit ran again, so the node never ran `openclaw connect`.
         expect(await nodeUnitRuns()).toBe(before.nodeUnitRuns);
-        // A code the gateway's pairing timer minted while the node was away (it may, once a minute) is withdrawn
+        // A code the gateway's watch timer minted while the node was away (it may, once a minute) is withdrawn
         // by its next run now that the node is connected.
         await waitFor("the gateway to withdraw a join code minted while the node reconnected", PAIRING_TIMEOUT_MS, async () =>
           (await ssmExists(node.rendered.env.OPENCLAW_AWS_PARAM_NODE_PAIRING)) ? undefined : true, 5000);

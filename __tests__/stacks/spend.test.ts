@@ -1,7 +1,7 @@
 /**
  * The stack's spend box: the budget, the model's alarms and the dashboard, composed from the
  * configuration; and the dashboard checked against what the hosts really emit (the CloudWatch agent
- * config and the health timer's environment, rendered from the same configuration).
+ * config and the watch timer's environment, rendered from the same configuration).
  */
 import { renderGatewayHost } from "../../src/gateway/gateway-context";
 import { renderNodeHost } from "../../src/node/node-context";
@@ -80,7 +80,7 @@ describe("the dashboard against what the hosts emit", () => {
     }
   });
 
-  it("draws each host's health as the gateway's health timer publishes it: its namespace, metric names and Host dimension", () => {
+  it("draws each host's health as the gateway's watch timer publishes it: its namespace, metric names and Host dimension", () => {
     const env = hostEnv(fileContent(gateway, HOST_LAYOUT.hostEnv));
     const health = linesOf(widgets, "Health");
     expect(health).toEqual([

@@ -535,10 +535,10 @@ const HANDLERS: Record<string, Handler> = {
 
   aws_cloudwatch_metric_alarm(context, resource) {
     const { properties } = resource;
-    // A health alarm watches one custom metric that the gateway's health timer publishes (one per host).
+    // A health alarm watches one custom metric that the gateway's watch timer publishes (one per host).
     const metric = properties.metric_name;
     if (metric === HOST_METRICS.gatewayMetric || metric === HOST_METRICS.nodeMetric) {
-      context.priced(resource, "CloudWatch", `health metric ${String(metric)} (the gateway's health timer)`, 1, "metric-month", ["cloudwatch", "customMetricMonth"]);
+      context.priced(resource, "CloudWatch", `health metric ${String(metric)} (the gateway's watch timer)`, 1, "metric-month", ["cloudwatch", "customMetricMonth"]);
     }
     // CloudWatch bills an alarm per metric it reads: one, or each metric of its metric math.
     const queried = asBlocks(properties.metric_query).flatMap((query) => asBlocks(query.metric));

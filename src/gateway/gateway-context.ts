@@ -39,10 +39,8 @@ const GATEWAY_FILES: readonly FileSpec[] = [
   { template: "gateway/openclaw.json", path: HOST_LAYOUT.configPath, mode: "0644" },
   GATEWAY_BOOT_SCRIPT,
   systemdUnit("gateway/openclaw-gateway.service"),
-  systemdUnit("gateway/openclaw-gateway-pairing.service"),
-  systemdUnit("gateway/openclaw-gateway-pairing.timer"),
-  systemdUnit("gateway/openclaw-gateway-health.service"),
-  systemdUnit("gateway/openclaw-gateway-health.timer"),
+  systemdUnit("gateway/openclaw-gateway-watch.service"),
+  systemdUnit("gateway/openclaw-gateway-watch.timer"),
 ];
 
 /**
@@ -53,11 +51,10 @@ const GATEWAY_FILES: readonly FileSpec[] = [
 export const GATEWAY_DOWNLOADED_FILES: readonly FileSpec[] = [
   hostScript("gateway/gateway-cert.sh"),
   hostScript("gateway/gateway-publish.sh"),
-  hostScript("gateway/gateway-pairing.sh"),
+  hostScript("gateway/gateway-watch.sh"),
   hostScript("gateway/channel-secrets.sh"),
   hostScript("gateway/install-plugins.sh"),
   hostScript("gateway/merge-config.mjs", "0644"),
-  hostScript("gateway/gateway-health.sh"),
   hostScript("gateway/gateway-rotate-token.sh"),
 ];
 

@@ -57,7 +57,7 @@ export const HOST_LAYOUT = {
   nodeGatewayCertificate: `${ETC_DIR}/gateway.crt`,
   /** The node's pairing step's own files (as the service user): its join target, output, paired marker. */
   nodePairingDir: `${STATE_DIR}/aws`,
-  /** The gateway's pairing timer's own files (as the service user): codes minted, and the device each node joined as. */
+  /** The gateway's watch timer's pairing files (as the service user): codes minted, and the device each node joined as. */
   gatewayPairingDir: `${STATE_DIR}/aws-pairing`,
   nodeDevices: `${STATE_DIR}/aws-pairing/devices.json`,
   /** The rendered openclaw.json: the node's config; on the gateway the keys the project owns (merged into the live one). */

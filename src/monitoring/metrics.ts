@@ -10,7 +10,7 @@
  * `<monitoring.namespace>/<host name>` (its role may write no other: CloudWatch scopes PutMetricData by
  * namespace only, not by dimension): its agent's metrics (memoryMetric among them, with dimensions
  * InstanceId and InstanceType) and, on the gateway, the application health of every host (gatewayMetric
- * and nodeMetric, one value per host a minute with dimension Host=<host name>, gateway-health.sh). So no
+ * and nodeMetric, one value per host a minute with dimension Host=<host name>, gateway-watch.sh). So no
  * host can publish a metric that another host's alarm watches, and no node can publish a health value.
  */
 export const HOST_METRICS = {

@@ -29,7 +29,7 @@ export interface HostMetrics {
   /** The CloudWatch agent's memory and root-disk use (templates/common/amazon-cloudwatch-agent.json). */
   readonly memory: WatchedMetric;
   readonly disk: WatchedMetric;
-  /** The host's application health, published by the gateway's health timer (1 = healthy). */
+  /** The host's application health, published by the gateway's watch timer (1 = healthy). */
   readonly health: WatchedMetric;
 }
 

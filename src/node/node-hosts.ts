@@ -27,7 +27,7 @@ export const NODE_RESOURCE_NAME = "node";
 
 /**
  * The OpenClaw node hosts, each connecting to the gateway with a pinned certificate fingerprint, and each
- * one's entry in the node list the gateway's pairing timer reads. They are made per key of one map
+ * one's entry in the node list the gateway's watch timer reads. They are made per key of one map
  * (`local.nodes`, keyed by node name): adding or removing a node adds or removes a key and touches no
  * other node, and the synthesized stack grows by that map entry, not by another set of resources.
  */

@@ -55,7 +55,7 @@ runuser -u "$OPENCLAW_AWS_USER" -- env OPENCLAW_AWS_PRIVATE_IP="$private_ip" HOM
   OPENCLAW_NO_AUTO_UPDATE=1 NODE_COMPILE_CACHE="$OPENCLAW_AWS_COMPILE_CACHE" "$OPENCLAW_AWS_NODE" "$OPENCLAW_AWS_OPENCLAW_ENTRY" config validate
 
 systemctl daemon-reload
-systemctl enable openclaw-gateway.service openclaw-gateway-pairing.timer openclaw-gateway-health.timer
+systemctl enable openclaw-gateway.service openclaw-gateway-watch.timer
 # restart, not start: a second run picks up a new certificate, token or package.
 systemctl restart openclaw-gateway.service
 
@@ -64,5 +64,5 @@ health="${scheme}://127.0.0.1:${OPENCLAW_AWS_GATEWAY_PORT}/healthz"
 log "waiting (up to 180 s) for the gateway at ${health}"
 wait_for 180 openclaw-gateway.service "the gateway did not become healthy" curl -fsk -m 5 -o /dev/null "$health"
 log "gateway is healthy"
-systemctl start openclaw-gateway-pairing.timer openclaw-gateway-health.timer
+systemctl start openclaw-gateway-watch.timer
 log "boot of gateway ${OPENCLAW_AWS_HOST_NAME} finished"
