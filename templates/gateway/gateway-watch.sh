@@ -55,20 +55,23 @@ if curl -fsk -m 10 -o /dev/null "${scheme}://127.0.0.1:${OPENCLAW_AWS_GATEWAY_PO
 
 nodes=$(aws ssm get-parameters-by-path --region "$AWS_DEFAULT_REGION" --path "$OPENCLAW_AWS_PARAM_NODE_LIST" \
   --query 'Parameters[].Value' --output json) || die "cannot read the node list under ${OPENCLAW_AWS_PARAM_NODE_LIST}"
+node_count=$(jq 'length' <<<"$nodes")
 status=''
 # Right after a restart the gateway answers /healthz a little before its RPC: then this round counts every
 # node as not connected and leaves the pairing to the next one.
-if [[ $(jq 'length' <<<"$nodes") -gt 0 ]] && ! status=$(openclaw_rpc "$rpc_budget_ms" gateway call node.list --json 2>/dev/null); then
+if ((node_count > 0)) && ! status=$(openclaw_rpc "$rpc_budget_ms" gateway call node.list --json 2>/dev/null); then
   log "cannot read node status from the gateway: every node counts as not connected"
   status=''
 fi
 
+# The ids of the devices the gateway reports paired and connected (none when it did not answer), and the
+# device each node joined as.
+connected=$(jq -c '[.nodes[]? | select(.paired == true and .connected == true) | .nodeId]' <<<"${status:-"{}"}")
 devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
 
-metrics=$(jq -c --arg host "$OPENCLAW_AWS_HOST_NAME" --argjson healthy "$healthy" --argjson status "${status:-"{}"}" \
+metrics=$(jq -c --arg host "$OPENCLAW_AWS_HOST_NAME" --argjson healthy "$healthy" --argjson connected "$connected" \
   --argjson devices "$devices" --arg gateway_metric "$OPENCLAW_AWS_METRIC_GATEWAY_HEALTHY" --arg node_metric "$OPENCLAW_AWS_METRIC_NODE_CONNECTED" '
-  [$status.nodes[]? | select(.paired == true and .connected == true) | .nodeId] as $connected
-  | [{MetricName: $gateway_metric, Dimensions: [{Name: "Host", Value: $host}], Value: $healthy, Unit: "Count"}]
+  [{MetricName: $gateway_metric, Dimensions: [{Name: "Host", Value: $host}], Value: $healthy, Unit: "Count"}]
     + [.[] | fromjson | .displayName as $name
        | {MetricName: $node_metric, Dimensions: [{Name: "Host", Value: $name}],
           Value: (if ($devices[$name] as $d | any($connected[]; . == $d)) then 1 else 0 end), Unit: "Count"}]' <<<"$nodes")
@@ -85,7 +88,7 @@ done
 log "published ${count} health values (gateway healthy: ${healthy})"
 
 # --- 2. Pairing
-if [[ $(jq 'length' <<<"$nodes") -eq 0 ]]; then
+if ((node_count == 0)); then
   log "no nodes to pair"
   exit 0
 fi
@@ -100,7 +103,6 @@ install -d -m 0700 "$state_dir"
 # <node name>.minted: one line per code minted for it, "<time> <setup id>", the last four (one every
 # max_age seconds: all the gateway may still report on).
 stamp_of() { printf '%s/%s.minted' "$state_dir" "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_')"; }
-devices=$(jq -c 'if type == "object" then . else {} end' "$OPENCLAW_AWS_NODE_DEVICES" 2>/dev/null) || devices='{}'
 now=$(date +%s)
 
 # The names connected devices that are no node's present: the codes of those nodes, newest first.
@@ -119,13 +121,12 @@ while read -r name; do
       break
     fi
   done < <(tac "$stamp")
-done < <(jq -r --argjson devices "$devices" '[.nodes[]? | select(.paired == true and .connected == true)
+done < <(jq -r --argjson connected "$connected" --argjson devices "$devices" '[.nodes[]? | select(.nodeId as $id | $connected | index($id))
   | select(.nodeId as $id | [$devices[]] | index($id) | not) | .displayName] | unique[]' <<<"$status")
 
 # One line per node: connected (its device paired and connected), display name, pairing parameter.
-node_lines=$(jq -r --argjson status "$status" --argjson devices "$devices" '
-  [$status.nodes[]? | select(.paired == true and .connected == true) | .nodeId] as $connected
-  | .[] | fromjson | .displayName as $n | [($devices[$n] as $d | any($connected[]; . == $d)), $n, .pairingParameter] | @tsv' <<<"$nodes")
+node_lines=$(jq -r --argjson connected "$connected" --argjson devices "$devices" '
+  .[] | fromjson | .displayName as $n | [($devices[$n] as $d | any($connected[]; . == $d)), $n, .pairingParameter] | @tsv' <<<"$nodes")
 
 withdrawn=0
 due=()
@@ -147,7 +148,7 @@ while IFS=$'\t' read -r connected name parameter; do
 done <<<"$node_lines"
 
 if ((${#due[@]} > batch)); then
-  log "${#due[@]} nodes wait for a join code; minting ${batch} now (at most ${batch} a run), the longest waiting first"
+  log "${#due[@]} nodes wait for a join code; minting ${batch} now (at most ${batch} a round), the longest waiting first"
 fi
 # Longest waiting first: never given a code (0), then the oldest code; ties keep the list's order.
 while IFS=$'\t' read -r _ name parameter; do
