@@ -38,6 +38,8 @@ const HOST_PREFIXES = [
   "/var/log/openclaw-boot.log",
   "/var/log/openclaw",
 ];
+/** The gateway's one timer's unit: health metrics, then pairing. */
+const WATCH_UNIT = "/etc/systemd/system/openclaw-gateway-watch.service";
 const PREFIX_RE = new RegExp(`(${HOST_PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})(?=[/'"\\s:]|$)`, "g");
 
 /** A host's filesystem inside a temp dir. */
@@ -183,8 +185,15 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     return run(host.file(`/usr/local/lib/openclaw-aws/${name}`), args, { env, timeout: 180_000 });
   }
 
+  /** One round of the gateway's watch timer as its unit runs it (the environment read now: the token may have been rotated). */
+  function watchRound(timeoutMs: number) {
+    const env = unitEnv(gw, WATCH_UNIT);
+    const argv = unitArgv(gw, WATCH_UNIT, env);
+    return run(argv[0], argv.slice(1), { env, timeout: timeoutMs });
+  }
+
   function gatewayCli(args: string[]) {
-    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
+    const env = unitEnv(gw, WATCH_UNIT);
     return run(tc.node, [path.join(tc.packageDir, "openclaw.mjs"), ...args], { env, cwd: gw.file("/var/lib/openclaw"), timeout: 60_000 });
   }
 
@@ -370,9 +379,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const nodePairing = startProcess("node-pairing", argv[0], argv.slice(1), { env: nodePairingEnv });
     await waitFor("node-pairing to wait for its join code", 180_000, () => (/waiting for a join code/.test(nodePairing.output()) ? true : undefined));
 
-    const watchEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
-    const watchArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", watchEnv);
-    const minted = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 120_000 });
+    const minted = watchRound(120_000);
     expect(minted.stderr).toMatch(/published a fresh join code/);
     expect(minted.status).toBe(0);
     const joinUrl = await ssmGet(pairingParam);
@@ -422,9 +429,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(node.output()).not.toMatch(/Missing env var/);
 
     // The gateway's next round sees the node connected and withdraws the used join code.
-    const watchEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
-    const watchArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", watchEnv);
-    const withdraw = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 120_000 });
+    const withdraw = watchRound(120_000);
     expect(withdraw.status).toBe(0);
     expect(withdraw.stderr).toMatch(/paired and connected; withdrew its join code/);
     // The join code's SecureString is gone, not reset: it exists only while a code is outstanding.
@@ -432,11 +437,10 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
   });
 
   it("publishes the gateway's and the node's health as CloudWatch metrics", async () => {
-    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
-    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", env);
+    const env = unitEnv(gw, WATCH_UNIT);
     // The rounds of the pairing test published values too (the node not yet connected): only this round's count.
     const since = Date.now();
-    const published = run(argv[0], argv.slice(1), { env, timeout: 120_000 });
+    const published = watchRound(120_000);
     expect(published.status).toBe(0);
     expect(published.stderr).toMatch(/published 2 health values \(gateway healthy: 1\)/);
     const namespace = env.OPENCLAW_AWS_METRICS_NAMESPACE!;
@@ -497,15 +501,13 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     for (const name of waiting) {
       await ssmCreate(`${nodeList}/${name}`, "String", JSON.stringify({ displayName: `openclaw-${name}`, pairingParameter: `/openclaw/sim/nodes/${name}/pairing` }));
     }
-    const env = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
-    const argv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", env);
     const minted = async () => {
       const outstanding = await Promise.all(waiting.map((name) => ssmExists(`/openclaw/sim/nodes/${name}/pairing`)));
       return waiting.filter((_, index) => outstanding[index]);
     };
 
     const started = Date.now();
-    const first = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
+    const first = watchRound(240_000);
     const firstMs = Date.now() - started;
     expect(first.status).toBe(0);
     expect(first.stderr).toMatch(/12 nodes wait for a join code; minting 10 now/);
@@ -515,7 +517,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(await ssmExists(pairingParam)).toBe(false);
 
     // Next run: the two that waited, and nobody whose code is still fresh.
-    const second = run(argv[0], argv.slice(1), { env, timeout: 240_000 });
+    const second = watchRound(240_000);
     expect(second.status).toBe(0);
     expect(second.stderr.match(/published a fresh join code/g)).toHaveLength(2);
     expect(await minted()).toHaveLength(12);
@@ -529,14 +531,12 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     const victim = "openclaw-sim-01";
     const victimPairing = "/openclaw/sim/nodes/sim-01/pairing";
     expect(await ssmExists(victimPairing)).toBe(true);
-    const watchEnv = unitEnv(gw, "/etc/systemd/system/openclaw-gateway-watch.service");
-    const watchArgv = unitArgv(gw, "/etc/systemd/system/openclaw-gateway-watch.service", watchEnv);
     // The attacker: the agent on the real node's host (it may read that node's parameter, as the node's role
     // may). It stops its node until the gateway hands the node a fresh code, and redeems that code with a new
     // device identity of its own, presenting the victim's name.
     await stopProcess(node!);
     await waitFor("the node to be seen disconnected", 60_000, () => (pairedAndConnected() ? undefined : true), 2000);
-    const minted = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 240_000 });
+    const minted = watchRound(240_000);
     expect(minted.status).toBe(0);
     expect(minted.stderr).toMatch(new RegExp(`node '${nodeName}' is not connected: published a fresh join code`));
     const impostorDir = nd.file("/var/lib/openclaw/impostor");
@@ -554,7 +554,7 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     }, 3000);
 
     // The gateway's rounds do not take it for the victim: its code stays outstanding, its metric 0.
-    const run2 = run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 240_000 });
+    const run2 = watchRound(240_000);
     expect(run2.status).toBe(0);
     expect(run2.stderr).not.toMatch(new RegExp(`node '${victim}'.*(joined|withdrew)`));
     expect(await ssmExists(victimPairing)).toBe(true);
@@ -562,8 +562,8 @@ describe("OpenClaw gateway + node from the rendered host files (real OpenClaw, l
     expect(devices[victim]).toBeUndefined();
     expect(Object.values(devices)).not.toContain(posing.nodeId);
     // A round publishes health before its pairing work: one more round counts what run2's pairing work knew.
-    expect(run(watchArgv[0], watchArgv.slice(1), { env: watchEnv, timeout: 240_000 }).status).toBe(0);
-    const maxima = await metricValues(watchEnv.OPENCLAW_AWS_METRICS_NAMESPACE!, "NodeConnected", victim, "Maximum");
+    expect(watchRound(240_000).status).toBe(0);
+    const maxima = await metricValues(unitEnv(gw, WATCH_UNIT).OPENCLAW_AWS_METRICS_NAMESPACE!, "NodeConnected", victim, "Maximum");
     expect(maxima.length).toBeGreaterThan(0);
     expect(maxima.every((value) => value === 0)).toBe(true);
     await stopProcess(impostor);
