@@ -127,7 +127,8 @@ function precompiled(source: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch {
-    const code = String((load("handlebars") as typeof Handlebars).precompile(source, COMPILE_OPTIONS));
+    // A copy: precompile adds its defaults to the options it is given, which would change every later key.
+    const code = String((load("handlebars") as typeof Handlebars).precompile(source, { ...COMPILE_OPTIONS }));
     try {
       fs.mkdirSync(COMPILED_DIR, { recursive: true });
       // Write then rename, so a synth running in parallel never reads a half-written file.
