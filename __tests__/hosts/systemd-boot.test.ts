@@ -3,7 +3,8 @@
  * gateway and one node, each in its own systemd-nspawn container on a private LAN, cloud-init (NoCloud)
  * running the boot scripts, moto as the AWS API, an IMDSv2 endpoint per container. It shows cloud-init
  * finishes, the units run under their real sandbox, the gateway answers /healthz (inside its container
- * and from the node's over the LAN), and the node pairs and connects; it prints boot-to-healthy and
+ * and from the node's over the LAN), the node pairs and connects, the gateway runs a command on it, and
+ * after a token rotation the node reconnects with its device token; it prints boot-to-healthy and
  * boot-to-paired. What differs from EC2 is listed in systemd-boot-harness.ts. With the Bedrock plugin
  * fixture, the gateway runs the real Bedrock provider plugin from its first boot, and a phase of its own
  * (systemd-boot-bedrock.ts) shows it answering verify's agent turn through a Bedrock stand-in.
@@ -13,6 +14,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import type * as net from "node:net";
 import * as path from "node:path";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
@@ -122,6 +124,7 @@ if (skipReason) {
     let motoUndo: UndoHandle | undefined;
     let bridge: net.Server | undefined;
     let ssm: SSMClient;
+    let cloudwatch: CloudWatchClient;
     let ca: TestCa;
     /** Each role's overlay layers, top first: the gateway's downloaded scripts, OpenClaw, the Debian root. */
     let layers: Record<RenderedHostDir["role"], string[]>;
@@ -185,6 +188,31 @@ if (skipReason) {
       return ((JSON.parse(result.stdout) as { nodes?: NodeStatus[] }).nodes ?? []).filter((n) => n.connected);
     }
 
+    /** The invocation ids of the node's units: a unit started again (and so `openclaw connect` run again) gets a new one. */
+    const nodeUnitRuns = () => node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service", "openclaw-node.service"]);
+
+    /** The node as the gateway lists it, once it is paired and connected again. */
+    async function nodeConnected(): Promise<NodeStatus | undefined> {
+      return (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.paired && n.connected);
+    }
+
+    /** The highest value the watch timer published for a host's metric in the last ten minutes. */
+    async function highestMetric(metric: string, host: string): Promise<number | undefined> {
+      const now = Date.now();
+      const { Datapoints } = await cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: gateway.rendered.env.OPENCLAW_AWS_METRICS_NAMESPACE,
+          MetricName: metric,
+          Dimensions: [{ Name: "Host", Value: host }],
+          Statistics: ["Maximum"],
+          Period: 600,
+          StartTime: new Date(now - 600_000),
+          EndTime: new Date(now + 60_000),
+        }),
+      );
+      return Math.max(...(Datapoints ?? []).map((point) => point.Maximum!));
+    }
+
     async function ssmValue(name: string): Promise<string | undefined> {
       return (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
     }
@@ -229,6 +257,7 @@ if (skipReason) {
       motoUndo = onCleanUp("moto", `kill -TERM -- -${moto.pid} 2>/dev/null; true`);
       bridge = await bridgeToMoto(path.join(work, "aws.sock"), moto.port);
       ssm = new SSMClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+      cloudwatch = new CloudWatchClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
       // What Terraform creates: the stack's key and its alias, the token's secret without a value
       // (src/constructs/secrets.ts), and the shared parameters with the placeholder (shared-parameters.ts).
       const env = gatewayRendered.env;
@@ -270,7 +299,7 @@ if (skipReason) {
       healthyAt = waitFor("the gateway's /healthz", BOOT_TIMEOUT_MS, async () => ((await gateway.container.exec(health, 10_000)).code === 0 ? Date.now() : undefined), 1000);
       pairedAt = waitFor("the node to be paired and connected", BOOT_TIMEOUT_MS + PAIRING_TIMEOUT_MS, async () => {
         if ((await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"], 10_000)).code !== 0) return undefined;
-        const found = (await gatewayNodes()).find((n) => n.displayName === nodeRendered.hostName && n.paired && n.connected);
+        const found = await nodeConnected();
         return found ? { ...found, at: Date.now() } : undefined;
       }, 3000);
       // Settled here so that a failure shows in the tests that need them, not as an unhandled rejection.
@@ -368,6 +397,18 @@ if (skipReason) {
       await waitFor("the join code to be withdrawn", 3 * 60_000, async () => ((await ssmExists(pairing)) ? undefined : true), 5000);
     });
 
+    test("the gateway runs a command on the node (system.which)", async () => {
+      await pairedAt;
+      const invoke = await gateway.container.exec(
+        ["/usr/local/bin/openclaw", "nodes", "invoke", "--node", node.rendered.hostName, "--command", "system.which", "--params", '{"bins":["uname"]}', "--json"],
+        60_000,
+      );
+      expect(invoke.code === 0 ? "" : `${invoke.stdout}${invoke.stderr}`).toBe("");
+      const result = JSON.parse(invoke.stdout) as { ok: boolean; payload: { bins: Record<string, string> } };
+      expect(result.ok).toBe(true);
+      expect(result.payload.bins.uname).toMatch(/\/uname$/);
+    });
+
     test(`each host formats its blank data volume (${DATA_DEVICE}) once and runs on it, mounted by UUID, its state folder bound at the state dir`, async () => {
       await pairedAt;
       for (const [host, image] of [[gateway, dataImage], [node, nodeDataImage]] as const) {
@@ -393,6 +434,12 @@ if (skipReason) {
     });
 
     describeBedrockPhase(() => ({ gateway, phase: bedrock, healthy: healthyAt }));
+
+    test("the gateway's watch timer publishes the node connected and itself healthy", async () => {
+      // Once a minute; a round publishes what the round before learned of the node's device.
+      await waitFor("the watch timer to publish the node connected", 3 * 60_000, async () => ((await highestMetric("NodeConnected", node.rendered.hostName)) === 1 ? true : undefined), 5000);
+      expect(await highestMetric("GatewayHealthy", gateway.rendered.env.OPENCLAW_AWS_HOST_NAME)).toBe(1);
+    });
 
     /** Root's view of each host before the attacker planted anything (attacker.ts snapshot). */
     const beforeAttack = new Map<BootedHost, Map<string, string>>();
@@ -421,7 +468,9 @@ if (skipReason) {
         }
       });
 
-      test("the gateway's root paths: the boot again, the token rotation, the watch timer's round, sudo openclaw at a root terminal", async () => {
+      test("the gateway's root paths: the boot again, the token rotation, the watch timer's round, sudo openclaw at a root terminal; the node reconnects with its device token", async () => {
+        const nodeBefore = { device: (await nodeConnected())?.nodeId, unitRuns: await nodeUnitRuns() };
+        expect(nodeBefore.device).toBeTruthy();
         for (const step of [`${gateway.rendered.env.OPENCLAW_AWS_LIB_DIR}/boot-gateway.sh`, `${gateway.rendered.env.OPENCLAW_AWS_LIB_DIR}/gateway-rotate-token.sh`]) {
           const ran = await gateway.container.exec(asRootPath([step]), 15 * 60_000);
           expect({ step, code: ran.code, tail: ran.code === 0 ? "" : `${ran.stdout}${ran.stderr}`.slice(-3000) }).toEqual({ step, code: 0, tail: "" });
@@ -430,6 +479,11 @@ if (skipReason) {
         expect(round.code === 0 ? "" : `${round.stdout}${round.stderr}${await diagnostics(gateway)}`).toBe("");
         // Whatever the agent pushed into a terminal stayed in runuser's own: the root shell read nothing.
         expect(await wrapperAtRootTerminal(gateway.container, "nodes status --json")).not.toMatch(/ROOT READ/);
+        // The gateway restarted with a new token: the node is back as the same device, and neither of its
+        // units ran again (so no `openclaw connect`, no join code used).
+        const back = await waitFor("the node to reconnect after the token rotation", PAIRING_TIMEOUT_MS, nodeConnected, 5000);
+        expect(back.nodeId).toBe(nodeBefore.device);
+        expect(await nodeUnitRuns()).toBe(nodeBefore.unitRuns);
       });
 
       test("the node's root paths: the boot again, sudo openclaw at a root terminal, the node's units restarted", async () => {
@@ -442,7 +496,7 @@ if (skipReason) {
         const restarted = await node.container.exec(["systemctl", "restart", "openclaw-node-pairing.service", "openclaw-node.service"], 10 * 60_000);
         expect(restarted.code === 0 ? "" : `${restarted.stdout}${restarted.stderr}${await diagnostics(node)}`).toBe("");
         await waitFor("the node to reconnect after its units restarted", PAIRING_TIMEOUT_MS, async () => {
-          const found = (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.paired && n.connected);
+          const found = await nodeConnected();
           return found && (await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"])).code === 0 ? found : undefined;
         }, 5000);
       });
@@ -483,15 +537,13 @@ if (skipReason) {
     describe("a replaced gateway on the same data volume, of the earlier layout, planted by the attacker", () => {
       let before: { fingerprint?: string; node?: NodeStatus; nodeUnitRuns?: string };
       let replacement: BootedHost;
-      /** The invocation ids of the node's units: a unit started again (and so `openclaw connect` run again) gets a new one. */
-      const nodeUnitRuns = () => node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service", "openclaw-node.service"]);
 
       test("a fresh gateway container boots on the same data image, migrates it, runs no payload as root and becomes healthy", async () => {
         await pairedAt;
         const attacked = gateway;
         before = {
           fingerprint: await ssmValue(attacked.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT),
-          node: (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName),
+          node: await nodeConnected(),
           nodeUnitRuns: await nodeUnitRuns(),
         };
         expect(before.node?.nodeId).toBeTruthy();
@@ -526,8 +578,7 @@ if (skipReason) {
 
       test("keeps the TLS fingerprint and the node's pairing (the node reconnects with its device token)", async () => {
         expect(await ssmValue(gateway.rendered.env.OPENCLAW_AWS_PARAM_GATEWAY_TLS_FINGERPRINT)).toBe(before.fingerprint);
-        const reconnected = await waitFor("the node to reconnect to the replaced gateway", 3 * 60_000, async () =>
-          (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName), 5000);
+        const reconnected = await waitFor("the node to reconnect to the replaced gateway", 3 * 60_000, nodeConnected, 5000);
         expect(reconnected.nodeId).toBe(before.node?.nodeId);
         process.stdout.write(`systemd-boot: node reconnected to the replaced gateway ${((Date.now() - replacement.container.bootStartedAt) / 1000).toFixed(1)} s after its boot\n`);
         // No new join code was needed: neither node unit ran again, so the node never ran `openclaw connect`.
