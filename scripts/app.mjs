@@ -85,6 +85,8 @@ async function buildBundle() {
   }
 }
 
-if (modified(bundle) < newestInput()) await buildBundle();
+// Both files of a build: main.js cannot run without the asset module beside it.
+const assetModule = join(dirname(bundle), `${ASSET_MODULE}.js`);
+if (Math.min(modified(bundle), modified(assetModule)) < newestInput()) await buildBundle();
 enableCompileCache?.(join(root, ".build", "compile-cache"));
 require(bundle);

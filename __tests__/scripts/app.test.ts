@@ -146,6 +146,16 @@ describe("scripts/app.mjs", () => {
     },
   );
 
+  it("builds again when the asset module beside the bundle is missing", () => {
+    const project = projectCopy();
+    expect(synth(project, {}).status).toBe(0);
+    const assetModule = path.join(path.dirname(files(project).bundle), "cdktf-asset-module.js");
+    fs.rmSync(assetModule);
+    const again = synth(project, {});
+    expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(fs.existsSync(assetModule)).toBe(true);
+  });
+
   it("an archive asset still zips (cdktf's asset module runs its own bundle, not main.js)", () => {
     const project = projectCopy();
     const folder = path.join(scratch("openclaw-app-asset-"), "payload");
