@@ -75,8 +75,8 @@ async function buildBundle() {
     minifySyntax: true,
     plugins: [assetModuleApart],
   });
-  // Write then rename, so a synth running in parallel never loads a half-written file; main.js last, as
-  // its time says when the build was made.
+  // Write then rename, so a synth running in parallel never loads a half-written file; main.js last, so
+  // one that loads the new main.js finds the asset module it requires.
   mkdirSync(dirname(bundle), { recursive: true });
   for (const output of outputFiles.sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle))) {
     const partial = `${output.path}.${process.pid}`;
