@@ -495,6 +495,9 @@ if (skipReason) {
         // (on EC2 udev names it; docs/security.md says so).
         const restarted = await node.container.exec(["systemctl", "restart", "openclaw-node-pairing.service", "openclaw-node.service"], 10 * 60_000);
         expect(restarted.code === 0 ? "" : `${restarted.stdout}${restarted.stderr}${await diagnostics(node)}`).toBe("");
+        // The pairing unit ran again and found the node paired: no join code needed.
+        const pairingRun = (await node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service"])).trim();
+        expect(await node.container.run(["journalctl", "--no-pager", "-o", "cat", `_SYSTEMD_INVOCATION_ID=${pairingRun}`])).toMatch(/already paired with this gateway/);
         await waitFor("the node to reconnect after its units restarted", PAIRING_TIMEOUT_MS, async () => {
           const found = await nodeConnected();
           return found && (await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"])).code === 0 ? found : undefined;
