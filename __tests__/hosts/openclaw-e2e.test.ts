@@ -352,6 +352,8 @@ describe("the OpenClaw gateway from the rendered host files, and a node's trust 
     expect(cmdline).not.toContain(token);
     // OpenClaw writes its log where logging.file says, which is what CloudWatch collects.
     await waitFor("the OpenClaw log file", 120_000, () => (fs.existsSync(gw.file("/var/log/openclaw/openclaw.log")) ? true : undefined));
+    // Every ${VAR} openclaw.json names is in the unit's environment.
+    expect(gateway.output()).not.toMatch(/Missing env var/);
   });
 
   it("the node's trust step takes the gateway's certificate from SSM, and refuses one that is not of the published fingerprint", async () => {

@@ -360,6 +360,8 @@ if (skipReason) {
         const failed = await host.container.run(["systemctl", "list-units", "--failed", "--plain", "--no-legend", "--no-pager"]);
         expect(failed.trim() === "" ? "" : `${failed}\n${await diagnostics(host)}`).toBe("");
         const service = units[0];
+        // Every ${VAR} the host's openclaw.json names is in its unit's environment.
+        expect(await host.container.run(["journalctl", "--no-pager", "-o", "cat", "-u", service])).not.toMatch(/Missing env var/);
         const pid = (await host.container.run(["systemctl", "show", "-P", "MainPID", service])).trim();
         expect(Number(pid)).toBeGreaterThan(0);
         expect((await host.container.run(["ps", "-o", "user=", "-p", pid])).trim()).toBe("openclaw");
