@@ -81,7 +81,15 @@ function synth(project: string, config: unknown): Synth {
 
 const stackFile = (run: Synth, stack: string) => fs.readFileSync(path.join(run.outdir, "stacks", stack, "cdk.tf.json"), "utf8");
 
-const files = (project: string) => ({ bundle: path.join(project, ".build/main.js"), compileCache: path.join(project, ".build/compile-cache") });
+const files = (project: string) => ({
+  bundle: path.join(project, ".build/main.js"),
+  assetModule: path.join(project, ".build/cdktf-asset-module.js"),
+  compileCache: path.join(project, ".build/compile-cache"),
+});
+
+/** The packages a built file loads with `require(...)`, node's builtins left out. */
+const requiredPackages = (file: string) =>
+  [...new Set([...fs.readFileSync(file, "utf8").matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]))].filter((name) => !isBuiltin(name));
 
 /** Modification time and content of a file, to tell whether it was written again. */
 function snapshot(file: string) {
@@ -117,12 +125,9 @@ describe("scripts/app.mjs", () => {
     const first = synth(project, {});
     expect(first.status).toBe(0);
     expect(first.stderr).toBe("");
-    const source = fs.readFileSync(files(project).bundle, "utf8");
     // Only node builtins and cdktf's asset module (which runs its own file to zip), a bundle of its own beside it, load from outside the bundle.
-    const required = [...source.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !isBuiltin(name));
-    expect([...new Set(required)]).toEqual(["./cdktf-asset-module.js"]);
-    const assetModule = fs.readFileSync(path.join(path.dirname(files(project).bundle), "cdktf-asset-module.js"), "utf8");
-    expect([...assetModule.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !isBuiltin(name))).toEqual([]);
+    expect(requiredPackages(files(project).bundle)).toEqual([`./${path.basename(files(project).assetModule)}`]);
+    expect(requiredPackages(files(project).assetModule)).toEqual([]);
     expect(fs.readdirSync(files(project).compileCache).length).toBeGreaterThan(0);
 
     const bundle = snapshot(files(project).bundle);
@@ -149,11 +154,10 @@ describe("scripts/app.mjs", () => {
   it("builds again when the asset module beside the bundle is missing", () => {
     const project = projectCopy();
     expect(synth(project, {}).status).toBe(0);
-    const assetModule = path.join(path.dirname(files(project).bundle), "cdktf-asset-module.js");
-    fs.rmSync(assetModule);
+    fs.rmSync(files(project).assetModule);
     const again = synth(project, {});
     expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(fs.existsSync(assetModule)).toBe(true);
+    expect(fs.existsSync(files(project).assetModule)).toBe(true);
   });
 
   it("an archive asset still zips (cdktf's asset module runs its own bundle, not main.js)", () => {
@@ -176,7 +180,7 @@ describe("scripts/app.mjs", () => {
     const withAsset = synth(project, {});
     expect(withAsset.stderr).toBe("");
     expect(withAsset.status).toBe(0);
-    expect(withAsset.loadedModules).toContainEqual(expect.stringMatching(/[\\/]\.build[\\/]cdktf-asset-module\.js$/));
+    expect(withAsset.loadedModules).toContain(fs.realpathSync(files(project).assetModule));
     const archive = (JSON.parse(stackFile(withAsset, "assets")) as { output: { archive: { value: string } } }).output.archive.value;
     const zip = fs.readFileSync(path.join(withAsset.outdir, "stacks", "assets", archive));
     expect(zip.subarray(0, 4)).toEqual(Buffer.from("PK\x03\x04", "latin1"));
