@@ -124,16 +124,16 @@ while read -r name; do
 done < <(jq -r --argjson connected "$connected" --argjson devices "$devices" '[.nodes[]? | select(.nodeId as $id | $connected | index($id))
   | select(.nodeId as $id | [$devices[]] | index($id) | not) | .displayName] | unique[]' <<<"$status")
 
-# One line per node: connected (its device paired and connected), display name, pairing parameter.
+# One line per node: is_connected (its device paired and connected), display name, pairing parameter.
 node_lines=$(jq -r --argjson connected "$connected" --argjson devices "$devices" '
   .[] | fromjson | .displayName as $n | [($devices[$n] as $d | any($connected[]; . == $d)), $n, .pairingParameter] | @tsv' <<<"$nodes")
 
 withdrawn=0
 due=()
-while IFS=$'\t' read -r connected name parameter; do
+while IFS=$'\t' read -r is_connected name parameter; do
   [[ -n "$name" ]] || continue
   stamp=$(stamp_of "$name")
-  if [[ "$connected" == true ]]; then
+  if [[ "$is_connected" == true ]]; then
     if [[ -f "$stamp" ]] && ((withdrawn < batch)); then
       ssm_delete "$parameter" || die "cannot delete ${parameter}"
       rm -f "$stamp"
