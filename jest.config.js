@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // Node's, with a temp folder per test file, removed after it (__tests__/temp-dir-environment.cjs).
+  testEnvironment: "<rootDir>/__tests__/temp-dir-environment.cjs",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // swc strips types only; `npm run typecheck` is the type check.

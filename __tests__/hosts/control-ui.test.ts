@@ -9,7 +9,8 @@
  *   - the user opens https://localhost:18789/#token=..., clicks through the self-signed certificate
  *     once (ignoreHTTPSErrors), changes one setting, and it lands in the live config file in the state
  *     directory, where it also survives the boot's merge of the project's keys.
- * Screenshots stay in a kept temp dir (printed); the assertions read page content, never the pictures.
+ * Screenshots stay in .cache/control-ui/<config>/ (printed), replaced by the next run; the assertions read
+ * page content, never the pictures.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -66,7 +67,9 @@ const skip = bedrockPluginSkipReason();
   beforeAll(async () => {
     tc = toolchain();
     work = tempDir(`control-ui-${slug}`);
-    shots = tempDir(`control-ui-${slug}-screenshots`);
+    shots = path.join(PROJECT_ROOT, ".cache", "control-ui", slug);
+    fs.rmSync(shots, { recursive: true, force: true });
+    fs.mkdirSync(shots, { recursive: true });
     instanceNs = `oc-ui-${process.pid}-${slug}-instance`;
     laptopNs = `oc-ui-${process.pid}-${slug}-laptop`;
     netns(instanceNs);
