@@ -28,6 +28,8 @@ class TempDirEnvironment extends TestEnvironment {
     // Set before jest copies this process's environment into the test's `process.env`.
     const outerTmpdir = process.env.TMPDIR;
     const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-aws-jest-"));
+    // /tmp's mode: the host tests run steps as the service user (runuser), which must reach their folders.
+    fs.chmodSync(tmpdir, 0o1777);
     process.env.TMPDIR = tmpdir;
     super(config, context);
     this.outerTmpdir = outerTmpdir;

@@ -1,8 +1,8 @@
 /**
  * __tests__/temp-dir-environment.cjs, in a jest run of its own over two small test files: each file runs
- * with TMPDIR in a folder of its own (what its tests and the processes they start see alike), and the
- * folder is gone after it; a folder with something still mounted below it is kept and named, never
- * removed through the mount; KEEP_E2E keeps every one.
+ * with TMPDIR in a folder of its own (what its tests and the processes they start see alike, of /tmp's
+ * mode), and the folder is gone after it; a folder with something still mounted below it is kept and
+ * named, never removed through the mount; KEEP_E2E keeps every one.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -20,7 +20,8 @@ test("writes into its temp folder", () => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "left-behind-"));
   fs.writeFileSync(path.join(folder, "file"), "x");
   const child = execFileSync(process.execPath, ["-p", "require('node:os').tmpdir()"], { encoding: "utf8" }).trim();
-  fs.writeFileSync(process.env.REPORT, JSON.stringify({ tmpdir: os.tmpdir(), env: process.env.TMPDIR, child }));
+  const mode = fs.statSync(os.tmpdir()).mode & 0o7777;
+  fs.writeFileSync(process.env.REPORT, JSON.stringify({ tmpdir: os.tmpdir(), env: process.env.TMPDIR, child, mode }));
 });
 `;
 
@@ -66,8 +67,9 @@ const fileFolders = () => fs.readdirSync(base).filter((name) => name.startsWith(
 test("a test file, and what it starts, get a temp folder of the file's own; it is removed after the file", () => {
   const run = runJest(WRITES);
   expect({ code: run.code, output: run.output }).toEqual({ code: 0, output: expect.any(String) });
-  const { tmpdir, env, child } = JSON.parse(run.report) as { tmpdir: string; env: string; child: string };
+  const { tmpdir, env, child, mode } = JSON.parse(run.report) as { tmpdir: string; env: string; child: string; mode: number };
   expect(path.dirname(tmpdir)).toBe(base);
+  expect(mode.toString(8)).toBe("1777"); // as /tmp: a step run as another user reaches the folders a test makes
   expect(path.basename(tmpdir)).toMatch(/^openclaw-aws-jest-/);
   expect([env, child]).toEqual([tmpdir, tmpdir]);
   expect(fileFolders()).toEqual([]);
