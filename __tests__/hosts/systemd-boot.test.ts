@@ -189,11 +189,18 @@ if (skipReason) {
     }
 
     /** The invocation ids of the node's units: a unit started again (and so `openclaw connect` run again) gets a new one. */
-    const nodeUnitRuns = () => node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service", "openclaw-node.service"]);
+    const nodeUnitRuns = (units = ["openclaw-node-pairing.service", "openclaw-node.service"]) =>
+      node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", ...units]);
 
     /** The node as the gateway lists it, once it is paired and connected again. */
     async function nodeConnected(): Promise<NodeStatus | undefined> {
       return (await gatewayNodes()).find((n) => n.displayName === node.rendered.hostName && n.paired && n.connected);
+    }
+
+    /** nodeConnected(), while the node's service is also running. */
+    async function nodeRunningAndConnected(): Promise<NodeStatus | undefined> {
+      if ((await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"], 10_000)).code !== 0) return undefined;
+      return nodeConnected();
     }
 
     /** The highest value the watch timer published for a host's metric in the last ten minutes. */
@@ -298,8 +305,7 @@ if (skipReason) {
       const health = ["curl", "-fsS", "-m", "5", "--cacert", "/var/lib/openclaw-aws/tls/gateway.crt", `https://${GATEWAY_ADDRESS}:${env.OPENCLAW_AWS_GATEWAY_PORT}/healthz`];
       healthyAt = waitFor("the gateway's /healthz", BOOT_TIMEOUT_MS, async () => ((await gateway.container.exec(health, 10_000)).code === 0 ? Date.now() : undefined), 1000);
       pairedAt = waitFor("the node to be paired and connected", BOOT_TIMEOUT_MS + PAIRING_TIMEOUT_MS, async () => {
-        if ((await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"], 10_000)).code !== 0) return undefined;
-        const found = await nodeConnected();
+        const found = await nodeRunningAndConnected();
         return found ? { ...found, at: Date.now() } : undefined;
       }, 3000);
       // Settled here so that a failure shows in the tests that need them, not as an unhandled rejection.
@@ -498,12 +504,9 @@ if (skipReason) {
         const restarted = await node.container.exec(["systemctl", "restart", "openclaw-node-pairing.service", "openclaw-node.service"], 10 * 60_000);
         expect(restarted.code === 0 ? "" : `${restarted.stdout}${restarted.stderr}${await diagnostics(node)}`).toBe("");
         // The pairing unit ran again and found the node paired: no join code needed.
-        const pairingRun = (await node.container.run(["systemctl", "show", "-p", "InvocationID", "--value", "openclaw-node-pairing.service"])).trim();
+        const pairingRun = (await nodeUnitRuns(["openclaw-node-pairing.service"])).trim();
         expect(await node.container.run(["journalctl", "--no-pager", "-o", "cat", `_SYSTEMD_INVOCATION_ID=${pairingRun}`])).toMatch(/already paired with this gateway/);
-        await waitFor("the node to reconnect after its units restarted", PAIRING_TIMEOUT_MS, async () => {
-          const found = await nodeConnected();
-          return found && (await node.container.exec(["systemctl", "is-active", "--quiet", "openclaw-node.service"])).code === 0 ? found : undefined;
-        }, 5000);
+        await waitFor("the node to reconnect after its units restarted", PAIRING_TIMEOUT_MS, nodeRunningAndConnected, 5000);
       });
 
       test("no payload ran as root, and nothing outside the state dir changed owner, mode or content", async () => {
