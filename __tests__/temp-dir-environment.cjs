@@ -39,11 +39,14 @@ class TempDirEnvironment extends TestEnvironment {
   async teardown() {
     if (this.outerTmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = this.outerTmpdir;
-    // Never recurse through a mount that a failed cleanup left behind (a container's root binds host folders).
-    const mounts = mountsBelow(this.tmpdir);
-    if (process.env.KEEP_E2E) process.stdout.write(`KEEP_E2E: the test file's temp folder is kept: ${this.tmpdir}\n`);
-    else if (mounts.length > 0) process.stderr.write(`${this.tmpdir} is kept: still mounted below it: ${mounts.join(", ")}\n`);
-    else fs.rmSync(this.tmpdir, { recursive: true, force: true });
+    if (process.env.KEEP_E2E) {
+      process.stdout.write(`KEEP_E2E: the test file's temp folder is kept: ${this.tmpdir}\n`);
+    } else {
+      // Never recurse through a mount that a failed cleanup left behind (a container's root binds host folders).
+      const mounts = mountsBelow(this.tmpdir);
+      if (mounts.length > 0) process.stderr.write(`${this.tmpdir} is kept: still mounted below it: ${mounts.join(", ")}\n`);
+      else fs.rmSync(this.tmpdir, { recursive: true, force: true });
+    }
     await super.teardown();
   }
 }

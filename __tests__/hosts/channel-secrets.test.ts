@@ -129,7 +129,6 @@ const skip = bedrockPluginSkipReason();
   afterAll(async () => {
     for (const p of processes.reverse()) await stopProcess(p);
     if (ns) run("ip", ["netns", "del", ns]);
-    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("writes the token under the stack's key into a 0600 EnvironmentFile, and nothing for the channel that is off (one token not set, one under aws/ssm)", () => {

@@ -164,7 +164,6 @@ const skip = bedrockPluginSkipReason();
     await browser?.close();
     for (const p of processes.reverse()) await stopProcess(p);
     for (const ns of [instanceNs, laptopNs]) if (ns) run("ip", ["netns", "del", ns]);
-    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
     if (shots) process.stdout.write(`[control-ui ${slug}] screenshots: ${shots}\n`);
   });
 

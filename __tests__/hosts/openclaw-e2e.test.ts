@@ -284,7 +284,6 @@ describe("the OpenClaw gateway from the rendered host files, and a node's trust 
     for (const p of [impostor, gateway]) if (p) await stopProcess(p);
     if (moto) await stopProcess(moto);
     await stopAll();
-    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("makes the certificate, publishes fingerprint and certificate to SSM and the token to its secret, idempotently", async () => {

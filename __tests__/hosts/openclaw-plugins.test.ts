@@ -118,7 +118,6 @@ const skip = bedrockPluginSkipReason();
     for (const relay of relays) await stopProcess(relay);
     if (ns) run("ip", ["netns", "del", ns]);
     await registry?.close();
-    if (work && !process.env.KEEP_E2E) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("installs the plugin pinned as the hosts pin it (UNPINNED) by name at its pinned version, with a WARNING line, and lists it", async () => {
