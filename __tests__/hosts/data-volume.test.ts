@@ -130,7 +130,6 @@ maybe("data-volume.sh on a real block device", () => {
 
   afterAll(() => {
     for (const loop of loops) run("losetup", ["-d", loop]);
-    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("formats a blank volume once, mounts it by UUID with nofail, binds the service user's state folder; a new instance keeps it", () => {

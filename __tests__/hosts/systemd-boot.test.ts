@@ -325,7 +325,6 @@ if (skipReason) {
       if (moto) await stopMoto(moto.pid);
       motoUndo?.done();
       problems.push(...cleanUp());
-      if (work && !process.env.KEEP_SYSTEMD_BOOT) fs.rmSync(work, { recursive: true, force: true });
       expect(problems).toEqual([]);
     });
 
